@@ -1,0 +1,3 @@
+from kodomo_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The booklet's Japanese fonts: where they are found, and registered once per process.
+
+A TrueType font is embedded (subset, with a ToUnicode map). Without one the booklet
+falls back to ReportLab's built-in CID font, which is not embedded: how it looks
+then depends on the PDF viewer, and the caller is told so.
+"""
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from kodomo_desktop.core.errors import InvalidInput
+
+CID_FONT = "HeiseiKakuGo-W5"
+
+# Known faces in order of preference: file name, face inside a .ttc (PostScript
+# name), and the file/face of its bold weight. BIZ UDGothic first: a universal
+# design face made for public documents (and on Windows 10+ out of the box).
+KNOWN_FONTS: tuple[tuple[str, str | None, str | None, str | None], ...] = (
+    ("BIZUDGothic-Regular.ttf", None, "BIZUDGothic-Bold.ttf", None),
+    ("BIZ-UDGothicR.ttc", "BIZUDGothic-Regular", "BIZ-UDGothicB.ttc", "BIZUDGothic-Bold"),
+    ("ipaexg.ttf", None, None, None),
+)
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str  # registered ReportLab font names
+    bold: str
+    embedded: str | None  # the face's name; None for the CID fallback
+    covers: Callable[[str], bool]  # whether the regular face can draw a character
+    path: Path | None = None
+
+
+def font_dirs() -> list[Path]:
+    """Folders searched, in order: the package's own fonts first, so a bundled font wins."""
+    package = Path(__file__).resolve().parent.parent
+    dirs = [package / "_resources" / "fonts", package.parent / "resources" / "fonts"]
+    home = Path.home()
+    if sys.platform == "win32":
+        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+        if local := os.environ.get("LOCALAPPDATA"):
+            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    elif sys.platform == "darwin":
+        dirs += [home / "Library" / "Fonts", Path("/Library/Fonts")]
+    else:
+        data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+        dirs += [data_home / "fonts", home / ".fonts", Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
+    return dirs
+
+
+@cache
+def _candidates(dirs: tuple[Path, ...]) -> list[tuple[Path, str | None, Path | None, str | None]]:
+    """Known fonts found in dirs, best first; walked once per process."""
+    wanted = {name for name, *_ in KNOWN_FONTS}
+    out = []
+    for root in dirs:
+        found: dict[str, Path] = {}
+        for folder, _subdirs, files in os.walk(root):
+            for name in wanted.intersection(files):
+                found.setdefault(name, Path(folder) / name)
+        for name, face, bold_name, bold_face in KNOWN_FONTS:
+            if name in found:
+                path = found[name]
+                bold = path.with_name(bold_name) if bold_name else None
+                out.append((path, face, bold if bold and bold.exists() else None, bold_face))
+    return out
+
+
+@cache
+def _register_ttf(path: Path, face: str | None) -> TTFont:
+    # Parsing a font costs tens of ms: once per process, whatever the number of builds.
+    font = TTFont(f"KD-{path.stem}-{face or 0}", str(path), subfontIndex=face or 0)
+    pdfmetrics.registerFont(font)
+    return font
+
+
+def _ttf_set(path: Path, face: str | None, bold_path: Path | None, bold_face: str | None) -> FontSet:
+    regular = _register_ttf(path, face)
+    bold = regular
+    if bold_path:
+        try:
+            bold = _register_ttf(bold_path, bold_face)
+        except Exception:  # a damaged bold file costs the headings their weight, nothing more
+            bold = regular
+    cmap = regular.face.charToGlyph
+    return FontSet(
+        regular.fontName,
+        bold.fontName,
+        regular.face.name.decode("latin-1"),
+        lambda ch: ord(ch) in cmap,
+        path,
+    )
+
+
+@cache
+def cid_fonts() -> FontSet:
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    # The CID font is addressed in UCS-2: what lies beyond the BMP cannot be drawn.
+    return FontSet(CID_FONT, CID_FONT, None, lambda ch: ord(ch) <= 0xFFFF)
+
+
+def _bold_sibling(path: Path) -> tuple[Path | None, str | None]:
+    for name, _face, bold_name, bold_face in KNOWN_FONTS:
+        if path.name == name and bold_name and path.with_name(bold_name).exists():
+            return path.with_name(bold_name), bold_face
+    return None, None
+
+
+def find_fonts(font_path: str | os.PathLike | None = None, dirs: list[Path] | None = None) -> FontSet:
+    """The font set to use: font_path if given (an error if unusable), else the first
+    known face found in dirs (default font_dirs()), else the CID fallback."""
+    if font_path is not None:
+        path = Path(font_path).expanduser()
+        if not path.is_file():
+            raise InvalidInput(f"フォントファイル {path} が見つかりません")
+        face = next((f for name, f, *_ in KNOWN_FONTS if name == path.name), None)
+        try:
+            return _ttf_set(path, face, *_bold_sibling(path))
+        except Exception as e:
+            raise InvalidInput(f"フォントファイル {path} を使えません（TrueType アウトラインのフォントが必要です）: {e}") from e
+    for candidate in _candidates(tuple(font_dirs() if dirs is None else dirs)):
+        try:
+            return _ttf_set(*candidate)
+        except Exception:  # unreadable or CFF-outline file: try the next one
+            continue
+    return cid_fonts()

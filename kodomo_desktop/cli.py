@@ -1,0 +1,119 @@
+"""The `kodomo-desktop` command: the window with no arguments, the same operations without one.
+
+Exit status: 0 success, 1 the command ran and found problems, 2 bad input or usage.
+Each subcommand is one module with HELP, add_arguments(parser) and run(args, ctx):
+the data commands in `commands/`, feature commands beside their feature
+(`booklet/command.py`, ...). Heavy imports stay inside run() so that `--help` and
+start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from functools import cached_property
+from typing import TextIO
+
+from kodomo_desktop import __version__
+from kodomo_desktop.core.errors import KodomoError
+
+# subcommand -> module providing HELP, add_arguments(parser), run(args, ctx)
+COMMANDS = {
+    "init": "kodomo_desktop.commands.init",
+    "editions": "kodomo_desktop.commands.editions",
+    "export-json": "kodomo_desktop.commands.export_json",
+    "import-json": "kodomo_desktop.commands.import_json",
+    "seed-report": "kodomo_desktop.commands.seed_report",
+    "seed-build": "kodomo_desktop.commands.seed_build",
+    "booklet": "kodomo_desktop.booklet.command",
+    "templates": "kodomo_desktop.excel.templates_command",
+    "import-returns": "kodomo_desktop.excel.returns_command",
+    "validate": "kodomo_desktop.commands.validate",
+    "rollover": "kodomo_desktop.commands.rollover",
+    "diff": "kodomo_desktop.commands.diff",
+}
+
+
+class Context:
+    """What a command needs: the database (opened on first use) and the output streams."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO):
+        self.args = args
+        self.out = out
+        self.err = err
+
+    @cached_property
+    def db(self):
+        from kodomo_desktop.core.database import open_database
+
+        return open_database(self.args.db)
+
+    def document(self, year: int | None = None) -> dict:
+        from kodomo_desktop.core.interchange import export_document
+
+        return export_document(self.db, year)
+
+
+def _command_module(name: str):
+    try:
+        return importlib.import_module(COMMANDS[name])
+    except ModuleNotFoundError as exc:
+        if exc.name and COMMANDS[name].startswith(exc.name):
+            return None  # a feature not built yet
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kodomo-desktop",
+        description="「旭川市こども計画」関連事業・取組一覧の編集・検証・印刷。引数なしでウィンドウを開きます。",
+    )
+    parser.add_argument("--version", action="version", version=f"kodomo-desktop {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = _command_module(name)
+        if module is None:
+            continue
+        command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def open_window(args: argparse.Namespace, err: TextIO) -> int:
+    try:
+        from kodomo_desktop.ui.app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("kodomo_desktop.ui"):
+            err.write(
+                "ウィンドウはまだ用意されていません。次のコマンドが使えます（`kodomo-desktop --help`）:\n"
+                + "\n".join(f"  {name}" for name in COMMANDS if _command_module(name))
+                + "\n"
+            )
+            return 0
+        raise
+    return run_app(args.db)
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    try:
+        if args.command is None:
+            return open_window(args, err)
+        return args._module.run(args, Context(args, out, err))
+    except KodomoError as exc:
+        err.write(f"エラー: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("中断しました。\n")
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""The data commands of the CLI, one module each (see cli.COMMANDS)."""

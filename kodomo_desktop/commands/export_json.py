@@ -1,0 +1,18 @@
+HELP = "年度版を kodomo-edition/1 形式の JSON に書き出す（同じデータなら同じバイト列）"
+
+
+def add_arguments(parser):
+    parser.add_argument("--year", type=int, help="年度（西暦、例: 2024）。省略時は最新の版")
+    parser.add_argument("-o", "--output", metavar="FILE", help="出力ファイル（省略時は標準出力）")
+
+
+def run(args, ctx) -> int:
+    from kodomo_desktop.core.interchange import dump_document
+    from kodomo_desktop.core.files import write_text_atomic
+
+    text = dump_document(ctx.document(args.year))
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        ctx.out.write(text)
+    return 0

@@ -1,0 +1,24 @@
+HELP = "データベースを作成し、令和6年度版（埋め込みの既定データ）を入れる"
+
+
+def add_arguments(parser):
+    parser.add_argument("--force", action="store_true", help="既存のデータベースをバックアップしてから作り直す")
+
+
+def run(args, ctx) -> int:
+    from kodomo_desktop.core.database import Database, open_database
+    from kodomo_desktop.core.locations import database_target
+
+    if args.force:
+        existing = Database(database_target(args.db))
+        backup = existing.backup("before-init") if existing.revision() is not None else None
+        existing.wipe()
+        existing.dispose()
+        if backup:
+            ctx.err.write(f"バックアップ: {backup}\n")
+    db = open_database(args.db)
+    from kodomo_desktop.commands.editions import print_editions
+
+    ctx.out.write(f"データベース: {db.display_name}\n")
+    print_editions(db, ctx.out)
+    return 0

@@ -1,0 +1,1 @@
+"""The data core: models, database, operations, validation, interchange. No Qt here."""

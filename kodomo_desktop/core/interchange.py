@@ -1,0 +1,240 @@
+"""The kodomo-edition/1 JSON document: export (deterministic), validation, import.
+
+Export → import → export gives the same bytes. The booklet and the Excel
+templates read editions in this form too, so there is one way to read an edition.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kodomo_desktop.core import locations
+from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import InvalidInput, NotFound
+from kodomo_desktop.core.models import Edition, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_year
+from kodomo_desktop.core.operations.policy import insert_node
+from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
+from kodomo_desktop.core.targets import TARGETS
+
+FORMAT = "kodomo-edition/1"
+SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
+
+
+# --- export -----------------------------------------------------------------------
+
+
+def latest_year(db: Database) -> int:
+    with db.read() as session:
+        year = session.scalar(select(Edition.fiscal_year).order_by(Edition.fiscal_year.desc()).limit(1))
+    if year is None:
+        raise NotFound("データベースに年度版がありません。`kodomo-desktop init` または `import-json` で作成してください。")
+    return year
+
+
+def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, Any]:
+    """The whole edition as a kodomo-edition/1 document (the latest edition when no year is given)."""
+    if fiscal_year is None:
+        fiscal_year = latest_year(db)
+    with db.read() as session:
+        edition = edition_by_year(session, fiscal_year)
+        nodes = session.scalars(
+            select(PolicyNode)
+            .where(PolicyNode.edition_id == edition.id)
+            .order_by(PolicyNode.position)
+            .options(selectinload(PolicyNode.children))
+        ).all()
+        programs = session.scalars(
+            select(Program)
+            .where(Program.edition_id == edition.id)
+            .order_by(Program.uid)
+            .options(
+                selectinload(Program.divisions).selectinload(ProgramDivision.division),
+                selectinload(Program.placements),
+            )
+        ).all()
+        uid_of = {p.id: p.uid for p in programs}
+        placements_of: dict[int, list] = {}
+        for program in programs:
+            for placement in program.placements:
+                placements_of.setdefault(placement.measure_id, []).append(placement)
+
+        def measure_doc(node: PolicyNode) -> dict[str, Any]:
+            rows = sorted(placements_of.get(node.id, []), key=lambda p: p.position)
+            return {
+                "number": node.number,
+                "title": node.title,
+                "placements": [{"program": uid_of[p.program_id], "relisted": not p.is_primary} for p in rows],
+            }
+
+        def policy_doc(node: PolicyNode) -> dict[str, Any]:
+            doc: dict[str, Any] = {"number": node.number, "title": node.title}
+            children = node.children
+            if children and children[0].kind == "stage":
+                doc["stages"] = [
+                    {"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children
+                ]
+            else:
+                doc["measures"] = [measure_doc(m) for m in children]
+            return doc
+
+        return {
+            "format": FORMAT,
+            "fiscal_year": edition.fiscal_year,
+            "title": edition.title,
+            "status": edition.status,
+            "targets": list(TARGETS),
+            "policies": [policy_doc(n) for n in nodes if n.parent_id is None],
+            "programs": [program_document(p) for p in programs],
+        }
+
+
+def dump_document(doc: dict[str, Any]) -> str:
+    """The document as text: fixed key order and layout, so the same data gives the same bytes."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- validation -------------------------------------------------------------------
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _where(path) -> str:
+    return "/".join(str(p) for p in path) or "(文書全体)"
+
+
+def validate_document(doc: Any, name: str = "JSON") -> None:
+    """Refuse a document that breaks the schema or the rules the schema cannot say."""
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"{name}: kodomo-edition/1 の文書ではありません（最上位がオブジェクトではありません）。")
+    errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        lines = [f"  {_where(e.absolute_path)}: {e.message}" for e in errors[:10]]
+        more = f"\n  …ほか{len(errors) - 10}件" if len(errors) > 10 else ""
+        raise InvalidInput(f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more)
+    problems: list[str] = []
+    ids = [p["id"] for p in doc["programs"]]
+    seen: set[str] = set()
+    for i, uid in enumerate(ids):
+        if uid in seen:
+            problems.append(f"programs/{i}/id: 事業ID「{uid}」が重複しています")
+        seen.add(uid)
+    primaries = {uid: 0 for uid in ids}
+    for where, measure in _measures_with_path(doc):
+        listed: set[str] = set()
+        for j, placement in enumerate(measure["placements"]):
+            uid = placement["program"]
+            if uid not in primaries:
+                problems.append(f"{where}/placements/{j}: 事業ID「{uid}」は programs にありません")
+                continue
+            if uid in listed:
+                problems.append(f"{where}/placements/{j}: 事業ID「{uid}」が同じ個別施策に二度掲載されています")
+            listed.add(uid)
+            primaries[uid] += not placement["relisted"]
+    for uid, count in primaries.items():
+        if count != 1:
+            problems.append(f"事業ID「{uid}」: 主な掲載（relisted=false）が{count}件です（ちょうど1件必要）")
+    for i, policy in enumerate(doc["policies"]):
+        if "stages" in policy and "measures" in policy:
+            problems.append(f"policies/{i}: stages と measures の両方があります（どちらか一方）")
+    if problems:
+        raise InvalidInput(f"{name}: 内容に矛盾があります（{len(problems)}件）。\n" + "\n".join(f"  {p}" for p in problems[:20]))
+
+
+def _measures_with_path(doc: dict[str, Any]):
+    for i, policy in enumerate(doc["policies"]):
+        for j, stage in enumerate(policy.get("stages", [])):
+            for k, measure in enumerate(stage["measures"]):
+                yield f"policies/{i}/stages/{j}/measures/{k}", measure
+        for k, measure in enumerate(policy.get("measures", [])):
+            yield f"policies/{i}/measures/{k}", measure
+
+
+def load_document(path: str | Path) -> dict[str, Any]:
+    """Read and validate a document file; every failure names the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: ファイルが見つかりません。") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: UTF-8 のテキストではありません。") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: 読み込めません（{exc.strerror}）。") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path}: JSON として読めません（{exc.lineno}行{exc.colno}列: {exc.msg}）。") from None
+    validate_document(doc, str(path))
+    return doc
+
+
+# --- import -----------------------------------------------------------------------
+
+
+def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
+    """Insert a whole (validated) edition; master-list entries are created as needed."""
+    edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status="draft")
+    w.session.add(edition)
+    w.session.flush()
+    w.log("edition", edition.id, "created", None, {"fiscal_year": edition.fiscal_year, "title": edition.title}, edition.id)
+    programs = {}
+    for program_doc in doc["programs"]:
+        program = add_program(w, edition.id, program_doc, create_divisions=True)
+        programs[program.uid] = program
+        w.log("program", program.uid, "created", None, program_document(program), edition.id)
+    for policy_doc in doc["policies"]:
+        policy = insert_node(w, edition.id, None, "policy", policy_doc["title"], policy_doc["number"], None)
+        groups = [
+            (insert_node(w, edition.id, policy.id, "stage", s["title"], None, None), s["measures"])
+            for s in policy_doc.get("stages", [])
+        ] or [(policy, policy_doc.get("measures", []))]
+        for parent, measures in groups:
+            for measure_doc in measures:
+                measure = insert_node(w, edition.id, parent.id, "measure", measure_doc["title"], measure_doc["number"], None)
+                for placement in measure_doc["placements"]:
+                    insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
+    # status last: a published edition refuses writes, including this import's own
+    if doc["status"] == "published":
+        w.log("edition", edition.id, "status", "draft", "published", edition.id)
+        edition.status = "published"
+    return edition
+
+
+def import_document(db: Database, doc: dict[str, Any], *, replace: bool = False, source: str = "cli", name: str = "JSON") -> OpResult:
+    """Create the document's edition; with replace=True an existing draft of that year is replaced.
+
+    All in one transaction: a bad document or a failure half-way changes nothing.
+    """
+    validate_document(doc, name)
+    with writing(db, source) as w:
+        existing = w.session.scalar(select(Edition).where(Edition.fiscal_year == doc["fiscal_year"]))
+        if existing is not None:
+            if not replace:
+                raise InvalidInput(
+                    f"{name}: {doc['fiscal_year']}年度の版はすでにあります。置き換えるときは --replace を指定してください。"
+                )
+            w.editable(existing.id)
+            w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)
+            w.session.delete(existing)
+            w.session.flush()
+        edition = write_edition(w, doc)
+        return w.result(edition.id)
+
+
+def install_seed(db: Database) -> OpResult:
+    """Fill a new database with the embedded FY2024 edition."""
+    path = locations.seed_edition_path()
+    return import_document(db, load_document(path), source="seed", name=path.name)

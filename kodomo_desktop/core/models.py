@@ -1,0 +1,223 @@
+"""The ORM models: one DeclarativeBase, typed Mapped[...] columns.
+
+Migrations in db/ must produce exactly this schema (tests/test_migrations.py checks it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names are needed for SQLite batch migrations to alter them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EDITION_STATUSES = ("draft", "published")
+NODE_KINDS = ("policy", "stage", "measure")
+# 継続 / 新規 / 終了: an ended program stays in the edition's history but is not printed.
+PROGRAM_STATUSES = ("継続", "新規", "終了")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        str: String(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class Edition(Base):
+    __tablename__ = "edition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str]
+    status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+
+    nodes: Mapped[list[PolicyNode]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan", passive_deletes=True
+    )
+    programs: Mapped[list[Program]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+class PolicyNode(Base):
+    """基本施策 (kind 'policy') → optional life stage ('stage') → 個別施策 ('measure')."""
+
+    __tablename__ = "policy_node"
+    __table_args__ = (Index("ix_policy_node_parent_position", "edition_id", "parent_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("policy_node.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # None only for stages, which are not numbered
+    number: Mapped[int | None]
+    title: Mapped[str]
+    position: Mapped[int]
+
+    edition: Mapped[Edition] = relationship(back_populates="nodes")
+    children: Mapped[list[PolicyNode]] = relationship(
+        order_by="PolicyNode.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Department(Base):
+    """部 (or an independent office such as 選挙管理委員会事務局): the master list."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    position: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+
+    divisions: Mapped[list[Division]] = relationship(
+        back_populates="department", order_by="Division.position"
+    )
+
+
+class Division(Base):
+    """課・室・センター・主幹付; name None is the department itself being responsible."""
+
+    __tablename__ = "division"
+    __table_args__ = (UniqueConstraint("department_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    name: Mapped[str | None]
+    position: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+
+    department: Mapped[Department] = relationship(back_populates="divisions")
+
+
+class Program(Base):
+    __tablename__ = "program"
+    __table_args__ = (UniqueConstraint("edition_id", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    # stable id: the same program keeps it across exports and editions
+    uid: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str]
+    alias: Mapped[str | None]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # bit i set = targets.TARGETS[i]
+    targets: Mapped[int] = mapped_column(default=0)
+    results: Mapped[str] = mapped_column(Text, default="")
+    previous_results: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="継続", server_default="継続")
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    review_notes: Mapped[list[str]] = mapped_column(default=list)
+
+    edition: Mapped[Edition] = relationship(back_populates="programs")
+    divisions: Mapped[list[ProgramDivision]] = relationship(
+        order_by="ProgramDivision.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="program", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ProgramDivision(Base):
+    """所管: a program's responsible divisions, in printed order."""
+
+    __tablename__ = "program_division"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), primary_key=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), primary_key=True)
+    position: Mapped[int]
+
+    division: Mapped[Division] = relationship()
+
+
+class Placement(Base):
+    """A program listed under a 個別施策. Exactly one per program is primary; the rest print 【再掲】."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "program_id"),
+        Index("ix_placement_measure_position", "measure_id", "position"),
+        # the database itself refuses a second primary placement of one program
+        Index(
+            "uq_placement_primary",
+            "program_id",
+            unique=True,
+            sqlite_where=text("is_primary = 1"),
+            postgresql_where=text("is_primary"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("policy_node.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    is_primary: Mapped[bool] = mapped_column(default=False)
+
+    program: Mapped[Program] = relationship(back_populates="placements")
+    measure: Mapped[PolicyNode] = relationship()
+
+
+class ChangeLog(Base):
+    """The audit trail: who changed what field of what, when, from where."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, sortable as text
+    user: Mapped[str] = mapped_column(String(128))
+    source: Mapped[str]  # editor | import:<file> | seed | cli | rollover ...
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id", ondelete="SET NULL"))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(64))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class FindingAck(Base):
+    """A validation finding marked 「確認済み」: hidden for that program until the text it judged changes."""
+
+    __tablename__ = "finding_ack"
+    __table_args__ = (UniqueConstraint("edition_id", "program_uid", "code", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    program_uid: Mapped[str | None] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str | None] = mapped_column(String(64))
+    # fingerprint of the judged text: a change of the text brings the finding back
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    user: Mapped[str] = mapped_column(String(128))
+    at: Mapped[str] = mapped_column(String(32))
+
+
+class ReturnImport(Base):
+    """One Excel return applied to an edition: which unit returned what, when (the returns overview)."""
+
+    __tablename__ = "return_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    unit: Mapped[str]
+    file_name: Mapped[str]
+    sha256: Mapped[str] = mapped_column(String(64))
+    user: Mapped[str] = mapped_column(String(128))
+    at: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[int] = mapped_column(default=0)

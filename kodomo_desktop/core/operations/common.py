@@ -1,0 +1,81 @@
+"""Pieces the operations share: ordering, master-list look-up, labels for the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.models import Department, Division, PolicyNode
+
+
+def reindex(rows: Sequence) -> None:
+    """Give rows positions 0..n-1 in their current list order."""
+    for i, row in enumerate(rows):
+        if row.position != i:
+            row.position = i
+
+
+def clamp_position(position: int | None, length: int) -> int:
+    return length if position is None else max(0, min(position, length))
+
+
+def node_label(session: Session, node: PolicyNode) -> str:
+    """'基本施策2 (ライフステージを通して) 個別施策1': how a measure is named in the log and messages."""
+    parts = []
+    while node is not None:
+        if node.kind == "policy":
+            parts.append(f"基本施策{node.number}")
+        elif node.kind == "stage":
+            parts.append(f"({node.title})")
+        else:
+            parts.append(f"個別施策{node.number}")
+        node = session.get(PolicyNode, node.parent_id) if node.parent_id else None
+    return " ".join(reversed(parts))
+
+
+def find_division(session: Session, department: str, division: str | None, *, create: bool) -> Division:
+    """The master entry for (部, 課); created only where the caller is an importer of trusted data."""
+    dept = session.scalar(select(Department).where(Department.name == department))
+    if dept is None:
+        if not create:
+            raise InvalidInput(_unknown_message(session, department, division))
+        position = session.scalar(select(Department.position).order_by(Department.position.desc()).limit(1))
+        dept = Department(name=department, position=(position + 1) if position is not None else 0)
+        session.add(dept)
+        session.flush()
+    found = session.scalar(
+        select(Division).where(
+            Division.department_id == dept.id,
+            Division.name.is_(None) if division is None else Division.name == division,
+        )
+    )
+    if found is None:
+        if not create:
+            raise InvalidInput(_unknown_message(session, department, division))
+        position = session.scalar(
+            select(Division.position)
+            .where(Division.department_id == dept.id)
+            .order_by(Division.position.desc())
+            .limit(1)
+        )
+        found = Division(department_id=dept.id, name=division, position=(position + 1) if position is not None else 0)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _unknown_message(session: Session, department: str, division: str | None) -> str:
+    from difflib import get_close_matches
+
+    names = [
+        f"{d.name} {v.name}" if v.name else d.name
+        for d in session.scalars(select(Department)).all()
+        for v in d.divisions
+    ]
+    wanted = f"{department} {division}" if division else department
+    close = get_close_matches(wanted, names, n=3, cutoff=0.6)
+    hint = f"候補: {'、'.join(close)}" if close else "所管の一覧に登録してから選んでください"
+    return f"所管「{wanted}」は所管の一覧にありません（{hint}）。"

@@ -1,0 +1,69 @@
+"""Operations on editions: create, delete, publish, unpublish."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kodomo_desktop.core.changes import OpResult, writing
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import InvalidInput, NotFound
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.models import Edition
+
+DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
+
+
+def edition_by_year(session, fiscal_year: int) -> Edition:
+    edition = session.scalar(select(Edition).where(Edition.fiscal_year == fiscal_year))
+    if edition is None:
+        raise NotFound(f"{era_label(fiscal_year)}（{fiscal_year}年度）の版はありません。")
+    return edition
+
+
+def create_edition(
+    db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor"
+) -> OpResult:
+    """An empty draft edition. Returns its id."""
+    with writing(db, source) as w:
+        if w.session.scalar(select(Edition.id).where(Edition.fiscal_year == fiscal_year)):
+            raise InvalidInput(f"{era_label(fiscal_year)}の版はすでにあります。")
+        edition = Edition(fiscal_year=fiscal_year, title=title.strip() or DEFAULT_TITLE, status="draft")
+        w.session.add(edition)
+        w.session.flush()
+        w.log("edition", edition.id, "created", None, {"fiscal_year": fiscal_year, "title": edition.title}, edition.id)
+        return w.result(edition.id)
+
+
+def delete_edition(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResult:
+    """Delete a draft edition and everything in it. A published edition must be unpublished first."""
+    with writing(db, source) as w:
+        edition = edition_by_year(w.session, fiscal_year)
+        w.editable(edition.id)
+        w.log("edition", edition.id, "deleted", {"fiscal_year": fiscal_year, "title": edition.title}, None, None)
+        w.session.delete(edition)
+        return w.result()
+
+
+def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResult:
+    """Freeze an edition: every later write to it is refused."""
+    with writing(db, source) as w:
+        edition = edition_by_year(w.session, fiscal_year)
+        w.editable(edition.id)
+        w.log("edition", edition.id, "status", edition.status, "published", edition.id)
+        edition.status = "published"
+        return w.result()
+
+
+def unpublish(db: Database, fiscal_year: int, reason: str, *, source: str = "editor") -> OpResult:
+    """「公開を取り消す」: make a published edition editable again, with the reason logged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("公開を取り消す理由を入力してください。")
+    with writing(db, source) as w:
+        edition = edition_by_year(w.session, fiscal_year)
+        if not edition.published:
+            raise InvalidInput(f"{era_label(fiscal_year)}版は公開されていません。")
+        w.log("edition", edition.id, "status", "published", "draft", edition.id)
+        w.log("edition", edition.id, "unpublish_reason", None, reason, edition.id)
+        edition.status = "draft"
+        return w.result()

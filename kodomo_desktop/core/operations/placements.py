@@ -1,0 +1,97 @@
+"""Operations on placements: list a program under a measure, remove, move, make primary."""
+
+from __future__ import annotations
+
+from kodomo_desktop.core.changes import OpResult, writing
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.models import PolicyNode, Placement, Program
+from kodomo_desktop.core.operations.common import clamp_position, reindex
+from kodomo_desktop.core.operations.programs import measure_rows, insert_placement, placement_value
+
+
+def _measure_of(w, measure_id: int, edition_id: int) -> PolicyNode:
+    measure = w.get(PolicyNode, measure_id, "個別施策")
+    if measure.kind != "measure" or measure.edition_id != edition_id:
+        raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
+    return measure
+
+
+def add_placement(
+    db: Database, program_id: int, measure_id: int, position: int | None = None, *, source: str = "editor"
+) -> OpResult:
+    """Re-list a program under another measure (printed 【再掲】). Returns the placement id."""
+    with writing(db, source) as w:
+        program = w.get(Program, program_id, "事業")
+        w.editable(program.edition_id)
+        measure = _measure_of(w, measure_id, program.edition_id)
+        placement = insert_placement(w, program, measure, position, primary=not program.placements)
+        return w.result(placement.id)
+
+
+def remove_placement(db: Database, placement_id: int, *, source: str = "editor") -> OpResult:
+    """Remove a re-listing. The primary placement cannot go while the program has it as its only home."""
+    with writing(db, source) as w:
+        placement = w.get(Placement, placement_id, "掲載")
+        program = placement.program
+        w.editable(program.edition_id)
+        if placement.is_primary:
+            raise InvalidInput(
+                f"事業「{program.name}」の主な掲載先は削除できません。"
+                "先に別の掲載先を主にするか、事業そのものを削除してください。"
+            )
+        old = placement_value(w, placement)
+        rows = measure_rows(w, placement.measure_id)
+        rows.remove(placement)
+        w.session.delete(placement)
+        reindex(rows)
+        w.log("program", program.uid, "placement", old, None, program.edition_id)
+        return w.result()
+
+
+def move_placement(
+    db: Database, placement_id: int, position: int, measure_id: int | None = None, *, source: str = "editor"
+) -> OpResult:
+    """Reorder within a measure, or move to another measure at a position."""
+    with writing(db, source) as w:
+        placement = w.get(Placement, placement_id, "掲載")
+        program = placement.program
+        w.editable(program.edition_id)
+        old = placement_value(w, placement)
+        rows = measure_rows(w, placement.measure_id)
+        rows.remove(placement)
+        if measure_id is not None and measure_id != placement.measure_id:
+            measure = _measure_of(w, measure_id, program.edition_id)
+            target_rows = measure_rows(w, measure_id)
+            if any(p.program_id == program.id for p in target_rows):
+                raise InvalidInput(f"事業「{program.name}」は移動先の個別施策にすでに掲載されています。")
+            reindex(rows)
+            placement.measure_id = measure.id
+            placement.measure = measure
+            rows = target_rows
+        rows.insert(clamp_position(position, len(rows)), placement)
+        reindex(rows)
+        w.session.flush()
+        w.log("program", program.uid, "placement", old, placement_value(w, placement), program.edition_id)
+        return w.result()
+
+
+def set_primary(db: Database, placement_id: int, *, source: str = "editor") -> OpResult:
+    """Make this placement the primary one; the former primary becomes a 【再掲】."""
+    with writing(db, source) as w:
+        placement = w.get(Placement, placement_id, "掲載")
+        program = placement.program
+        w.editable(program.edition_id)
+        if placement.is_primary:
+            return w.result()
+        for other in program.placements:
+            if other.is_primary:
+                old = placement_value(w, other)
+                other.is_primary = False
+                w.session.flush()  # the unique index allows one primary at a time
+                w.log("program", program.uid, "placement", old, placement_value(w, other), program.edition_id)
+        old = placement_value(w, placement)
+        placement.is_primary = True
+        w.session.flush()
+        w.log("program", program.uid, "placement", old, placement_value(w, placement), program.edition_id)
+        return w.result()

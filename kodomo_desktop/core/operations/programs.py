@@ -1,0 +1,246 @@
+"""Operations on programs: fields, targets, divisions, create and delete."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.models import PROGRAM_STATUSES, PolicyNode, Placement, Program, ProgramDivision
+from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
+from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
+
+# field -> Japanese label, for messages
+TEXT_FIELDS = {"name": "事業・取組名称", "alias": "通称", "summary": "概要", "results": "実績"}
+EDITABLE_FIELDS = {**TEXT_FIELDS, "status": "変更区分", "needs_review": "要確認", "review_notes": "確認メモ"}
+
+
+def _check_value(field: str, value: Any) -> Any:
+    if field not in EDITABLE_FIELDS:
+        raise InvalidInput(f"項目「{field}」は編集できません。")
+    if field == "name":
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput("事業・取組名称は空にできません。")
+        return value.strip()
+    if field == "alias":
+        return (value or "").strip() or None
+    if field in TEXT_FIELDS:
+        if not isinstance(value, str):
+            raise InvalidInput(f"{TEXT_FIELDS[field]}は文字列で指定してください。")
+        return value
+    if field == "status":
+        if value not in PROGRAM_STATUSES:
+            raise InvalidInput(f"変更区分「{value}」は使えません（{' / '.join(PROGRAM_STATUSES)}）。")
+        return value
+    if field == "needs_review":
+        return bool(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("確認メモは文字列の一覧で指定してください。")
+    return list(value)
+
+
+def update_program(db: Database, program_id: int, values: dict[str, Any], *, source: str = "editor") -> OpResult:
+    """Set one or more fields of one program."""
+    with writing(db, source) as w:
+        program = w.get(Program, program_id, "事業")
+        w.editable(program.edition_id)
+        for field, value in values.items():
+            value = _check_value(field, value)
+            old = getattr(program, field)
+            if field == "review_notes":
+                old = list(old)
+            if old != value:
+                setattr(program, field, value)
+                w.log("program", program.uid, field, old, value, program.edition_id)
+        return w.result()
+
+
+def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *, source: str = "editor") -> OpResult:
+    """Tick or clear one target group on several programs at once (one transaction)."""
+    bit = mask_from_labels([label])
+    with writing(db, source) as w:
+        for program_id in program_ids:
+            program = w.get(Program, program_id, "事業")
+            w.editable(program.edition_id)
+            _write_targets(w, program, program.targets | bit if on else program.targets & ~bit)
+        return w.result()
+
+
+def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source: str = "editor") -> OpResult:
+    with writing(db, source) as w:
+        program = w.get(Program, program_id, "事業")
+        w.editable(program.edition_id)
+        _write_targets(w, program, mask_from_labels(labels))
+        return w.result()
+
+
+def _write_targets(w: Writer, program: Program, mask: int) -> None:
+    if mask != program.targets:
+        w.log("program", program.uid, "targets", labels_from_mask(program.targets), labels_from_mask(mask), program.edition_id)
+        program.targets = mask
+
+
+def divisions_of(program: Program) -> list[list[str | None]]:
+    return [[pd.division.department.name, pd.division.name] for pd in program.divisions]
+
+
+def set_divisions(
+    db: Database,
+    program_id: int,
+    pairs: Sequence[tuple[str, str | None]],
+    *,
+    source: str = "editor",
+    create_missing: bool = False,
+) -> OpResult:
+    """Replace the program's 所管 with master-list entries, in printed order."""
+    with writing(db, source) as w:
+        program = w.get(Program, program_id, "事業")
+        w.editable(program.edition_id)
+        _write_divisions(w, program, pairs, create_missing)
+        return w.result()
+
+
+def _write_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> None:
+    old = divisions_of(program)
+    divisions = [find_division(w.session, dept, div, create=create_missing) for dept, div in pairs]
+    if len({d.id for d in divisions}) != len(divisions):
+        raise InvalidInput(f"事業「{program.name}」の所管に同じ課が重複しています。")
+    new = [[d.department.name, d.name] for d in divisions]
+    if new == old:
+        return
+    program.divisions.clear()
+    w.session.flush()
+    for i, division in enumerate(divisions):
+        program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
+    w.log("program", program.uid, "divisions", old, new, program.edition_id)
+
+
+def next_uid(w: Writer) -> str:
+    """A program id never used in any edition: P0001, P0002, ..."""
+    numbers = [int(m.group(1)) for uid in w.session.scalars(select(Program.uid)) if (m := re.fullmatch(r"P(\d+)", uid))]
+    return f"P{max(numbers, default=0) + 1:04d}"
+
+
+def program_document(program: Program) -> dict[str, Any]:
+    """A program as the interchange format writes it (also the snapshot that undoes a delete)."""
+    doc: dict[str, Any] = {
+        "id": program.uid,
+        "name": program.name,
+        "alias": program.alias,
+        "summary": program.summary,
+        "targets": labels_from_mask(program.targets),
+        "results": program.results,
+        "divisions": [{"department": d, "division": v} for d, v in divisions_of(program)],
+        "needs_review": program.needs_review,
+        "review_notes": list(program.review_notes),
+        "status": program.status,
+    }
+    if program.previous_results is not None:
+        doc["previous_results"] = program.previous_results
+    return doc
+
+
+def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divisions: bool) -> Program:
+    """Insert one program from its interchange form (no placements)."""
+    uid = doc.get("id") or next_uid(w)
+    if w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
+        raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
+    name = _check_value("name", doc.get("name", ""))
+    program = Program(
+        edition_id=edition_id,
+        uid=uid,
+        name=name,
+        alias=_check_value("alias", doc.get("alias")),
+        summary=doc.get("summary", ""),
+        targets=mask_from_labels(doc.get("targets", [])),
+        results=doc.get("results", ""),
+        previous_results=doc.get("previous_results"),
+        status=_check_value("status", doc.get("status", "継続")),
+        needs_review=bool(doc.get("needs_review", False)),
+        review_notes=list(doc.get("review_notes", [])),
+    )
+    w.session.add(program)
+    w.session.flush()
+    pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
+    if pairs:
+        divisions = [find_division(w.session, dept, div, create=create_divisions) for dept, div in pairs]
+        for i, division in enumerate(divisions):
+            program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
+    return program
+
+
+def create_program(
+    db: Database,
+    edition_id: int,
+    doc: dict[str, Any],
+    placements: Sequence[tuple[int, int | None, bool]],
+    *,
+    source: str = "editor",
+) -> OpResult:
+    """A new program (or a deleted one restored from its snapshot), listed under measures.
+
+    placements: (measure id, position or None for the end, primary). Exactly one primary.
+    Returns the new program's row id as the result value.
+    """
+    if sum(1 for _m, _p, primary in placements if primary) != 1:
+        raise InvalidInput("事業には主となる掲載先がちょうど一つ必要です。")
+    with writing(db, source) as w:
+        w.editable(edition_id)
+        program = add_program(w, edition_id, doc, create_divisions=False)
+        w.log("program", program.uid, "created", None, program_document(program), edition_id)
+        for measure_id, position, primary in placements:
+            measure = w.get(PolicyNode, measure_id, "個別施策")
+            if measure.kind != "measure" or measure.edition_id != edition_id:
+                raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
+            insert_placement(w, program, measure, position, primary)
+        return w.result(program.id)
+
+
+def delete_program(db: Database, program_id: int, *, source: str = "editor") -> OpResult:
+    """Delete a program and its placements. The log keeps the whole snapshot (undo restores it)."""
+    with writing(db, source) as w:
+        program = w.get(Program, program_id, "事業")
+        w.editable(program.edition_id)
+        snapshot = program_document(program)
+        snapshot["placements"] = [
+            {"measure": p.measure_id, "position": p.position, "primary": p.is_primary} for p in program.placements
+        ]
+        for placement in program.placements:
+            siblings = measure_rows(w, placement.measure_id)
+            siblings.remove(placement)
+            reindex(siblings)
+        w.session.delete(program)  # placements and divisions go with it (cascade)
+        w.log("program", snapshot["id"], "deleted", snapshot, None, program.edition_id)
+        return w.result(snapshot)
+
+
+def measure_rows(w: Writer, measure_id: int) -> list[Placement]:
+    return list(w.session.scalars(select(Placement).where(Placement.measure_id == measure_id).order_by(Placement.position)))
+
+
+def placement_value(w: Writer, placement: Placement) -> dict[str, Any]:
+    """How a placement is written in the change log."""
+    return {
+        "measure": node_label(w.session, placement.measure),
+        "position": placement.position + 1,
+        "relisted": not placement.is_primary,
+    }
+
+
+def insert_placement(w: Writer, program: Program, measure: PolicyNode, position: int | None, primary: bool) -> Placement:
+    rows = measure_rows(w, measure.id)
+    if any(p.program_id == program.id for p in rows):
+        raise InvalidInput(f"事業「{program.name}」は{node_label(w.session, measure)}にすでに掲載されています。")
+    placement = Placement(program_id=program.id, measure_id=measure.id, position=len(rows), is_primary=primary)
+    placement.measure = measure
+    w.session.add(placement)
+    rows.insert(clamp_position(position, len(rows)), placement)
+    reindex(rows)
+    w.session.flush()
+    w.log("program", program.uid, "placement", None, placement_value(w, placement), program.edition_id)
+    return placement
