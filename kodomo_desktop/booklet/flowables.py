@@ -1,0 +1,210 @@
+"""The booklet's own flowables: text drawn as pre-broken lines, and the table of contents."""
+
+from typing import NamedTuple
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable
+from reportlab.platypus.doctemplate import IndexingFlowable
+
+from kodomo_desktop.booklet.layout import TextStyle
+from kodomo_desktop.booklet.linebreak import Measure, wrap
+
+LABEL_GAP = "\u3000"  # between a heading's label (個別施策1) and its title
+
+
+def label_hang(text: str, measure: Measure) -> float:
+    """A title wraps under itself, not under its label: 「個別施策1　」 is the hang."""
+    cut = text.find(LABEL_GAP)
+    return measure(text[: cut + 1]) if cut > 0 else 0.0
+
+
+class Heading(NamedTuple):
+    level: int  # outline and contents level
+    text: str
+    key: str  # bookmark name: deterministic, from the numbers in the policy tree
+    in_contents: bool = True
+    numbered: bool = True  # the contents shows its page number
+
+
+class TextBlock(Flowable):
+    """Text broken by linebreak.wrap and drawn with one text object.
+
+    Far cheaper than a Paragraph per cell (no markup, no fragments), and it splits
+    between lines, so a table row taller than a page flows on to the next.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        style: TextStyle,
+        hang: float | None = None,
+        *,
+        splittable: bool = True,
+        fill: Color | None = None,
+        pad: float = 0.0,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+        heading: Heading | None = None,
+    ):
+        super().__init__()
+        self.text, self.style, self.hang = text, style, hang
+        self.splittable, self.fill, self.pad = splittable, fill, pad
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.heading = heading
+        self.top = 0.0  # page y of the top edge once drawn: where the bookmark points
+        self._lines: list[tuple[float, str]] | None = None
+        self._width: float | None = None
+
+    def lines(self, width: float) -> list[tuple[float, str]]:
+        # the table computes a cell's width in more than one way: allow for rounding
+        if self._lines is None or abs(self._width - width) > 1e-6:
+            self._lines = wrap(self.text, width - 2 * self.pad, self.style.measure, self.hang)
+            self._width = width
+        return self._lines
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self.height = len(self.lines(availWidth)) * self.style.leading + 2 * self.pad
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        # A table passes the whole column width here, not the width it wrapped the
+        # cell at: split the lines already made.
+        lines = self._lines if self._lines is not None else self.lines(availWidth)
+        n = int((availHeight - 2 * self.pad) // self.style.leading)
+        if not self.splittable or n < 1 or n >= len(lines):
+            return []
+        return [self._part(lines[:n]), self._part(lines[n:])]
+
+    def _part(self, lines: list[tuple[float, str]]) -> "TextBlock":
+        part = TextBlock(self.text, self.style, self.hang, fill=self.fill, pad=self.pad)
+        part._lines, part._width = lines, self._width
+        return part
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.top = y + self.height
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self):
+        canv, style = self.canv, self.style
+        if self.fill is not None:
+            canv.setFillColor(self.fill)
+            canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        text = canv.beginText()
+        text.setFont(style.font, style.size)
+        text.setFillColor(style.color)
+        y = self.height - self.pad - style.baseline()
+        for indent, line in self._lines:
+            if style.align == "center":
+                x = (self.width - style.measure(line)) / 2
+            else:
+                x = self.pad + indent
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+            y -= style.leading
+        canv.drawText(text)
+
+
+class BodyStart(Flowable):
+    """Marks the first body page: page numbers count from there."""
+
+    _ZEROSIZE = True
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+NUMBER_WIDTH = 28.0  # the page-number column of the contents
+LEADER_GAP = 4.0
+
+
+class ContentsEntry(Flowable):
+    """One heading in the contents: its title, a dotted leader and its page number, linked."""
+
+    def __init__(self, level: int, text: str, page: int | None, key: str, style: TextStyle, indent: float):
+        super().__init__()
+        self.page, self.key, self.style, self.indent = page, key, style, indent
+        self.text = text
+        self.spaceBefore = 5.0 if level == 0 else 0.0
+        self._lines: list[tuple[float, str]] = []
+
+    def wrap(self, availWidth, availHeight):
+        measure = self.style.measure
+        text_width = availWidth - self.indent - NUMBER_WIDTH - LEADER_GAP
+        self._lines = wrap(self.text, text_width, measure, label_hang(self.text, measure))
+        self.width, self.height = availWidth, len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def draw(self):
+        canv, style = self.canv, self.style
+        text = canv.beginText()
+        text.setFont(style.font, style.size)
+        top = self.height - style.baseline()
+        for i, (indent, line) in enumerate(self._lines):
+            text.setTextOrigin(self.indent + indent, top - i * style.leading)
+            text.textOut(line)
+        if self.page is not None:
+            # number and leader sit on the entry's last line
+            y = top - (len(self._lines) - 1) * style.leading
+            number = str(self.page)
+            text.setTextOrigin(self.width - style.measure(number), y)
+            text.textOut(number)
+            indent, last = self._lines[-1]
+            canv.saveState()
+            canv.setLineCap(1)
+            canv.setLineWidth(0.9)
+            canv.setDash(0.01, 3)  # round caps turn near-zero dashes into dots
+            canv.line(self.indent + indent + style.measure(last) + LEADER_GAP, y + 0.3 * style.size,
+                      self.width - style.measure(number) - LEADER_GAP, y + 0.3 * style.size)
+            canv.restoreState()
+            canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+        canv.drawText(text)
+
+
+class Contents(IndexingFlowable):
+    """目次, filled from the headings' TOCEntry notifications.
+
+    Seeded with every heading (page 0) so that it has its final size on the first
+    pass: the body's page numbers are then right at once and multiBuild needs two
+    passes, not three.
+    """
+
+    def __init__(self, seed: list[Heading], styles, indent: float):
+        super().__init__()
+        self._entries = [(h.level, h.text, 0 if h.numbered else None, h.key) for h in seed if h.in_contents]
+        self._last: list = []
+        self._styles, self._indent = styles, indent
+        self._rows: list[ContentsEntry] = []
+
+    def beforeBuild(self):
+        self._last, self._entries = self._entries, []
+
+    def isSatisfied(self):
+        return self._entries == self._last
+
+    def notify(self, kind, stuff):
+        if kind == "TOCEntry":
+            self._entries.append(stuff)
+
+    def wrap(self, availWidth, availHeight):
+        self._rows = [
+            ContentsEntry(level, text, page, key, self._styles(level), level * self._indent)
+            for level, text, page, key in self._last
+        ]
+        self.width = availWidth
+        self.height = sum(row.wrap(availWidth, availHeight)[1] + row.spaceBefore for row in self._rows)
+        self.height -= self._rows[0].spaceBefore if self._rows else 0
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        # The frame places the entries one by one, as many as fit on each page.
+        return list(self._rows)
+
+    def draw(self):
+        y = self.height
+        for i, row in enumerate(self._rows):
+            y -= (row.spaceBefore if i else 0) + row.height
+            row.drawOn(self.canv, 0, y)

@@ -1,0 +1,24 @@
+"""What a caller asks of a booklet build, and what it gets back."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BookletOptions:
+    paper: str = "A4"  # "A4" | "A3"
+    # Landscape, as the source booklet: its table has 12 columns (8 of them ○ marks),
+    # and on a portrait page 概要 would shrink to about 150 pt, a handful of characters a line.
+    landscape: bool = True
+    draft: bool | None = None  # None: follow document["status"]; True forces the 「案」 mark
+    font_path: str | None = None  # a TrueType font; None searches the package, then the system
+
+
+@dataclass(frozen=True)
+class BookletReport:
+    pages: int
+    embedded_font: str | None  # the embedded face's name; None when the CID font was used
+    warnings: list[str] = field(default_factory=list)  # Japanese, one problem each
+
+
+class BuildCancelled(Exception):
+    """The caller's cancel() said stop; nothing was written to a path output."""

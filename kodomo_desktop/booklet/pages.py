@@ -1,0 +1,94 @@
+"""The document template: page furniture (page numbers, the 「案」 mark), bookmarks,
+outline and contents notifications, progress and cancellation."""
+
+from collections.abc import Callable
+
+from reportlab.lib import colors
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from kodomo_desktop.booklet.flowables import BodyStart
+from kodomo_desktop.booklet.layout import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Layout
+from kodomo_desktop.booklet.options import BuildCancelled
+
+AUTHOR = "旭川市"
+DRAFT_MARK = "案"
+
+
+class BookletTemplate(BaseDocTemplate):
+    """Cover and contents pages carry no number; the body counts from 1, as its contents say."""
+
+    def __init__(self, out, layout: Layout, *, title: str, subject: str, draft: bool, steps: int,
+                 progress: Callable[[int, int], None] | None, cancel: Callable[[], bool] | None):
+        fonts = layout.fonts
+        super().__init__(
+            out,
+            pagesize=layout.pagesize,
+            leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+            title=title, author=AUTHOR, subject=subject, creator="kodomo-desktop", lang="ja-JP",
+            invariant=1,  # same document, same bytes
+            initialFontName=fonts.regular, initialFontSize=8, initialLeading=11,
+            displayDocTitle=1,
+        )
+        self.layout, self.draft = layout, draft
+        self.steps, self.done = steps, 0
+        self._progress, self._cancel = progress, cancel
+        self.body_offset = 0
+        self.page_count = 0
+
+        def frame():
+            return Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        self.addPageTemplates([
+            PageTemplate("cover", [frame()], onPage=self._furnish),
+            PageTemplate("front", [frame()], onPage=self._furnish),
+            PageTemplate("body", [frame()], onPageEnd=self._furnish),
+        ])
+
+    def beforeDocument(self):
+        self.body_offset = 0
+        self.canv.addPageLabel(0, prefix="表紙")
+        self.canv.addPageLabel(1, prefix="目次")
+        self.canv.showOutline()
+
+    def afterPage(self):
+        self.page_count = self.page
+
+    def afterFlowable(self, flowable):
+        if self._cancel is not None and self._cancel():
+            raise BuildCancelled()
+        if isinstance(flowable, BodyStart):
+            self.body_offset = self.page - 1
+            self.canv.addPageLabel(self.page - 1, "D", 1)  # the viewer shows the printed numbers
+            return
+        heading = getattr(flowable, "heading", None)
+        if heading is None:
+            return
+        canv = self.canv
+        canv.bookmarkHorizontalAbsolute(heading.key, flowable.top)
+        canv.addOutlineEntry(heading.text, heading.key, heading.level)
+        if heading.in_contents:
+            page = self.page - self.body_offset if heading.numbered else None
+            self.notify("TOCEntry", (heading.level, heading.text, page, heading.key))
+        if heading.numbered and heading.level and self._progress is not None:
+            self.done += 1
+            self._progress(min(self.done, self.steps - 1), self.steps)
+
+    def _furnish(self, canv, doc):
+        canv.saveState()
+        width, height = self.pagesize
+        if self.pageTemplate.id == "body":
+            number = f"- {self.page - self.body_offset} -"
+            canv.setFont(self.layout.fonts.regular, 9)
+            canv.drawCentredString(width / 2, MARGIN_BOTTOM / 2, number)
+        if self.draft:
+            size = 14
+            box = size + 8
+            x, y = width - MARGIN_X - box, height - MARGIN_TOP + (MARGIN_TOP - box) / 2
+            canv.setStrokeColor(colors.red)
+            canv.setFillColor(colors.red)
+            canv.setLineWidth(1.2)
+            canv.rect(x, y, box, box)
+            canv.setFont(self.layout.fonts.bold, size)
+            canv.drawCentredString(x + box / 2, y + (box - size) / 2 + 0.12 * size, DRAFT_MARK)
+        canv.restoreState()

@@ -1,0 +1,172 @@
+"""The kodomo-edition/1 document: deterministic export, faithful import, bad documents refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from kodomo_desktop.core.database import open_database
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.interchange import dump_document, export_document, import_document, load_document
+from kodomo_desktop.core.models import ChangeLog
+from kodomo_desktop.core.targets import TARGETS
+
+
+def test_export_import_export_is_byte_identical(sample_db, tmp_path):
+    first = dump_document(export_document(sample_db, 2024))
+    other = open_database(str(tmp_path / "other.sqlite"), seed=False)
+    import_document(other, json.loads(first))
+    assert dump_document(export_document(other, 2024)) == first
+    other.dispose()
+
+
+def test_export_matches_what_was_imported(sample_db, sample_document):
+    exported = export_document(sample_db, 2024)
+    for program in exported["programs"]:
+        assert program.pop("status") == "継続"
+    assert exported == sample_document
+
+
+def test_replace_needs_flag_and_published_cannot_be_replaced(sample_db, sample_document):
+    with pytest.raises(InvalidInput, match="--replace"):
+        import_document(sample_db, sample_document)
+    sample_document["programs"][0]["name"] = "置き換えた名称"
+    import_document(sample_db, sample_document, replace=True)
+    assert export_document(sample_db, 2024)["programs"][0]["name"] == "置き換えた名称"
+    sample_document["status"] = "published"
+    import_document(sample_db, sample_document, replace=True)
+    from kodomo_desktop.core.errors import ReadOnlyEdition
+
+    with pytest.raises(ReadOnlyEdition):
+        import_document(sample_db, sample_document, replace=True)
+
+
+def _log_count(db):
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(ChangeLog))
+
+
+@pytest.mark.parametrize(
+    "breaker, message",
+    [
+        (lambda d: d.update(format="kodomo-edition/2"), "format"),
+        (lambda d: d["programs"][0].update(targets=["大人"]), "programs/0/targets/0"),
+        (lambda d: d["programs"][1].update(id="P0001"), "重複"),
+        (lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P9999", "relisted": True}), "P9999"),
+        (lambda d: d["policies"][1]["stages"][0]["measures"][0]["placements"][1].update(relisted=False), "2件"),
+        (lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P0001", "relisted": True}), "二度"),
+        (lambda d: d["programs"][0].pop("divisions"), "divisions"),
+        (lambda d: d["policies"][0].update(stages=[]), "両方"),
+    ],
+)
+def test_bad_document_refused_and_nothing_changed(sample_db, sample_document, breaker, message):
+    before = export_document(sample_db, 2024)
+    log_before = _log_count(sample_db)
+    breaker(sample_document)
+    with pytest.raises(InvalidInput, match=message):
+        import_document(sample_db, sample_document, replace=True)
+    assert export_document(sample_db, 2024) == before
+    assert _log_count(sample_db) == log_before
+
+
+def test_failure_half_way_leaves_database_as_it_was(sample_db, sample_document, monkeypatch):
+    from kodomo_desktop.core import interchange
+
+    before = export_document(sample_db, 2024)
+    log_before = _log_count(sample_db)
+    calls = {"n": 0}
+    real = interchange.insert_placement
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(interchange, "insert_placement", failing)
+    with pytest.raises(RuntimeError):
+        import_document(sample_db, sample_document, replace=True)
+    assert export_document(sample_db, 2024) == before
+    assert _log_count(sample_db) == log_before
+
+
+def test_load_document_names_the_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"bad\.json: JSON として読めません（1行2列"):
+        load_document(bad)
+    with pytest.raises(InvalidInput, match="見つかりません"):
+        load_document(tmp_path / "missing.json")
+
+
+# --- property: any valid edition survives export → import → export byte for byte ---
+
+_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
+_name = _text.filter(lambda s: s.strip() != "").map(str.strip)
+
+
+@st.composite
+def editions(draw):
+    n = draw(st.integers(1, 6))
+    ids = [f"P{i:04d}" for i in range(1, n + 1)]
+    departments = ["子育て支援部", "健康保健部", "選挙管理委員会事務局"]
+    programs = [
+        {
+            "id": uid,
+            "name": draw(_name),
+            "alias": draw(st.none() | _name),
+            "summary": draw(_text),
+            "targets": [t for t in TARGETS if draw(st.booleans())],
+            "results": draw(_text),
+            "divisions": [
+                {"department": dept, "division": div}
+                for dept, div in draw(
+                    st.lists(st.tuples(st.sampled_from(departments), st.none() | st.sampled_from(["課A", "課B"])), max_size=3, unique=True)
+                )
+            ],
+            "needs_review": draw(st.booleans()),
+            "review_notes": draw(st.lists(_text, max_size=2)),
+        }
+        for uid in ids
+    ]
+    n_measures = draw(st.integers(1, 4))
+    measures = [{"number": i + 1, "title": draw(_name), "placements": []} for i in range(n_measures)]
+    for uid in ids:
+        chosen = draw(st.lists(st.integers(0, n_measures - 1), min_size=1, max_size=n_measures, unique=True))
+        for k, m in enumerate(chosen):
+            measures[m]["placements"].append({"program": uid, "relisted": k > 0})
+    split = draw(st.integers(0, n_measures))
+    policies = [{"number": 1, "title": draw(_name), "measures": measures[:split]}]
+    if draw(st.booleans()):
+        policies.append({"number": 2, "title": draw(_name), "stages": [{"title": draw(_name), "measures": measures[split:]}]})
+    else:
+        policies.append({"number": 2, "title": draw(_name), "measures": measures[split:]})
+    return {
+        "format": "kodomo-edition/1",
+        "fiscal_year": draw(st.integers(2019, 2040)),
+        "title": draw(_name),
+        "status": draw(st.sampled_from(["draft", "published"])),
+        "targets": list(TARGETS),
+        "policies": policies,
+        "programs": programs,
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=editions())
+def test_round_trip_property(tmp_path_factory, doc):
+    folder = tmp_path_factory.mktemp("prop")
+    first_db = open_database(str(folder / "a.sqlite"), seed=False)
+    second_db = open_database(str(folder / "b.sqlite"), seed=False)
+    try:
+        import_document(first_db, doc)
+        first = dump_document(export_document(first_db, doc["fiscal_year"]))
+        import_document(second_db, json.loads(first))
+        assert dump_document(export_document(second_db, doc["fiscal_year"])) == first
+    finally:
+        first_db.dispose()
+        second_db.dispose()

@@ -1,0 +1,67 @@
+"""The Alembic migrations build exactly the models' schema; old databases are migrated after a backup."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from kodomo_desktop.core.database import SCHEMA_REVISION, Database, open_database
+from kodomo_desktop.core.errors import DatabaseError
+from kodomo_desktop.core.migrations import head_revision
+from kodomo_desktop.core.models import Base
+
+
+def test_schema_revision_constant_is_the_head():
+    assert SCHEMA_REVISION == head_revision()
+
+
+def test_migrations_produce_the_models_schema(empty_db):
+    with empty_db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_pragmas(empty_db):
+    with empty_db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_newer_schema_is_refused(empty_db):
+    path = empty_db.path
+    empty_db.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = 'base-test'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="新しい形式"):
+        open_database(str(path), seed=False)
+
+
+def test_not_a_database_gets_a_clear_message(tmp_path):
+    bad = tmp_path / "broken.sqlite"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(DatabaseError, match="壊れているか.*バックアップ"):
+        open_database(str(bad))
+
+
+def test_foreign_database_is_refused(tmp_path):
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE stuff (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="kodomo-desktop のものではありません"):
+        open_database(str(other))
+
+
+def test_backup_is_a_consistent_copy(sample_db):
+    backup = sample_db.backup("test")
+    copy = Database(str(backup))
+    assert copy.revision() == SCHEMA_REVISION
+    copy.dispose()
+    assert backup.parent.name == "backups"
