@@ -3,10 +3,11 @@
 from typing import NamedTuple
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Table
 from reportlab.platypus.doctemplate import IndexingFlowable
 
-from kodomo_desktop.booklet.layout import TextStyle
+from kodomo_desktop.booklet.layout import BOX_WIDTH, GRID, HEADING_ROOM, TextStyle
 from kodomo_desktop.booklet.linebreak import Measure, wrap
 
 LABEL_GAP = "\u3000"  # between a heading's label (個別施策1) and its title
@@ -87,22 +88,67 @@ class TextBlock(Flowable):
 
     def draw(self):
         canv, style = self.canv, self.style
+        if is_layout_pass(canv):
+            return
         if self.fill is not None:
             canv.setFillColor(self.fill)
             canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        text = canv.beginText()
-        text.setFont(style.font, style.size)
+        text = canv.beginText(self.pad, self.height - self.pad - style.baseline())
+        text.setFont(style.font, style.size, style.leading)
         text.setFillColor(style.color)
-        y = self.height - self.pad - style.baseline()
-        for indent, line in self._lines:
-            if style.align == "center":
-                x = (self.width - style.measure(line)) / 2
-            else:
-                x = self.pad + indent
-            text.setTextOrigin(x, y)
-            text.textOut(line)
-            y -= style.leading
+        if style.align == "center":
+            top = text.getY()
+            for i, (_, line) in enumerate(self._lines):
+                text.setTextOrigin((self.width - style.measure(line)) / 2, top - i * style.leading)
+                text.textOut(line)
+        else:
+            # textLine steps down by the leading without writing coordinates: the
+            # cheapest way to draw thousands of lines. Only a change of indent moves.
+            x = 0.0
+            for indent, line in self._lines:
+                if indent != x:
+                    text.moveCursor(indent - x, 0)
+                    x = indent
+                text.textLine(line)
         canv.drawText(text)
+
+
+class LayoutCanvas(Canvas):
+    """The canvas of the first pass, which only finds the page numbers: nothing is drawn on it."""
+
+
+def is_layout_pass(canv) -> bool:
+    return isinstance(canv, LayoutCanvas)
+
+
+class BodyTable(Table):
+    """The table of one 個別施策.
+
+    ReportLab (splitByRow + splitInRow) splits a row that does not fit the rest of a
+    page even when the row would fit on the next, and may put the rest, under a
+    repeated header, further down the same page. Here a row moves to the next page
+    whole, and only a row taller than a page (less the headings that may stand above
+    it) is split: where it falls, so that it fills the page.
+    """
+
+    def split(self, availWidth, availHeight):
+        self._calc(availWidth, availHeight)
+        heights = self._rowHeights
+        n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)  # the first row that does not fit
+        page = self._getPossibleHeight(availHeight) - HEADING_ROOM
+        if n < len(heights) and sum(heights[: self.repeatRows]) + heights[n] > page:
+            return self._splitRows(availHeight, doInRowSplit=1) or self._splitRows(availHeight)
+        return self._splitRows(availHeight)
+
+    def draw(self):
+        if is_layout_pass(self.canv):  # drawing is most of a pass's cost
+            return
+        super().draw()
+        # ReportLab leaves the bottom of a row split across pages open: close every
+        # page's table, as a printed form does.
+        self.canv.setLineWidth(BOX_WIDTH)
+        self.canv.setStrokeColor(GRID)
+        self.canv.line(0, 0, self._width, 0)
 
 
 class BodyStart(Flowable):

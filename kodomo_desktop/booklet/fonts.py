@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
+from kodomo_desktop.core import locations
 from kodomo_desktop.core.errors import InvalidInput
 
 CID_FONT = "HeiseiKakuGo-W5"
@@ -41,8 +42,7 @@ class FontSet:
 
 def font_dirs() -> list[Path]:
     """Folders searched, in order: the package's own fonts first, so a bundled font wins."""
-    package = Path(__file__).resolve().parent.parent
-    dirs = [package / "_resources" / "fonts", package.parent / "resources" / "fonts"]
+    dirs = [locations.resources_dir() / "fonts"]
     home = Path.home()
     if sys.platform == "win32":
         dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")

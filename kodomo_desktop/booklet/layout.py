@@ -17,14 +17,20 @@ MARGIN_X = 12 * mm
 MARGIN_TOP = 15 * mm  # room for the 「案」 mark above the text
 MARGIN_BOTTOM = 14 * mm  # room for the page number
 
-TARGET_WIDTH = 21.0  # one ○ column; its two-character header fits in two lines
+# The most the headings above a table can take (基本施策, life stage, 個別施策): a table
+# row taller than a page less this is the only kind split across pages.
+HEADING_ROOM = 100.0
+TARGET_WIDTH = 22.0  # one ○ column: its header takes two characters a line
 # The four text columns share what the 8 target columns leave: 事業・取組名称, 概要,
 # 実績, 所管 (wide enough for the longest division name in one line at 8 pt).
 TEXT_SHARES = (136, 258, 116, 96)
 CELL_PADDING = 3.0
+TARGET_PADDING = 2.0
 
 HEADER_FILL = colors.HexColor("#DCE6F1")
 GRID = colors.HexColor("#404040")
+GRID_WIDTH = 0.5
+BOX_WIDTH = 0.9
 POLICY_FILL = colors.HexColor("#1F4E79")
 INK = colors.black
 
@@ -102,4 +108,5 @@ class Layout:
         return self.style(10, 14, bold=True)
 
     def toc(self, level: int) -> TextStyle:
-        return self.style(10.5, 15, bold=level == 0) if level == 0 else self.style(9.5, 13.5)
+        # sized so that the contents of the current plan fit one page
+        return self.style(10.5, 14.5, bold=True) if level == 0 else self.style(9.5, 12.5)

@@ -2,10 +2,12 @@
 
 from collections.abc import Iterator
 
-from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
 
-from kodomo_desktop.booklet.flowables import BodyStart, Contents, Heading, TextBlock, label_hang
-from kodomo_desktop.booklet.layout import CELL_PADDING, GRID, HEADER_FILL, POLICY_FILL, Layout
+from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
+from kodomo_desktop.booklet.layout import (
+    BOX_WIDTH, CELL_PADDING, GRID, GRID_WIDTH, HEADER_FILL, HEADING_ROOM, POLICY_FILL, TARGET_PADDING, Layout,
+)
 from kodomo_desktop.booklet.linebreak import wrap
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
@@ -17,9 +19,7 @@ MARK = "○"
 CITY = "ASAHIKAWA CITY"
 CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
-# The source breaks these target headers inside the narrow columns the same way.
-TARGET_HEADERS = {"妊婦等": "妊婦\n等", "18歳超": "18歳\n超"}
-FIRST_ROW_LINES = 4  # a table starts on a page only if this much of its first row fits
+FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
 
 
 def headings(document: dict) -> Iterator[tuple[Heading, dict | None]]:
@@ -58,10 +58,13 @@ class Story:
         self.document, self.layout = document, layout
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
-        self.inner = [w - 2 * CELL_PADDING for w in self.widths]
+        n = len(TARGETS)
+        self.padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * n, CELL_PADDING, CELL_PADDING]
+        self.inner = [w - 2 * p for w, p in zip(self.widths, self.padding)]
         self.cell = layout.cell
         self.header = self._header_rows()
         self.table_style = self._table_style()
+        self.header_height = self.table([]).wrap(layout.frame_width, layout.frame_height)[1]
 
     def flowables(self) -> list:
         layout = self.layout
@@ -86,10 +89,15 @@ class Story:
 
     def cover(self) -> list:
         layout, height = self.layout, self.layout.frame_height
+        def rule():
+            return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
+
         return [
-            Spacer(1, height * 0.25),
+            Spacer(1, height * 0.22),
+            rule(),
             TextBlock(self.document["title"], layout.style(26, 38, bold=True, align="center"), splittable=False),
-            Spacer(1, 24),
+            rule(),
+            Spacer(1, 16),
             TextBlock(era_label(self.document["fiscal_year"]), layout.style(18, 26, align="center")),
             Spacer(1, height * 0.3),
             TextBlock(CITY, layout.style(14, 20, bold=True, align="center")),
@@ -107,7 +115,7 @@ class Story:
             pending.append(self.heading(heading))
             if measure is not None:
                 rows = [self.row(self.programs[p["program"]], p["relisted"]) for p in measure["placements"]]
-                table = self.table(rows)
+                table = self.table(rows) if rows else TextBlock(EMPTY_MEASURE, self.cell, splittable=False)
                 out += [CondPageBreak(self._start_height(pending, table, rows)), *pending, table]
                 pending = []
         return out + pending
@@ -125,10 +133,8 @@ class Story:
         return TextBlock(heading.text, style, label_hang(heading.text, style.measure), splittable=False,
                          space_before=12, space_after=4, heading=heading)
 
-    def table(self, rows: list[list]):
-        if not rows:
-            return TextBlock(EMPTY_MEASURE, self.cell, splittable=False)
-        return Table(
+    def table(self, rows: list[list]) -> BodyTable:
+        return BodyTable(
             [list(r) for r in self.header] + rows,
             colWidths=self.widths,
             repeatRows=2,
@@ -138,9 +144,8 @@ class Story:
         )
 
     def row(self, program: dict, relisted: bool) -> list:
-        divisions = divisions_text(program)
-        if self.cell.measure(divisions) > self.inner[-1]:
-            divisions = divisions.replace(" ", "\n")  # one department or division a line
+        # each department and its divisions on a line of their own, as the source prints them
+        divisions = divisions_text(program).replace(" ", "\n")
         targets = set(program["targets"])
         return [
             [TextBlock(program_name(program, relisted), self.cell)],
@@ -158,7 +163,7 @@ class Story:
 
         top = [fit("事業・取組名称", 0), fit("概要", 1), "対象", *[""] * (n - 1),
                fit(results_header(self.document["fiscal_year"]), n + 2), fit("所管", n + 3)]
-        bottom = ["", "", *(fit(TARGET_HEADERS.get(t, t), 2 + i) for i, t in enumerate(TARGETS)), "", ""]
+        bottom = ["", "", *(fit(t, 2 + i) for i, t in enumerate(TARGETS)), "", ""]
         return [top, bottom]
 
     def _table_style(self) -> TableStyle:
@@ -185,21 +190,23 @@ class Story:
             ("ALIGN", (2, 2), (n + 1, -1), "CENTER"),
             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("LEFTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
+            ("RIGHTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
             ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-            ("BOX", (0, 0), (-1, -1), 0.9, GRID),
-            ("LINEBELOW", (0, 1), (-1, 1), 0.9, GRID),
+            ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID),
+            ("BOX", (0, 0), (-1, -1), BOX_WIDTH, GRID),
+            ("LINEBELOW", (0, 1), (-1, 1), BOX_WIDTH, GRID),
         ])
 
     def _start_height(self, headings: list[TextBlock], table, rows: list[list]) -> float:
-        """Room a table needs below its headings so that they never end a page alone."""
+        """Room a table needs below its headings, so that they never end a page alone:
+        its first row, or a few lines of it when that row must split anyway."""
         width = self.layout.frame_width
         need = sum(h.wrap(width, 1e6)[1] + h.spaceBefore + h.spaceAfter for h in headings)
         if not rows:
             return need + table.wrap(width, 1e6)[1]
-        header_style = self.layout.header
-        need += sum(max(cell.count("\n") + 1 for cell in row) * header_style.leading + 2 * CELL_PADDING
-                    for row in self.header)
-        first = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
-        return need + min(first, FIRST_ROW_LINES) * self.cell.leading + 2 * CELL_PADDING
+        lines = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
+        if self.header_height + lines * self.cell.leading + 2 * CELL_PADDING > self.layout.frame_height - HEADING_ROOM:
+            lines = FIRST_ROW_LINES
+        return need + self.header_height + lines * self.cell.leading + 2 * CELL_PADDING

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func, select
 
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.models import Edition, Placement, Program
+from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.errors import NotFound
+from kodomo_desktop.core.models import (
+    ChangeLog,
+    Department,
+    Division,
+    Edition,
+    Placement,
+    PolicyNode,
+    Program,
+    ProgramDivision,
+)
 
 
 @dataclass(frozen=True)
@@ -38,3 +52,443 @@ def list_editions(db: Database) -> list[EditionInfo]:
             .order_by(Edition.fiscal_year)
         ).all()
         return [EditionInfo(e.id, e.fiscal_year, e.title, e.status, n_prog, n_place) for e, n_prog, n_place in rows]
+
+
+# --- the editor's reads ----------------------------------------------------------------
+# Core selects of plain columns, not ORM objects: the grid loads 10,000 programs and the
+# ORM's per-object bookkeeping would cost more than the query itself.
+
+KIND_PREFIX = {"policy": "基本施策", "measure": "個別施策"}
+
+
+@dataclass(frozen=True)
+class TreeNodeInfo:
+    id: int
+    parent_id: int | None
+    kind: str  # policy | stage | measure
+    number: int | None
+    title: str
+    depth: int
+    listings: int  # placements under the node, re-listings included
+
+    @property
+    def heading(self) -> str:
+        """'基本施策2', '個別施策1'; a stage has only its title."""
+        return f"{KIND_PREFIX[self.kind]}{self.number}" if self.kind in KIND_PREFIX else ""
+
+
+@dataclass(frozen=True)
+class PolicyTree:
+    """An edition's policy tree, depth first in printed order."""
+
+    nodes: tuple[TreeNodeInfo, ...]
+
+    def node(self, node_id: int) -> TreeNodeInfo:
+        return self._by_id[node_id]
+
+    @cached_property
+    def _by_id(self) -> dict[int, TreeNodeInfo]:
+        return {n.id: n for n in self.nodes}
+
+    def measures(self) -> list[TreeNodeInfo]:
+        return [n for n in self.nodes if n.kind == "measure"]
+
+    def measures_under(self, node_id: int) -> list[int]:
+        """The measures at or below a node, in printed order."""
+        inside: set[int] = {node_id}
+        found = []
+        for n in self.nodes:
+            if n.id == node_id or n.parent_id in inside:
+                inside.add(n.id)
+                if n.kind == "measure":
+                    found.append(n.id)
+        return found
+
+    def path_label(self, node_id: int) -> str:
+        """'基本施策2 ライフステージを通して 個別施策1 遊びや体験': a measure named in full."""
+        by_id = self._by_id
+        parts = []
+        node = by_id.get(node_id)
+        while node is not None:
+            parts.append(node.heading or node.title)
+            node = by_id.get(node.parent_id) if node.parent_id is not None else None
+        return " ".join(reversed(parts)) + f" {by_id[node_id].title}"
+
+
+def policy_tree(db: Database, edition_id: int) -> PolicyTree:
+    with db.read() as session:
+        rows = session.execute(
+            select(PolicyNode.id, PolicyNode.parent_id, PolicyNode.kind, PolicyNode.number, PolicyNode.title)
+            .where(PolicyNode.edition_id == edition_id)
+            .order_by(PolicyNode.position)
+        ).all()
+        counts = dict(
+            session.execute(
+                select(Placement.measure_id, func.count())
+                .join(PolicyNode, PolicyNode.id == Placement.measure_id)
+                .where(PolicyNode.edition_id == edition_id)
+                .group_by(Placement.measure_id)
+            ).all()
+        )
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    nodes: list[TreeNodeInfo] = []
+
+    def walk(parent_id: int | None, depth: int) -> int:
+        total = 0
+        for row in children.get(parent_id, []):
+            at = len(nodes)
+            nodes.append(None)  # placeholder: the count is known after the children
+            listings = counts.get(row.id, 0) + walk(row.id, depth + 1)
+            nodes[at] = TreeNodeInfo(row.id, row.parent_id, row.kind, row.number, row.title, depth, listings)
+            total += listings
+        return total
+
+    walk(None, 0)
+    return PolicyTree(tuple(nodes))
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """One program as the grid shows and searches it."""
+
+    id: int
+    uid: str
+    name: str
+    alias: str | None
+    summary: str
+    results: str
+    targets: int  # bit mask over targets.TARGETS
+    status: str
+    needs_review: bool
+    divisions: str  # 所管 as printed
+    division_ids: tuple[int, ...]
+    department_ids: tuple[int, ...]
+
+
+def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = None) -> list[ProgramRow]:
+    """The edition's programs (or only those uids), ordered by uid."""
+    query = select(
+        Program.id, Program.uid, Program.name, Program.alias, Program.summary, Program.results,
+        Program.targets, Program.status, Program.needs_review,
+    ).where(Program.edition_id == edition_id)
+    division_query = (
+        select(ProgramDivision.program_id, Department.id, Department.name, Division.id, Division.name)
+        .join(Program, Program.id == ProgramDivision.program_id)
+        .join(Division, Division.id == ProgramDivision.division_id)
+        .join(Department, Department.id == Division.department_id)
+        .where(Program.edition_id == edition_id)
+        .order_by(ProgramDivision.program_id, ProgramDivision.position)
+    )
+    if uids is not None:
+        uids = list(uids)
+        query = query.where(Program.uid.in_(uids))
+        division_query = division_query.where(Program.uid.in_(uids))
+    with db.read() as session:
+        programs = session.execute(query.order_by(Program.uid)).all()
+        division_rows = session.execute(division_query).all()
+    pairs: dict[int, list] = {}
+    for program_id, dept_id, dept, div_id, div in division_rows:
+        pairs.setdefault(program_id, []).append((dept_id, dept, div_id, div))
+    rows = []
+    for p in programs:
+        mine = pairs.get(p.id, ())
+        rows.append(
+            ProgramRow(
+                p.id, p.uid, p.name, p.alias, p.summary, p.results, p.targets, p.status, p.needs_review,
+                format_divisions((dept, div) for _, dept, _, div in mine),
+                tuple(div_id for _, _, div_id, _ in mine),
+                tuple(dict.fromkeys(dept_id for dept_id, _, _, _ in mine)),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the grid lists: everything, the programs needing review, a tree node, a department or division."""
+
+    kind: str  # all | review | node | department | division
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One grid row: a program, and the placement it is shown by (None outside a measure's order)."""
+
+    program_id: int
+    placement_id: int | None
+    measure_id: int | None
+    position: int | None
+    relisted: bool
+
+
+def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | None = None) -> list[Listing]:
+    """The rows of a scope, in printed order.
+
+    A tree node lists every placement below it (re-listings marked); the other
+    scopes list each program once, where its primary placement prints it.
+    """
+    tree = tree or policy_tree(db, edition_id)
+    if scope.kind == "node":
+        measure_ids = tree.measures_under(scope.id)
+        order = {m: i for i, m in enumerate(measure_ids)}
+        with db.read() as session:
+            rows = session.execute(
+                select(Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary)
+                .where(Placement.measure_id.in_(measure_ids))
+            ).all()
+        rows.sort(key=lambda r: (order[r.measure_id], r.position))
+        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in rows]
+
+    query = (
+        select(Program.id, Placement.id, Placement.measure_id, Placement.position)
+        .outerjoin(Placement, (Placement.program_id == Program.id) & Placement.is_primary)
+        .where(Program.edition_id == edition_id)
+    )
+    if scope.kind == "review":
+        query = query.where(Program.needs_review)
+    elif scope.kind in ("department", "division"):
+        holders = select(ProgramDivision.program_id).join(Division, Division.id == ProgramDivision.division_id)
+        holders = holders.where(
+            Division.department_id == scope.id if scope.kind == "department" else Division.id == scope.id
+        )
+        query = query.where(Program.id.in_(holders))
+    elif scope.kind != "all":
+        raise ValueError(f"unknown scope {scope.kind!r}")
+    order = {m.id: i for i, m in enumerate(tree.measures())}
+    unplaced = len(order)
+    with db.read() as session:
+        rows = session.execute(query).all()
+    rows.sort(key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0]))
+    return [Listing(program_id, placement_id, measure_id, position, False) for program_id, placement_id, measure_id, position in rows]
+
+
+@dataclass(frozen=True)
+class DivisionGroup:
+    id: int
+    name: str | None  # None: the department itself
+    programs: int
+
+
+@dataclass(frozen=True)
+class DepartmentGroup:
+    id: int
+    name: str
+    programs: int  # distinct programs: one with two divisions of the department counts once
+    divisions: tuple[DivisionGroup, ...]
+
+
+@dataclass(frozen=True)
+class ProgramGroups:
+    """The edition's program counts outside the policy tree: all, needing review, by 所管."""
+
+    programs: int
+    needs_review: int
+    departments: tuple[DepartmentGroup, ...]
+
+
+def program_groups(db: Database, edition_id: int) -> ProgramGroups:
+    """Departments and divisions holding programs in the edition, in master-list order."""
+    held = (
+        select(Department.id.label("dept"), Division.id.label("div"), Program.id.label("program"))
+        .join(Division, Division.department_id == Department.id)
+        .join(ProgramDivision, ProgramDivision.division_id == Division.id)
+        .join(Program, Program.id == ProgramDivision.program_id)
+        .where(Program.edition_id == edition_id)
+        .subquery()
+    )
+    with db.read() as session:
+        total, review = session.execute(
+            select(func.count(), func.coalesce(func.sum(Program.needs_review), 0)).where(Program.edition_id == edition_id)
+        ).one()
+        per_department = dict(
+            session.execute(select(held.c.dept, func.count(held.c.program.distinct())).group_by(held.c.dept)).all()
+        )
+        rows = session.execute(
+            select(Department.id, Department.name, Division.id, Division.name, func.count())
+            .join(Division, Division.department_id == Department.id)
+            .join(held, held.c.div == Division.id)
+            .group_by(Department.id, Division.id)
+            .order_by(Department.position, Division.position)
+        ).all()
+    departments: dict[int, tuple[str, list[DivisionGroup]]] = {}
+    for dept_id, dept, div_id, div, count in rows:
+        departments.setdefault(dept_id, (dept, []))[1].append(DivisionGroup(div_id, div, count))
+    return ProgramGroups(
+        total,
+        int(review),
+        tuple(
+            DepartmentGroup(dept_id, name, per_department[dept_id], tuple(divisions))
+            for dept_id, (name, divisions) in departments.items()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DivisionChoice:
+    department: str
+    division: str | None
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return format_divisions([(self.department, self.division)])
+
+
+def division_choices(db: Database) -> list[DivisionChoice]:
+    """The whole master list, in its order (inactive entries too: old programs may still name them)."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Department.name, Division.name, Department.active & Division.active)
+            .join(Division, Division.department_id == Department.id)
+            .order_by(Department.position, Division.position)
+        ).all()
+    return [DivisionChoice(dept, div, bool(active)) for dept, div, active in rows]
+
+
+@dataclass(frozen=True)
+class PlacementInfo:
+    id: int
+    measure_id: int
+    position: int
+    is_primary: bool
+    measure_size: int  # rows in that measure, for "move down" bounds
+
+
+@dataclass(frozen=True)
+class ProgramDetail:
+    """Everything the program form shows."""
+
+    id: int
+    uid: str
+    edition_id: int
+    name: str
+    alias: str | None
+    summary: str
+    results: str
+    previous_results: str | None
+    targets: int
+    status: str
+    needs_review: bool
+    review_notes: tuple[str, ...]
+    divisions: tuple[tuple[str, str | None], ...]
+    placements: tuple[PlacementInfo, ...]  # primary first, then re-listings by id
+
+
+def program_detail(db: Database, program_id: int) -> ProgramDetail:
+    with db.read() as session:
+        program = session.get(Program, program_id)
+        if program is None:
+            raise NotFound(f"事業（id {program_id}）が見つかりません。別の画面で削除された可能性があります。")
+        sizes = dict(
+            session.execute(
+                select(Placement.measure_id, func.count())
+                .where(Placement.measure_id.in_([p.measure_id for p in program.placements]))
+                .group_by(Placement.measure_id)
+            ).all()
+        )
+        placements = sorted(program.placements, key=lambda p: (not p.is_primary, p.id))
+        return ProgramDetail(
+            program.id, program.uid, program.edition_id, program.name, program.alias, program.summary,
+            program.results, program.previous_results, program.targets, program.status, program.needs_review,
+            tuple(program.review_notes),
+            tuple((pd.division.department.name, pd.division.name) for pd in program.divisions),
+            tuple(PlacementInfo(p.id, p.measure_id, p.position, p.is_primary, sizes[p.measure_id]) for p in placements),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # ISO 8601 UTC
+    user: str
+    source: str
+    fiscal_year: int | None
+    field: str
+    old: Any
+    new: Any
+
+
+def program_history(db: Database, uid: str) -> list[HistoryEntry]:
+    """Every logged change of a program (by its stable id, so across editions), newest first."""
+    with db.read() as session:
+        rows = session.execute(
+            select(ChangeLog.at, ChangeLog.user, ChangeLog.source, Edition.fiscal_year, ChangeLog.field, ChangeLog.old, ChangeLog.new)
+            .outerjoin(Edition, Edition.id == ChangeLog.edition_id)
+            .where(ChangeLog.entity == "program", ChangeLog.entity_id == uid)
+            .order_by(ChangeLog.id.desc())
+        ).all()
+    return [HistoryEntry(*row) for row in rows]
+
+
+def find_program_ids(db: Database, edition_id: int, uids: Iterable[str]) -> dict[str, int]:
+    """Row ids of programs by their stable ids (row ids change when a delete is undone)."""
+    uids = set(uids)
+    with db.read() as session:
+        found = dict(
+            session.execute(select(Program.uid, Program.id).where(Program.edition_id == edition_id, Program.uid.in_(uids))).all()
+        )
+    if missing := sorted(uids - found.keys()):
+        raise NotFound(f"事業ID「{'、'.join(missing)}」が見つかりません。別の画面で削除された可能性があります。")
+    return found
+
+
+def find_placement_id(db: Database, edition_id: int, uid: str, measure_id: int) -> int:
+    with db.read() as session:
+        found = session.scalar(
+            select(Placement.id)
+            .join(Program, Program.id == Placement.program_id)
+            .where(Program.edition_id == edition_id, Program.uid == uid, Placement.measure_id == measure_id)
+        )
+    if found is None:
+        raise NotFound(f"事業ID「{uid}」の掲載が見つかりません。別の画面で変更された可能性があります。")
+    return found
+
+
+@dataclass(frozen=True)
+class ProgramInEdition:
+    """A program's values in one edition: a row of the form's view across the years."""
+
+    fiscal_year: int
+    edition_status: str
+    program_id: int
+    status: str  # 継続 | 新規 | 終了
+    name: str
+    alias: str | None
+    summary: str
+    targets: int  # bit mask over targets.TARGETS
+    divisions: str  # 所管 as printed
+    results: str
+
+
+def program_across_editions(db: Database, uid: str) -> list[ProgramInEdition]:
+    """The program's values in every edition that has it (matched by its stable id), oldest first."""
+    with db.read() as session:
+        programs = session.execute(
+            select(
+                Edition.fiscal_year, Edition.status, Program.id, Program.status, Program.name, Program.alias,
+                Program.summary, Program.targets, Program.results,
+            )
+            .join(Edition, Edition.id == Program.edition_id)
+            .where(Program.uid == uid)
+            .order_by(Edition.fiscal_year)
+        ).all()
+        division_rows = session.execute(
+            select(ProgramDivision.program_id, Department.name, Division.name)
+            .join(Program, Program.id == ProgramDivision.program_id)
+            .join(Division, Division.id == ProgramDivision.division_id)
+            .join(Department, Department.id == Division.department_id)
+            .where(Program.uid == uid)
+            .order_by(ProgramDivision.program_id, ProgramDivision.position)
+        ).all()
+    pairs: dict[int, list[tuple[str, str | None]]] = {}
+    for program_id, dept, div in division_rows:
+        pairs.setdefault(program_id, []).append((dept, div))
+    return [
+        ProgramInEdition(
+            year, edition_status, program_id, status, name, alias, summary, targets,
+            format_divisions(pairs.get(program_id, ())), results,
+        )
+        for year, edition_status, program_id, status, name, alias, summary, targets, results in programs
+    ]

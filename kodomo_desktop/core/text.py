@@ -59,20 +59,29 @@ def normalize_line(s: str | None) -> str:
 
 # search_key / name_key ------------------------------------------------------------------
 
-_KATAKANA_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)} | {ord("ヽ"): "ゝ", ord("ヾ"): "ゞ"}
 _WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85" + _UNICODE_SPACES + "\u2028\u2029"
-_SEARCH = str.maketrans(_KATAKANA_TO_HIRAGANA | dict.fromkeys(map(ord, _WHITESPACE + _INVISIBLE)))
+# One table does what NFKC does to full-width ASCII, katakana -> hiragana, and drops
+# whitespace and invisible characters, so most text needs no NFKC pass at all.
+_SEARCH = str.maketrans(
+    {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+    | {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+    | {ord("ヽ"): "ゝ", ord("ヾ"): "ゞ"}
+    | dict.fromkeys(map(ord, _WHITESPACE + _INVISIBLE))
+)
 
 
 def search_key(s: str | None) -> str:
-    """Key for search that ignores width, case, hiragana/katakana and whitespace."""
+    """Key for search that ignores width, case, hiragana/katakana and whitespace (NFKC, casefold)."""
     if not s:
         return ""
-    return unicodedata.normalize("NFKC", s).casefold().translate(_SEARCH)
+    key = s.translate(_SEARCH)
+    if not unicodedata.is_normalized("NFKC", key):  # half-width kana, ①, ㎡ …: rare, so only then
+        key = unicodedata.normalize("NFKC", key).translate(_SEARCH)
+    return key.casefold()
 
 
-# The same word is written 子ども, 子供 and こども across the list (the city switched to
-# こども in its new plan, older rows keep 子ども).
+# The same word is written 子ども, 子供 and こども across the list (the plan itself writes
+# こども, many rows still write 子ども).
 _KODOMO = re.compile("子ども|子供")
 # Brackets, punctuation, symbols and spaces carry no identity: 「もりもりパーク」 = もりもりパーク.
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -89,7 +98,7 @@ def name_key(s: str | None) -> str:
     if not s:
         return ""
     s = unicodedata.normalize("NFKC", s).casefold()
-    s = _OPTIONAL_NO.sub("", _KODOMO.sub("こども", s))
+    s = _OPTIONAL_NO.sub("", _KODOMO.sub("こども", s))  # before kana folding: it looks at katakana
     return _NOT_WORD.sub("", s).translate(_SEARCH)
 
 

@@ -10,6 +10,7 @@ from kodomo_desktop.core.operations.programs import (
     set_divisions,
     set_target,
     set_targets,
+    set_targets_for,
     update_program,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "set_primary",
     "set_target",
     "set_targets",
+    "set_targets_for",
     "unpublish",
     "update_node",
     "update_program",

@@ -9,6 +9,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.validation import blocking_message, edition_errors
 
 DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
 
@@ -45,10 +46,13 @@ def delete_edition(db: Database, fiscal_year: int, *, source: str = "editor") ->
 
 
 def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResult:
-    """Freeze an edition: every later write to it is refused."""
+    """Freeze an edition: every later write to it is refused. Refused while validation finds errors."""
     with writing(db, source) as w:
         edition = edition_by_year(w.session, fiscal_year)
         w.editable(edition.id)
+        # checked inside the write transaction, so no edit can slip in between
+        if errors := edition_errors(w.session, edition):
+            raise InvalidInput(blocking_message(era_label(fiscal_year), errors, "公開"))
         w.log("edition", edition.id, "status", edition.status, "published", edition.id)
         edition.status = "published"
         return w.result()

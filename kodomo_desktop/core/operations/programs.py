@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -49,15 +49,20 @@ def update_program(db: Database, program_id: int, values: dict[str, Any], *, sou
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
-        for field, value in values.items():
-            value = _check_value(field, value)
-            old = getattr(program, field)
-            if field == "review_notes":
-                old = list(old)
-            if old != value:
-                setattr(program, field, value)
-                w.log("program", program.uid, field, old, value, program.edition_id)
+        write_fields(w, program, values)
         return w.result()
+
+
+def write_fields(w: Writer, program: Program, values: dict[str, Any]) -> None:
+    """update_program inside a caller's transaction (an Excel return applies many programs in one)."""
+    for field, value in values.items():
+        value = _check_value(field, value)
+        old = getattr(program, field)
+        if field == "review_notes":
+            old = list(old)
+        if old != value:
+            setattr(program, field, value)
+            w.log("program", program.uid, field, old, value, program.edition_id)
 
 
 def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *, source: str = "editor") -> OpResult:
@@ -76,6 +81,16 @@ def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
         _write_targets(w, program, mask_from_labels(labels))
+        return w.result()
+
+
+def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, source: str = "editor") -> OpResult:
+    """Give several programs each its own target set, in one transaction (a pasted block and its undo)."""
+    with writing(db, source) as w:
+        for program_id, labels in targets.items():
+            program = w.get(Program, program_id, "事業")
+            w.editable(program.edition_id)
+            _write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
 

@@ -1,0 +1,105 @@
+"""build_booklet: a kodomo-edition/1 document in, the printed booklet (PDF) out."""
+
+import os
+from collections.abc import Callable
+from io import BytesIO
+from typing import BinaryIO
+
+from kodomo_desktop.booklet.fonts import CID_FONT, FontSet, find_fonts
+from kodomo_desktop.booklet.layout import PAPERS, Layout
+from kodomo_desktop.booklet.options import BookletOptions, BookletReport, BuildCancelled
+from kodomo_desktop.booklet.pages import BookletTemplate
+from kodomo_desktop.booklet.story import Story, divisions_text, headings
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.files import write_bytes_atomic
+
+FORMAT = "kodomo-edition/1"
+FIELDS = (("name", "事業・取組名称"), ("alias", "通称"), ("summary", "概要"), ("results", "実績"))
+FALLBACK_NOTICE = (
+    f"日本語の TrueType フォント（BIZ UDゴシック または IPAexゴシック）が見つからないため、"
+    f"内蔵の CID フォント {CID_FONT} で作成しました。フォントは PDF に埋め込まれていないため、"
+    "表示や印刷の結果は閲覧ソフトによって変わります。"
+)
+
+
+def build_booklet(
+    document: dict,
+    out: str | os.PathLike | BinaryIO,
+    options: BookletOptions = BookletOptions(),
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> BookletReport:
+    """Write the booklet of one edition to out (a path, or a binary stream).
+
+    progress(done, total) is called as the tables are laid out; cancel() is polled
+    after every flowable and BuildCancelled raised when it returns true. The PDF is
+    built in memory and a path is written only when the build succeeded.
+    Raises InvalidInput for a document or option it cannot print.
+    """
+    _check(document, options)
+    fonts = find_fonts(options.font_path)
+    warnings = ([] if fonts.embedded else [FALLBACK_NOTICE]) + uncovered(document, fonts)
+    layout = Layout.of(options.paper, options.landscape, fonts)
+    draft = document["status"] == "draft" if options.draft is None else options.draft
+    measures = sum(1 for _, measure in headings(document) if measure is not None)
+    steps = 2 * measures + 1  # two layout passes, then the file
+    era = era_label(document["fiscal_year"])
+    buffer = BytesIO()
+    template = BookletTemplate(
+        buffer,
+        layout,
+        title=f"{document['title']}（{era}）",
+        subject=f"{era}の{document['title']}：事業・取組の概要、対象、実績、所管",
+        draft=draft,
+        steps=steps,
+        progress=progress,
+        cancel=cancel,
+    )
+    if cancel is not None and cancel():
+        raise BuildCancelled()
+    template.build_passes(Story(document, layout).flowables())
+    _write(buffer.getvalue(), out)
+    if progress is not None:
+        progress(steps, steps)
+    return BookletReport(template.page_count, fonts.embedded, warnings)
+
+
+def _check(document: dict, options: BookletOptions) -> None:
+    if options.paper not in PAPERS:
+        raise InvalidInput(f"用紙「{options.paper}」には対応していません（{'、'.join(PAPERS)}）")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput(f"{FORMAT} 形式の文書ではありません")
+    missing = [key for key in ("fiscal_year", "title", "status", "policies", "programs") if key not in document]
+    if missing:
+        raise InvalidInput(f"文書に必要な項目 {'、'.join(missing)} がありません")
+    ids = {program["id"] for program in document["programs"]}
+    for heading, measure in headings(document):
+        for placement in (measure or {}).get("placements", ()):
+            if placement["program"] not in ids:
+                raise InvalidInput(f"{heading.text} の事業・取組 {placement['program']} が programs にありません")
+
+
+def uncovered(document: dict, fonts: FontSet) -> list[str]:
+    """One warning per text field holding characters the font cannot draw (they would print as blank boxes)."""
+    font = fonts.embedded or CID_FONT
+    places = [("文書", "表題", document["title"])]
+    places += [("見出し", heading.text, heading.text) for heading, _ in headings(document)]
+    for program in document["programs"]:
+        where = f"事業・取組 {program['id']}「{program['name']}」"
+        places += [(where, label, program.get(key) or "") for key, label in FIELDS]
+        places.append((where, "所管", divisions_text(program)))
+    warnings = []
+    for where, field, text in places:
+        missing = dict.fromkeys(ch for ch in text if ch != "\n" and not fonts.covers(ch))
+        if missing:
+            chars = "、".join(f"「{ch}」(U+{ord(ch):04X})" for ch in missing)
+            warnings.append(f"{where}の{field}: 文字 {chars} はフォント {font} にないため印刷されません")
+    return warnings
+
+
+def _write(data: bytes, out: str | os.PathLike | BinaryIO) -> None:
+    if isinstance(out, (str, os.PathLike)):
+        write_bytes_atomic(out, data)  # a failed write never leaves half a file
+    else:
+        out.write(data)

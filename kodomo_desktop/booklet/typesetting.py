@@ -1,0 +1,31 @@
+"""What validation knows of the booklet, handed to it from here (core cannot import the booklet):
+which characters the font draws, and the table's geometry for the row-height estimate.
+Both come from the fonts and layout a build with the same options uses."""
+
+from kodomo_desktop.booklet.fonts import find_fonts
+from kodomo_desktop.booklet.layout import CELL_PADDING, Layout
+from kodomo_desktop.booklet.options import BookletOptions
+from kodomo_desktop.booklet.story import Story
+from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.validation import PageMetrics, Typesetting
+
+
+def typesetting(fiscal_year: int, options: BookletOptions = BookletOptions()) -> Typesetting:
+    fonts = find_fonts(options.font_path)
+    layout = Layout.of(options.paper, options.landscape, fonts)
+    name, summary, *_marks, results, divisions = layout.column_widths(len(TARGETS))
+    # the table header as the booklet draws it, repeated on every page a table runs over
+    header = Story({"fiscal_year": fiscal_year, "programs": [], "policies": []}, layout).header_height
+    page = PageMetrics(
+        column_widths={"name": name, "summary": summary, "results": results, "divisions": divisions},
+        font_size=layout.cell.size,
+        leading=layout.cell.leading,
+        padding=CELL_PADDING,
+        body_height=layout.frame_height - header,
+    )
+    if fonts.embedded is None:
+        return Typesetting(
+            page=page,
+            skipped=("日本語の TrueType フォントが見つからないため、冊子で印刷できない文字は検査していません。",),
+        )
+    return Typesetting(covers=fonts.covers, font_name=fonts.embedded, page=page)

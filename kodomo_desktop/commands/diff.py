@@ -1,0 +1,52 @@
+HELP = "二つの年度版を比較する（事業の追加・終了・名称変更、項目の変更、掲載の変更、施策体系の変更）"
+
+FORMATS = ("text", "json", "xlsx")
+
+
+def add_arguments(parser):
+    parser.add_argument("--from", dest="from_year", type=int, required=True, metavar="YEAR", help="比較元の年度（西暦）")
+    parser.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR", help="比較先の年度（西暦）")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定: text）")
+    parser.add_argument("-o", "--output", metavar="FILE", help="出力ファイル（xlsx では必須。省略時は標準出力）")
+
+
+def render_text(diff) -> str:
+    from kodomo_desktop.core.yeardiff import sections, title_of
+
+    lines = [title_of(diff)]
+    if not diff:
+        lines.append("違いはありません。")
+    for section in sections(diff):
+        if not section.rows:
+            continue
+        lines.append(f"\n■ {section.title}（{len(section.rows)}件）")
+        for row in section.rows:
+            for i, (header, value) in enumerate(zip(section.headers, row, strict=True)):
+                bullet = "  - " if i == 0 else "    "
+                # continuation lines of a multi-line value stay under its header
+                lines.append(bullet + f"{header}: " + value.replace("\n", "\n      "))
+    return "\n".join(lines) + "\n"
+
+
+def run(args, ctx) -> int:
+    import json
+
+    from kodomo_desktop.core.errors import InvalidInput
+    from kodomo_desktop.core.files import write_text_atomic
+    from kodomo_desktop.core.yeardiff import compare_editions
+
+    if args.format == "xlsx" and not args.output:
+        raise InvalidInput("--format xlsx のときは -o FILE で保存先を指定してください。")
+    diff = compare_editions(ctx.db, args.from_year, args.to_year)
+    if args.format == "xlsx":
+        from kodomo_desktop.excel.diff_report import write_diff_report
+
+        write_diff_report(diff, args.output)
+        ctx.err.write(f"比較結果を保存しました: {args.output}\n")
+        return 0
+    text = render_text(diff) if args.format == "text" else json.dumps(diff.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        ctx.out.write(text)
+    return 0

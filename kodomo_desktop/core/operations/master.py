@@ -1,0 +1,268 @@
+"""Operations on the master list of departments (部) and divisions (課・室・センター・主幹付).
+
+The list is shared by every edition. A rename corrects an entry everywhere it is
+printed. A merge moves every program of the draft editions onto the other entry;
+published editions are frozen, so an entry one of them still names is kept,
+deactivated, instead of deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.models import Department, Division, Edition, Program, ProgramDivision
+from kodomo_desktop.core.operations.common import clamp_position, reindex
+from kodomo_desktop.core.operations.programs import _write_divisions, divisions_of
+from kodomo_desktop.core.text import normalize_line
+
+KINDS = {"department": Department, "division": Division}
+KIND_LABELS = {"department": "部", "division": "課"}
+
+
+def _entry(w: Writer, kind: str, entry_id: int) -> Department | Division:
+    if kind not in KINDS:
+        raise InvalidInput(f"所管の一覧の種類「{kind}」はありません（department / division）。")
+    return w.get(KINDS[kind], entry_id, f"所管の一覧の{KIND_LABELS[kind]}")
+
+
+def _label(entry: Department | Division) -> str:
+    if isinstance(entry, Department):
+        return entry.name
+    return format_divisions([(entry.department.name, entry.name)])
+
+
+def _siblings(w: Writer, entry: Department | Division) -> list:
+    if isinstance(entry, Department):
+        return list(w.session.scalars(select(Department).order_by(Department.position)))
+    return list(entry.department.divisions)
+
+
+def _clean_name(name: str | None, kind: str) -> str:
+    name = normalize_line(name)
+    if not name:
+        raise InvalidInput(f"{KIND_LABELS[kind]}の名前を入力してください。")
+    return name
+
+
+def _department_named(w: Writer, name: str) -> Department | None:
+    return w.session.scalar(select(Department).where(Department.name == name))
+
+
+def _division_named(department: Department, name: str | None) -> Division | None:
+    return next((d for d in department.divisions if d.name == name), None)
+
+
+def _value(entry: Department | Division) -> dict[str, Any]:
+    return {"name": _label(entry), "position": entry.position, "active": entry.active}
+
+
+def _insert(w: Writer, kind: str, entry, rows: list, position: int | None) -> None:
+    w.session.add(entry)
+    rows.insert(clamp_position(position, len(rows)), entry)
+    reindex(rows)
+    w.session.flush()
+    w.log(kind, entry.id, "created", None, _value(entry), None)
+
+
+# --- add, rename, reorder, deactivate --------------------------------------------------
+
+
+def add_department(db: Database, name: str, *, position: int | None = None, source: str = "editor") -> OpResult:
+    """A new 部, with its entry for "the department itself is responsible". Returns its id."""
+    with writing(db, source) as w:
+        name = _clean_name(name, "department")
+        if _department_named(w, name):
+            raise InvalidInput(f"部「{name}」はすでに所管の一覧にあります。")
+        department = Department(name=name, position=0)
+        _insert(w, "department", department, list(w.session.scalars(select(Department).order_by(Department.position))), position)
+        _insert(w, "division", Division(department_id=department.id, name=None, position=0, department=department), [], 0)
+        return w.result(department.id)
+
+
+def add_division(
+    db: Database, department_id: int, name: str, *, position: int | None = None, source: str = "editor"
+) -> OpResult:
+    """A new 課・室・センター under a department. Returns its id."""
+    with writing(db, source) as w:
+        department = _entry(w, "department", department_id)
+        name = _clean_name(name, "division")
+        if _division_named(department, name):
+            raise InvalidInput(f"「{format_divisions([(department.name, name)])}」はすでに所管の一覧にあります。")
+        division = Division(department_id=department.id, name=name, position=0, department=department)
+        _insert(w, "division", division, list(department.divisions), position)
+        return w.result(division.id)
+
+
+def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: str = "editor") -> OpResult:
+    """Correct an entry's name: every program naming it, in every edition, prints the new name."""
+    with writing(db, source) as w:
+        entry = _entry(w, kind, entry_id)
+        name = _clean_name(name, kind)
+        if isinstance(entry, Division):
+            if entry.name is None:
+                raise InvalidInput("部そのものを表す項目の名前は、部の名前を変えてください。")
+            clash = _division_named(entry.department, name)
+        else:
+            clash = _department_named(w, name)
+        if clash is not None and clash is not entry:
+            raise InvalidInput(
+                f"「{_label(clash)}」はすでに所管の一覧にあります。一つにまとめるときは「統合」を使ってください。"
+            )
+        w.log(kind, entry.id, "name", entry.name, name, None)
+        entry.name = name
+        return w.result()
+
+
+def move_entry(db: Database, kind: str, entry_id: int, position: int, *, source: str = "editor") -> OpResult:
+    """Reorder an entry among its siblings (departments; divisions of one department)."""
+    with writing(db, source) as w:
+        entry = _entry(w, kind, entry_id)
+        rows = _siblings(w, entry)
+        old = entry.position
+        rows.remove(entry)
+        rows.insert(clamp_position(position, len(rows)), entry)
+        reindex(rows)
+        w.log(kind, entry.id, "position", old, entry.position, None)
+        return w.result()
+
+
+def set_entry_active(db: Database, kind: str, entry_id: int, active: bool, *, source: str = "editor") -> OpResult:
+    """Deactivate (or reactivate) an entry: it stays for the programs naming it, which validation
+    then reports, and is no longer offered for new ones. Returns how many programs of draft
+    editions still name it."""
+    with writing(db, source) as w:
+        entry = _entry(w, kind, entry_id)
+        w.log(kind, entry.id, "active", entry.active, bool(active), None)
+        entry.active = bool(active)
+        divisions = entry.divisions if isinstance(entry, Department) else [entry]
+        return w.result(len(_programs_naming(w, divisions, published=False)))
+
+
+# --- merge ---------------------------------------------------------------------------------
+
+
+def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -> list[Program]:
+    ids = [d.id for d in divisions]
+    if not ids:
+        return []
+    return list(
+        w.session.scalars(
+            select(Program)
+            .join(ProgramDivision, ProgramDivision.program_id == Program.id)
+            .join(Edition, Edition.id == Program.edition_id)
+            .where(ProgramDivision.division_id.in_(ids), Edition.status == ("published" if published else "draft"))
+            .distinct()
+            .order_by(Program.edition_id, Program.uid)
+        )
+    )
+
+
+def _merge_division(w: Writer, source: Division, target: Division) -> int:
+    """Move the draft editions' programs from source to target; drop or deactivate source. Returns programs moved."""
+    source_pair = (source.department.name, source.name)
+    target_pair = (target.department.name, target.name)
+    moved = _programs_naming(w, [source], published=False)
+    for program in moved:
+        pairs = [target_pair if tuple(pair) == source_pair else tuple(pair) for pair in divisions_of(program)]
+        # a program naming both keeps the target once, where it came first
+        _write_divisions(w, program, list(dict.fromkeys(pairs)), False)
+    w.session.flush()
+    if _programs_naming(w, [source], published=True):
+        if source.active:
+            w.log("division", source.id, "active", True, False, None)
+            source.active = False
+    else:
+        w.log("division", source.id, "deleted", _value(source), None, None)
+        rest = [d for d in source.department.divisions if d is not source]
+        w.session.delete(source)
+        reindex(rest)
+    w.log("division", target.id, "merged", None, {"from": format_divisions([source_pair]), "programs": len(moved)}, None)
+    return len(moved)
+
+
+def _merge_department(w: Writer, source: Department, target: Department) -> int:
+    """Each division of source goes into target's division of the same name (created if need be)."""
+    moved = 0
+    for division in list(source.divisions):
+        counterpart = _division_named(target, division.name)
+        if counterpart is None:
+            counterpart = Division(department_id=target.id, name=division.name, position=0, department=target)
+            _insert(w, "division", counterpart, list(target.divisions), None)
+        moved += _merge_division(w, division, counterpart)
+    w.session.flush()
+    w.session.refresh(source)
+    if source.divisions:
+        if source.active:
+            w.log("department", source.id, "active", True, False, None)
+            source.active = False
+    else:
+        w.log("department", source.id, "deleted", _value(source), None, None)
+        w.session.delete(source)
+        w.session.flush()
+        reindex(list(w.session.scalars(select(Department).order_by(Department.position))))
+    return moved
+
+
+def merge_entries(db: Database, kind: str, source_id: int, target_id: int, *, source: str = "editor") -> OpResult:
+    """Merge the source entry into the target: every program of a draft edition naming the source
+    names the target instead (once, if it named both). The source is deleted, or deactivated
+    where a published edition still names it. All or nothing. Returns the number of programs moved."""
+    with writing(db, source) as w:
+        old = _entry(w, kind, source_id)
+        new = _entry(w, kind, target_id)
+        if old is new:
+            raise InvalidInput("統合元と統合先が同じです。")
+        if not new.active or (isinstance(new, Division) and not new.department.active):
+            raise InvalidInput(f"統合先「{_label(new)}」は使用停止です。先に使用を再開してください。")
+        if isinstance(old, Department):
+            moved = _merge_department(w, old, new)
+        else:
+            moved = _merge_division(w, old, new)
+        return w.result(moved)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DivisionEntry:
+    id: int
+    name: str | None  # None: the department itself
+    active: bool
+    programs: int  # programs naming it, all editions
+
+
+@dataclass(frozen=True)
+class DepartmentEntry:
+    id: int
+    name: str
+    active: bool
+    divisions: tuple[DivisionEntry, ...]
+
+
+def master_list(db: Database) -> list[DepartmentEntry]:
+    """The whole list in its order, inactive entries too, with how many programs name each."""
+    with db.read() as session:
+        used = dict(
+            session.execute(select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)).all()
+        )
+        departments = session.scalars(
+            select(Department).order_by(Department.position).options(selectinload(Department.divisions))
+        )
+        return [
+            DepartmentEntry(
+                d.id,
+                d.name,
+                d.active,
+                tuple(DivisionEntry(v.id, v.name, v.active, used.get(v.id, 0)) for v in d.divisions),
+            )
+            for d in departments
+        ]

@@ -1,0 +1,43 @@
+"""「確認済み」: a finding someone judged and kept, hidden until the text it judged changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kodomo_desktop.core.models import FindingAck
+from kodomo_desktop.core.validation.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Ack:
+    note: str
+    user: str
+    at: str
+    fingerprint: str
+
+
+def load_acks(session: Session, edition_id: int) -> dict[tuple[str | None, str, str | None], Ack]:
+    rows = session.scalars(select(FindingAck).where(FindingAck.edition_id == edition_id))
+    return {(r.program_uid, r.code, r.field): Ack(r.note, r.user, r.at, r.fingerprint) for r in rows}
+
+
+def acknowledgeable(finding: Finding) -> bool:
+    """Errors must be fixed: publishing refuses them, so they cannot be waved through."""
+    return finding.severity is not Severity.ERROR
+
+
+def split_acknowledged(findings: Iterable[Finding], acks) -> tuple[list[Finding], list[tuple[Finding, Ack]]]:
+    """(still to act on, acknowledged with their acknowledgement)."""
+    shown: list[Finding] = []
+    kept: list[tuple[Finding, Ack]] = []
+    for finding in findings:
+        ack = acks.get(finding.key)
+        if ack is not None and ack.fingerprint == finding.fingerprint and acknowledgeable(finding):
+            kept.append((finding, ack))
+        else:
+            shown.append(finding)
+    return shown, kept

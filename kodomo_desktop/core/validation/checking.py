@@ -1,0 +1,80 @@
+"""Running the rules: over a read model, a whole database edition, or the programs an edit touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.validation import rules as _rules  # noqa: F401  (registers the rules)
+from kodomo_desktop.core.validation.acks import Ack, load_acks, split_acknowledged
+from kodomo_desktop.core.validation.findings import Finding, Severity
+from kodomo_desktop.core.validation.read_model import EditionView, find_edition, load_view
+from kodomo_desktop.core.validation.registry import RULES, Context, run_rules, sort_key
+from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
+
+
+def validate_view(view: EditionView, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False) -> list[Finding]:
+    """Every finding for the programs in the view and the edition as a whole (no acknowledgements)."""
+    return run_rules(Context(view, typesetting, publishing or view.status == "published"))
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]  # to act on
+    acknowledged: tuple[tuple[Finding, Ack], ...]  # marked 確認済み, judged text unchanged
+    skipped: tuple[str, ...]  # checks left out, and why
+    scope: frozenset[str] | None = None  # the programs checked; None: all
+    order: Mapping[str, int] = field(default_factory=dict)  # uid -> booklet position, for sorting
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def merged_into(self, previous: Report) -> Report:
+        """The whole edition's report after an edit: this (partial) report replaces what it re-checked."""
+        if self.scope is None:
+            return self
+
+        def kept(finding: Finding) -> bool:
+            return RULES[finding.code].per_program and finding.program not in self.scope
+
+        key = sort_key(self.order)
+        return Report(
+            tuple(sorted([*filter(kept, previous.findings), *self.findings], key=key)),
+            tuple(sorted([*(a for a in previous.acknowledged if kept(a[0])), *self.acknowledged], key=lambda a: key(a[0]))),
+            self.skipped,
+            previous.scope,
+            self.order,
+        )
+
+
+def _report(session: Session, edition: Edition, uids, typesetting: Typesetting, publishing: bool) -> Report:
+    view = load_view(session, edition, uids)
+    shown, acked = split_acknowledged(validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id))
+    scope = None if uids is None else frozenset(uids)
+    return Report(tuple(shown), tuple(acked), typesetting.skipped, scope, view.order)
+
+
+def validate_edition(
+    db: Database, fiscal_year: int, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False
+) -> Report:
+    with db.read() as session:
+        return _report(session, find_edition(session, fiscal_year), None, typesetting, publishing)
+
+
+def validate_programs(
+    db: Database, fiscal_year: int, uids: Iterable[str], typesetting: Typesetting = NO_TYPESETTING
+) -> Report:
+    """The programs an edit touched plus the edition-wide rules: quick enough to run after every edit."""
+    with db.read() as session:
+        return _report(session, find_edition(session, fiscal_year), set(uids), typesetting, False)
+
+
+def edition_errors(session: Session, edition: Edition) -> list[Finding]:
+    """The errors that block publishing, read in the caller's (write) session."""
+    findings = validate_view(load_view(session, edition), publishing=True)
+    return [f for f in findings if f.severity is Severity.ERROR]

@@ -1,0 +1,276 @@
+"""The plain read model the rules run over, built from a kodomo-edition/1 document or the database.
+
+Rules never see ORM objects or sessions, so one rule checks a database edition, a
+document before import and an Excel return alike. A database view can hold only the
+programs an edit touched; the edition's skeleton (policy tree, placements, names) is
+always whole, because rules across programs need it and it is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import NotFound
+from kodomo_desktop.core.listing import CONTINUING, ENDED
+from kodomo_desktop.core.models import Department, Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.targets import labels_from_mask
+
+DivisionPair = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class ProgramView:
+    uid: str
+    name: str
+    alias: str | None
+    summary: str
+    targets: frozenset[str]
+    results: str
+    divisions: tuple[DivisionPair, ...]
+    needs_review: bool = False
+    review_notes: tuple[str, ...] = ()
+    status: str = CONTINUING
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> ProgramView:
+        return cls(
+            uid=doc["id"],
+            name=doc.get("name") or "",
+            alias=doc.get("alias"),
+            summary=doc.get("summary") or "",
+            targets=frozenset(doc.get("targets", ())),
+            results=doc.get("results") or "",
+            divisions=tuple((d["department"], d.get("division")) for d in doc.get("divisions", ())),
+            needs_review=bool(doc.get("needs_review", False)),
+            review_notes=tuple(doc.get("review_notes", ())),
+            status=doc.get("status", CONTINUING),
+        )
+
+    @classmethod
+    def from_row(cls, program: Program) -> ProgramView:
+        return cls(
+            uid=program.uid,
+            name=program.name,
+            alias=program.alias,
+            summary=program.summary,
+            targets=frozenset(labels_from_mask(program.targets)),
+            results=program.results,
+            divisions=tuple((pd.division.department.name, pd.division.name) for pd in program.divisions),
+            needs_review=program.needs_review,
+            review_notes=tuple(program.review_notes),
+            status=program.status,
+        )
+
+    @property
+    def printed(self) -> bool:
+        """An ended program stays in the edition's history but is not in the booklet."""
+        return self.status != ENDED
+
+    def texts(self) -> Iterable[tuple[str, str]]:
+        """(field, text) of the free-text fields, as the booklet prints them."""
+        yield "name", self.name
+        if self.alias:
+            yield "alias", self.alias
+        yield "summary", self.summary
+        yield "results", self.results
+
+    def value(self, field_name: str | None) -> str:
+        """A field as one text: what a finding about it judged."""
+        if field_name == "targets":
+            return "・".join(sorted(self.targets))
+        if field_name == "divisions":
+            return format_divisions(self.divisions)
+        if field_name == "review_notes":
+            return "\n".join(self.review_notes)
+        return str(getattr(self, field_name, "") or "") if field_name else ""
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """A numbered node: a 基本施策 or a 個別施策 with the programs listed under it, in order."""
+
+    kind: str  # policy | measure
+    number: int | None
+    title: str
+    label: str  # 基本施策2 (ライフステージを通して) 個別施策1: how messages name it
+    group: Any  # nodes with equal group are siblings: their numbers must differ
+    placements: tuple[tuple[str, bool], ...] = ()  # (program uid, relisted)
+
+
+@dataclass(frozen=True)
+class MasterList:
+    """The departments and divisions programs may name, in list order."""
+
+    active: tuple[DivisionPair, ...]
+    inactive: frozenset[DivisionPair] = frozenset()
+
+    @cached_property
+    def _active_set(self) -> frozenset[DivisionPair]:
+        return frozenset(self.active)
+
+    def is_active(self, pair: DivisionPair) -> bool:
+        return pair in self._active_set
+
+    def is_inactive(self, pair: DivisionPair) -> bool:
+        return pair in self.inactive
+
+    def suggest(self, pair: DivisionPair, n: int = 3) -> list[str]:
+        """The closest active entries as printed, e.g. おやか応援課 -> 子育て支援部 おやこ応援課."""
+        printed = {format_divisions([p]): p for p in self.active}
+        return get_close_matches(format_divisions([pair]), list(printed), n=n, cutoff=0.6)
+
+
+@dataclass(frozen=True)
+class EditionView:
+    fiscal_year: int
+    status: str
+    nodes: tuple[NodeView, ...]
+    programs: Mapping[str, ProgramView]  # the programs to check: all, or those an edit touched
+    names: Mapping[str, str]  # every program of the edition, uid -> name
+    ended: frozenset[str]  # uids of ended programs (not printed)
+    master: MasterList
+    edition_id: int | None = None  # None for a document
+
+    @cached_property
+    def placements(self) -> dict[str, list[tuple[NodeView, bool]]]:
+        """uid -> [(measure, relisted)] in booklet order."""
+        out: dict[str, list[tuple[NodeView, bool]]] = {uid: [] for uid in self.names}
+        for node in self.nodes:
+            for uid, relisted in node.placements:
+                out.setdefault(uid, []).append((node, relisted))
+        return out
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """uid -> position of its first listing in the booklet: findings are shown in that order."""
+        out: dict[str, int] = {}
+        for node in self.nodes:
+            for uid, _relisted in node.placements:
+                out.setdefault(uid, len(out))
+        return out
+
+
+def policy_label(number: int | None) -> str:
+    return f"基本施策{number if number is not None else '（番号なし）'}"
+
+
+def measure_label(parent_label: str, number: int | None) -> str:
+    return f"{parent_label} 個別施策{number if number is not None else '（番号なし）'}"
+
+
+# --- from a document ----------------------------------------------------------------
+
+
+def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionView:
+    """A kodomo-edition/1 document (checked against the schema) as a read model."""
+    nodes: list[NodeView] = []
+    for i, policy in enumerate(doc["policies"]):
+        label = policy_label(policy.get("number"))
+        nodes.append(NodeView("policy", policy.get("number"), policy["title"], label, None))
+        groups = [(f"{label} ({s['title']})", s["measures"]) for s in policy.get("stages", [])]
+        groups = groups or [(label, policy.get("measures", []))]
+        for j, (parent_label, measures) in enumerate(groups):
+            for measure in measures:
+                placements = tuple((p["program"], bool(p["relisted"])) for p in measure["placements"])
+                number = measure.get("number")
+                nodes.append(
+                    NodeView("measure", number, measure["title"], measure_label(parent_label, number), (i, j), placements)
+                )
+    programs = {p["id"]: ProgramView.from_document(p) for p in doc["programs"]}
+    return EditionView(
+        fiscal_year=doc["fiscal_year"],
+        status=doc.get("status", "draft"),
+        nodes=tuple(nodes),
+        programs=programs,
+        names={uid: p.name for uid, p in programs.items()},
+        ended=frozenset(uid for uid, p in programs.items() if not p.printed),
+        master=master,
+    )
+
+
+# --- from the database ----------------------------------------------------------------
+
+
+def load_master(session: Session) -> MasterList:
+    active: list[DivisionPair] = []
+    inactive: set[DivisionPair] = set()
+    departments = session.scalars(
+        select(Department).order_by(Department.position).options(selectinload(Department.divisions))
+    )
+    for department in departments:
+        for division in department.divisions:
+            pair = (department.name, division.name)
+            if department.active and division.active:
+                active.append(pair)
+            else:
+                inactive.add(pair)
+    return MasterList(tuple(active), frozenset(inactive))
+
+
+def find_edition(session: Session, fiscal_year: int) -> Edition:
+    edition = session.scalar(select(Edition).where(Edition.fiscal_year == fiscal_year))
+    if edition is None:
+        raise NotFound(f"{era_label(fiscal_year)}（{fiscal_year}年度）の版はありません。")
+    return edition
+
+
+def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = None) -> EditionView:
+    """The edition's read model; uids limits the programs to check (None: all of them)."""
+    rows = session.scalars(select(PolicyNode).where(PolicyNode.edition_id == edition.id)).all()
+    listed: dict[int, list[tuple[str, bool]]] = {}
+    for measure_id, uid, primary in session.execute(
+        select(Placement.measure_id, Program.uid, Placement.is_primary)
+        .join(Program, Program.id == Placement.program_id)
+        .where(Program.edition_id == edition.id)
+        .order_by(Placement.measure_id, Placement.position)
+    ):
+        listed.setdefault(measure_id, []).append((uid, not primary))
+
+    children: dict[int | None, list[PolicyNode]] = {}
+    for node in sorted(rows, key=lambda n: n.position):
+        children.setdefault(node.parent_id, []).append(node)
+    nodes: list[NodeView] = []
+
+    def walk(node: PolicyNode, parent_label: str) -> None:
+        if node.kind == "policy":
+            label = policy_label(node.number)
+            nodes.append(NodeView("policy", node.number, node.title, label, None))
+        elif node.kind == "stage":
+            label = f"{parent_label} ({node.title})"
+        else:
+            label = measure_label(parent_label, node.number)
+            nodes.append(NodeView("measure", node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ()))))
+        for child in children.get(node.id, ()):
+            walk(child, label)
+
+    for top in children.get(None, ()):
+        walk(top, "")
+
+    catalog = session.execute(select(Program.uid, Program.name, Program.status).where(Program.edition_id == edition.id)).all()
+    query = (
+        select(Program)
+        .where(Program.edition_id == edition.id)
+        .options(selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department))
+    )
+    if uids is not None:
+        query = query.where(Program.uid.in_(list(uids)))
+    programs = {p.uid: ProgramView.from_row(p) for p in session.scalars(query)}
+    return EditionView(
+        fiscal_year=edition.fiscal_year,
+        status=edition.status,
+        nodes=tuple(nodes),
+        programs=programs,
+        names={uid: name for uid, name, _status in catalog},
+        ended=frozenset(uid for uid, _name, status in catalog if status == ENDED),
+        master=load_master(session),
+        edition_id=edition.id,
+    )

@@ -1,0 +1,90 @@
+"""The rules registry. Adding a rule is one small function under a decorator, and its tests.
+
+A program rule judges one program: `check(program, ctx) -> Iterable[Hit]`; it runs for
+the programs an edit touched. An edition rule judges what spans programs or is not a
+program (duplicate names, a measure's number): `check(ctx) -> Iterable[Hit]`; it is
+cheap and always runs over the whole edition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from kodomo_desktop.core.validation.findings import Finding, Hit, Severity, fingerprint
+from kodomo_desktop.core.validation.read_model import EditionView, ProgramView
+from kodomo_desktop.core.validation.typesetting import Typesetting
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at besides the program it judges."""
+
+    view: EditionView
+    typesetting: Typesetting
+    # the edition is being published (or is): what may still be missing in a draft is an error now
+    publishing: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str  # short Japanese name, for the panel's tooltips and the docs
+    check: Callable[..., Iterable[Hit]]
+    per_program: bool
+    # also judges ended programs; most rules skip them, as they are not printed
+    ended: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> None:
+    if rule.code in RULES:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    RULES[rule.code] = rule
+
+
+def program_rule(code: str, severity: Severity, title: str, *, ended: bool = False):
+    def decorate(check: Callable[[ProgramView, Context], Iterable[Hit]]):
+        _register(Rule(code, severity, title, check, per_program=True, ended=ended))
+        return check
+
+    return decorate
+
+
+def edition_rule(code: str, severity: Severity, title: str):
+    def decorate(check: Callable[[Context], Iterable[Hit]]):
+        _register(Rule(code, severity, title, check, per_program=False))
+        return check
+
+    return decorate
+
+
+def run_rules(ctx: Context) -> list[Finding]:
+    """Every program rule over ctx.view.programs, every edition rule once; worst first, in booklet order."""
+    findings: list[Finding] = []
+    for rule in RULES.values():
+        if rule.per_program:
+            for program in ctx.view.programs.values():
+                if program.printed or rule.ended:
+                    for hit in rule.check(program, ctx):
+                        judged = hit.judged if hit.judged is not None else program.value(hit.field)
+                        findings.append(_finding(ctx, rule, hit, program.uid, judged))
+        else:
+            for hit in rule.check(ctx):
+                judged = hit.judged if hit.judged is not None else hit.message
+                findings.append(_finding(ctx, rule, hit, hit.program, judged))
+    findings.sort(key=sort_key(ctx.view.order))
+    return findings
+
+
+def sort_key(order: Mapping[str, int]):
+    """Worst first; then the edition's own findings, then programs in booklet order."""
+    return lambda f: (f.severity.rank, f.program is not None, order.get(f.program, len(order)), f.code)
+
+
+def _finding(ctx: Context, rule: Rule, hit: Hit, program: str | None, judged: str) -> Finding:
+    name = ctx.view.names.get(program, "") if program else ""
+    return Finding(rule.code, rule.severity, hit.message, program, hit.field, fingerprint(judged), name)

@@ -1,0 +1,40 @@
+"""Suggestions: target groups the text implies but are not ticked, and ticked ones it never mentions.
+
+One finding per program and rule (an acknowledgement is kept per program, rule and field).
+"""
+
+from kodomo_desktop.core.validation.findings import Hit, Severity
+from kodomo_desktop.core.validation.registry import program_rule
+from kodomo_desktop.core.validation.target_words import IMPLIED_BY, MENTIONED_BY
+
+
+def _text(p) -> str:
+    return "\n".join([p.name, p.alias or "", p.summary])
+
+
+def _judged(p) -> str:
+    return "\n".join([_text(p), p.value("targets")])
+
+
+@program_rule("targets.implied", Severity.INFO, "本文から推測される対象が未選択")
+def implied_targets(p, ctx):
+    text = _text(p)
+    parts = []
+    for group, words in IMPLIED_BY.items():
+        found = [w for w in words if w in text]
+        if group not in p.targets and found:
+            parts.append(f"「{'」「'.join(found)}」とありますが「{group}」")
+    if parts:
+        yield Hit(f"名称・概要に{'、'.join(parts)}が対象に選ばれていません。", "targets", judged=_judged(p))
+
+
+@program_rule("targets.unmentioned", Severity.INFO, "選択された対象が本文にない")
+def unmentioned_targets(p, ctx):
+    text = _text(p)
+    groups = [g for g, words in MENTIONED_BY.items() if g in p.targets and not any(w in text for w in words)]
+    if groups:
+        yield Hit(
+            f"対象に「{'」「'.join(groups)}」が選ばれていますが、名称・概要にそれにあたる語がありません。",
+            "targets",
+            judged=_judged(p),
+        )

@@ -1,0 +1,199 @@
+"""Applying reviewed returns: one transaction for all of them, after a backup of the database.
+
+Each file's writes are logged with source "import:<file name>", and a ReturnImport row (with
+the file's SHA-256) records that the unit returned. Before writing, every change is checked
+against the database again: if the edition changed since the returns were read, nothing is
+applied and the returns must be read again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.database import Database, now_iso
+from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
+from kodomo_desktop.core.operations.editions import edition_by_year
+from kodomo_desktop.core.operations.programs import (
+    _write_divisions,
+    _write_targets,
+    add_program,
+    insert_placement,
+    program_document,
+    write_fields,
+)
+from kodomo_desktop.core.targets import mask_from_labels
+from kodomo_desktop.core.text import name_key
+from kodomo_desktop.excel import fields
+from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
+from kodomo_desktop.excel.returns import ReturnResult
+
+STALE = "回答を読み込んだ後にデータベースが変更されました（{what}）。何も取り込んでいません。もう一度読み込んでください。"
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    """A checked return and the changes to apply: change key -> the value to write (theirs or edited)."""
+
+    result: ReturnResult
+    accepted: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    result: OpResult
+    backup: Path | None
+    applied: int  # field changes written
+
+
+def default_plan(result: ReturnResult) -> ApplyPlan | None:
+    """The command's choice: a file without errors, its non-conflicting changes as returned."""
+    if result.has_errors:
+        return None
+    return ApplyPlan(result, {c.key: c.new for c in result.changes if not c.conflict})
+
+
+def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> ApplyReport:
+    if not any(plan.accepted or not plan.result.imported_at for plan in plans):
+        return ApplyReport(OpResult(), None, 0)  # nothing to write: no backup, no transaction
+    backup = db.backup("before-import-returns")
+    applied = 0
+    changes = []
+    with writing(db, "import") as outer:
+        edition = edition_by_year(outer.session, fiscal_year)
+        outer.editable(edition.id)
+        for plan in plans:
+            # one writer per file, sharing the transaction, so each change is logged with its file
+            w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
+            applied += _apply_file(w, edition, plan)
+            changes += w.changes
+    return ApplyReport(OpResult(tuple(changes)), backup, applied)
+
+
+def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan) -> int:
+    result = plan.result
+    if result.status != "ok":
+        raise InvalidInput(f"{result.path.name}: 取り込めないファイルです（{result.error}）。")
+    accepted = [c for c in result.changes if c.key in plan.accepted]
+    by_program: dict[str, list[FieldChange]] = {}
+    for change in accepted:
+        by_program.setdefault(change.program or f"new@{change.row}", []).append(change)
+    for key, program_changes in by_program.items():
+        values = {c.field: plan.accepted[c.key] for c in program_changes}
+        if program_changes[0].program is None:
+            if "name" in values:  # the rest of a new program means nothing without it
+                _add_new_program(w, edition, result, values)
+        else:
+            _update_program(w, edition, result, key, program_changes, values)
+    _record_return(w, edition, result, len(accepted))
+    return len(accepted)
+
+
+def _update_program(
+    w: Writer, edition: Edition, result: ReturnResult, uid: str, changes: list[FieldChange], values: dict[str, Any]
+) -> None:
+    program = w.session.scalar(select(Program).where(Program.edition_id == edition.id, Program.uid == uid))
+    if program is None:
+        raise InvalidInput(STALE.format(what=f"ID「{uid}」の事業が削除されました"))
+    now = program_document(program)
+    for change in changes:
+        if change.field != "note" and display_value(change.field, output_value(change.field, comparable(change.field, now))) != display_value(change.field, change.old):
+            raise InvalidInput(STALE.format(what=f"ID「{uid}」の{change.field}"))
+    for field, value in values.items():
+        _write_field(w, program, field, value, result)
+
+
+def _write_field(w: Writer, program: Program, field: str, value: Any, result: ReturnResult) -> None:
+    """One field as the review screen left it (an edited value goes through the cell normalizers again)."""
+    try:
+        if field == "targets":
+            _write_targets(w, program, mask_from_labels(value))
+        elif field == "divisions":
+            _write_divisions(w, program, _pairs(value), create_missing=False)
+        elif field == "note":
+            entry = note_entry(result.unit, fields.text(value))
+            if entry not in program.review_notes:
+                write_fields(w, program, {"review_notes": [*program.review_notes, entry], "needs_review": True})
+        elif field == "status":
+            write_fields(w, program, {"status": fields.status(value) or program.status})
+        else:
+            parse = {"name": fields.name, "alias": fields.alias}.get(field, fields.text)
+            write_fields(w, program, {field: parse(value)})
+    except (fields.FieldError, ValueError) as exc:
+        raise InvalidInput(f"{result.path.name}: 事業「{program.name}」の{field}: {exc}") from None
+
+
+def _pairs(value: list) -> list[tuple[str, str | None]]:
+    return [(d["department"], d["division"]) if isinstance(d, dict) else tuple(d) for d in value]
+
+
+def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
+    name = fields.name(values["name"])
+    if any(name_key(n) == name_key(name) for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))):
+        raise InvalidInput(STALE.format(what=f"「{name}」がすでに追加されています"))
+    notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
+    if values.get("note"):
+        notes.append(note_entry(result.unit, fields.text(values["note"])))
+    doc = {
+        "name": name,
+        "alias": fields.alias(values.get("alias")),
+        "summary": fields.text(values.get("summary")),
+        "targets": values.get("targets", []),
+        "results": fields.text(values.get("results")),
+        "divisions": [{"department": d, "division": v} for d, v in _pairs(values["divisions"])],
+        "status": fields.status(values.get("status")) or "新規",
+        "needs_review": True,
+        "review_notes": notes,
+    }
+    program = add_program(w, edition.id, doc, create_divisions=False)
+    w.log("program", program.uid, "created", None, program_document(program), edition.id)
+    insert_placement(w, program, _home_measure(w, edition, result), None, primary=True)
+
+
+def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNode:
+    """Where a returned new program is listed until the office moves it: the measure holding most
+    of the unit's programs (ties: the one the unit's first program is under)."""
+    rows = w.session.execute(
+        select(Program.uid, Placement.measure_id)
+        .join(Placement, Placement.program_id == Program.id)
+        .where(Program.edition_id == edition.id, Placement.is_primary, Program.uid.in_(result.unit_programs))
+    ).all()
+    measure_of = dict(rows)
+    counts = Counter(measure_of.values())
+    if counts:
+        best = max(counts.values())
+        first = next(measure_of[uid] for uid in result.unit_programs if counts.get(measure_of.get(uid)) == best)
+        return w.session.get(PolicyNode, first)
+    measure = w.session.scalar(
+        select(PolicyNode).where(PolicyNode.edition_id == edition.id, PolicyNode.kind == "measure").order_by(PolicyNode.id)
+    )
+    if measure is None:
+        raise InvalidInput(f"{result.path.name}: 新しい事業を掲載する個別施策がこの年度版にありません。")
+    return measure
+
+
+def _record_return(w: Writer, edition: Edition, result: ReturnResult, count: int) -> None:
+    """The unit has returned (the overview); the same file applied twice is recorded once."""
+    known = w.session.scalar(
+        select(ReturnImport.id).where(ReturnImport.edition_id == edition.id, ReturnImport.sha256 == result.sha256)
+    )
+    if known is not None:
+        return
+    row = ReturnImport(
+        edition_id=edition.id,
+        unit=result.unit.name,
+        file_name=result.path.name,
+        sha256=result.sha256,
+        user=w.user,
+        at=now_iso(),
+        changes=count,
+    )
+    w.session.add(row)
+    w.session.flush()
+    w.log("return_import", row.id, "imported", None, {"file": result.path.name, "sha256": result.sha256, "unit": row.unit}, edition.id)

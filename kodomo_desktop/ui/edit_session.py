@@ -1,0 +1,162 @@
+"""The window's editing context: the database, the open edition and its undo stack.
+
+Undo commands (ui/commands.py) run operations through the session. What each
+operation changed is collected and announced once per push, undo or redo (a
+multi-row edit is one announcement), so every view refreshes only what changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+
+from kodomo_desktop.core import queries
+from kodomo_desktop.core.changes import OpResult
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.queries import EditionInfo
+from kodomo_desktop.ui.messages import expected_error_text
+
+# program fields whose change adds, removes or moves grid rows
+STRUCTURE_FIELDS = frozenset({"placement", "created", "deleted"})
+# program fields the navigator counts (要確認, by 所管)
+GROUP_FIELDS = frozenset({"needs_review", "divisions"})
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a batch of operations changed, as the views need to know it."""
+
+    programs: frozenset[str] = frozenset()  # uids
+    structure: bool = False
+    groups: bool = False
+    everything: bool = False  # an import or rollover: reload all
+
+    @classmethod
+    def of(cls, results: Iterable[OpResult]) -> Update:
+        changes = [c for r in results for c in r.changes if c.entity == "program"]
+        fields = {c.field for c in changes}
+        return cls(
+            frozenset(c.entity_id for c in changes),
+            bool(fields & STRUCTURE_FIELDS),
+            bool(fields & (GROUP_FIELDS | STRUCTURE_FIELDS)),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.programs) or self.everything
+
+
+class EditSession(QObject):
+    changed = Signal(object)  # Update
+    failed = Signal(str)  # a Japanese message; the data is as it was
+    # emitted before undo/redo and edition changes, so editors hand in text still being typed
+    commit_requested = Signal()
+
+    def __init__(self, db: Database, parent: QObject | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.edition: EditionInfo | None = None
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self._pending: list[OpResult] = []
+        self._macro_depth = 0
+        self._succeeded = 0  # operations run, to tell a macro whose every command failed
+
+    # --- the open edition ---------------------------------------------------------------
+
+    def open_edition(self, edition: EditionInfo | None) -> None:
+        self.commit_requested.emit()
+        self.edition = edition
+        if edition is None:
+            self.undo_group.setActiveStack(None)
+            return
+        stack = self._stacks.get(edition.id)
+        if stack is None:
+            stack = self._stacks[edition.id] = QUndoStack(self.undo_group)
+            stack.indexChanged.connect(self._announce)
+        self.undo_group.setActiveStack(stack)
+
+    @property
+    def read_only(self) -> bool:
+        return self.edition is None or self.edition.status == "published"
+
+    @property
+    def stack(self) -> QUndoStack | None:
+        return self.undo_group.activeStack()
+
+    def forget_history(self) -> None:
+        """After an import or rollover the stored old values may no longer be what undo should restore."""
+        if self.stack is not None:
+            self.stack.clear()
+
+    # --- running commands ---------------------------------------------------------------
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Run a command and keep it for undo; False when it failed (reported, nothing kept)."""
+        self.stack.push(command)
+        if not self._macro_depth:
+            self._announce()
+        return command.error is None
+
+    @contextmanager
+    def macro(self, text: str) -> Iterator[None]:
+        """Several commands as one undo step (a multi-row move, a multi-row delete)."""
+        self.stack.beginMacro(text)
+        self._macro_depth += 1
+        succeeded = self._succeeded
+        try:
+            yield
+        finally:
+            self._macro_depth -= 1
+            self.stack.endMacro()
+            if self._succeeded == succeeded:
+                # every command failed: leave no empty undo step (an obsolete command is dropped on undo)
+                self.stack.command(self.stack.index() - 1).setObsolete(True)
+                self.stack.undo()
+            self._announce()
+
+    def undo(self) -> None:
+        self.commit_requested.emit()
+        self.undo_group.undo()
+
+    def redo(self) -> None:
+        self.commit_requested.emit()
+        self.undo_group.redo()
+
+    def record(self, result: OpResult) -> None:
+        """A command's operation succeeded: its changes are announced with the others of this step."""
+        self._pending.append(result)
+        self._succeeded += 1
+
+    def report(self, exc: BaseException) -> None:
+        text = expected_error_text(exc)
+        if text is None:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        else:
+            self.failed.emit(text)
+
+    def _announce(self) -> None:
+        if not self._pending:
+            return
+        update = Update.of(self._pending)
+        self._pending.clear()
+        if update:
+            self.changed.emit(update)
+
+    def announce_everything(self) -> None:
+        self.changed.emit(Update(everything=True))
+
+    # --- stable ids to row ids ----------------------------------------------------------
+
+    def program_ids(self, uids: Iterable[str]) -> dict[str, int]:
+        return queries.find_program_ids(self.db, self.edition.id, uids)
+
+    def program_id(self, uid: str) -> int:
+        return self.program_ids([uid])[uid]
+
+    def placement_id(self, uid: str, measure_id: int) -> int:
+        return queries.find_placement_id(self.db, self.edition.id, uid, measure_id)

@@ -1,0 +1,86 @@
+"""A program's change history from the change log: when, who, which edition, what, old → new, from where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+
+from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.operations.programs import EDITABLE_FIELDS
+from kodomo_desktop.core.queries import HistoryEntry
+
+FIELD_LABELS = {
+    **EDITABLE_FIELDS,
+    "targets": "対象",
+    "divisions": "所管",
+    "placement": "掲載",
+    "previous_results": "前年度の実績",
+    "created": "作成",
+    "deleted": "削除",
+}
+SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
+COLUMNS = ("日時", "利用者", "年度", "項目", "変更前", "変更後", "経路")
+
+
+def local_time(at: str) -> str:
+    return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone().strftime("%Y/%m/%d %H:%M")
+
+
+def source_label(source: str) -> str:
+    kind, _, detail = source.partition(":")
+    if kind == "import" and detail:
+        return f"取り込み: {detail}"
+    return SOURCE_LABELS.get(source, source)
+
+
+def value_text(field: str, value: Any) -> str:
+    if value is None:
+        return "（なし）"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if field == "divisions":
+        return format_divisions(tuple(pair) for pair in value)
+    if field == "placement":
+        return f"{value['measure']} {value['position']}番目" + ("（再掲）" if value.get("relisted") else "")
+    if field in ("created", "deleted"):
+        return value.get("name", "")
+    if isinstance(value, list):
+        return "・".join(map(str, value)) or "（なし）"
+    return str(value)
+
+
+class HistoryView(QTreeWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setColumnCount(len(COLUMNS))
+        self.setHeaderLabels(COLUMNS)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(False)
+
+    def show_history(self, entries: list[HistoryEntry]) -> None:
+        self.clear()
+        items = []
+        for e in entries:
+            old, new = value_text(e.field, e.old), value_text(e.field, e.new)
+            item = QTreeWidgetItem(
+                [
+                    local_time(e.at),
+                    e.user,
+                    era_label(e.fiscal_year) if e.fiscal_year else "",
+                    FIELD_LABELS.get(e.field, e.field),
+                    old.replace("\n", " "),
+                    new.replace("\n", " "),
+                    source_label(e.source),
+                ]
+            )
+            item.setToolTip(4, old)
+            item.setToolTip(5, new)
+            items.append(item)
+        self.addTopLevelItems(items)
+        for column in (0, 1, 2, 3):
+            self.resizeColumnToContents(column)

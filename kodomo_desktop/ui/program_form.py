@@ -1,0 +1,305 @@
+"""The program form: every field of the selected program, its 所管, placements and history.
+
+Each edit is one undo command, pushed when the field is left or the typing pauses.
+A refresh from the database only touches widgets whose value differs, so the field
+being typed in keeps its cursor and any IME composition.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kodomo_desktop.core import queries
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import NotFound
+from kodomo_desktop.core.models import PROGRAM_STATUSES
+from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
+from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.ui.commands import (
+    AddPlacement,
+    EditField,
+    MovePlacement,
+    RemovePlacement,
+    SetDivisions,
+    SetPrimary,
+    SetTargets,
+)
+from kodomo_desktop.ui.commit_edit import CommitTextEdit
+from kodomo_desktop.ui.division_editor import DivisionEditor
+from kodomo_desktop.ui.edit_session import EditSession, Update
+from kodomo_desktop.ui.history_view import HistoryView
+from kodomo_desktop.ui.placement_editor import PlacementEditor
+
+TAB_CONTENT, TAB_PLACES, TAB_HISTORY = range(3)
+
+
+def notes_from_text(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+class ProgramForm(QWidget):
+    def __init__(self, session: EditSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.detail: ProgramDetail | None = None
+        self._tree: PolicyTree | None = None
+        self._fiscal_year: int | None = None
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.name = QLineEdit()
+        self.alias = QLineEdit()
+        self.alias.setPlaceholderText("（なし）")
+        self.status = QComboBox()
+        self.status.addItems(PROGRAM_STATUSES)
+        self.status.setToolTip("継続・新規・終了（終了した事業は冊子に載りません）")
+        self.targets = [QCheckBox(label) for label in TARGETS]
+        self.summary = CommitTextEdit()
+        self.results = CommitTextEdit()
+        self.results_label = QLabel("実績")
+        self.previous_results = QPlainTextEdit()
+        self.previous_results.setReadOnly(True)
+        self.previous_label = QLabel()
+        self.needs_review = QCheckBox("要確認")
+        self.review_notes = CommitTextEdit()
+        self.review_notes.setPlaceholderText("確認すること（1行に1件）")
+        self.divisions = DivisionEditor()
+        self.placements = PlacementEditor()
+        self.history = HistoryView()
+
+        self.name.editingFinished.connect(lambda: self._edit_line("name", self.name.text()))
+        self.alias.editingFinished.connect(lambda: self._edit_line("alias", self.alias.text().strip() or None))
+        self.status.activated.connect(lambda i: self._edit("status", PROGRAM_STATUSES[i]))
+        for i, box in enumerate(self.targets):
+            box.clicked.connect(lambda on, bit=1 << i: self._toggle_target(bit, on))
+        self.summary.committed.connect(lambda text, key: self._edit("summary", text, key))
+        self.results.committed.connect(lambda text, key: self._edit("results", text, key))
+        self.needs_review.clicked.connect(lambda on: self._edit("needs_review", on))
+        self.review_notes.committed.connect(lambda text, key: self._edit("review_notes", notes_from_text(text), key))
+        self.divisions.edited.connect(self._edit_divisions)
+        self.placements.add_requested.connect(self._add_placement)
+        self.placements.remove_requested.connect(self._remove_placement)
+        self.placements.primary_requested.connect(self._set_primary)
+        self.placements.move_requested.connect(self._move_placement)
+        session.commit_requested.connect(self.commit_pending)
+        session.failed.connect(self._reload)  # show the stored values again after a refused edit
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._scrolling(self._content_page()), "内容")
+        self.tabs.addTab(self._scrolling(self._places_page()), "所管・掲載")
+        self.tabs.addTab(self.history, "変更履歴")
+        self.tabs.currentChanged.connect(lambda _i: self._load_history())
+        self.empty = QLabel("事業を選ぶと、ここに内容が表示されます。")
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.tabs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    # --- layout -------------------------------------------------------------------------
+
+    @staticmethod
+    def _scrolling(page: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(page)
+        return area
+
+    def _content_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(self.heading)
+        form.addRow("事業・取組名称", self.name)
+        form.addRow("通称", self.alias)
+        form.addRow("変更区分", self.status)
+        grid = QGridLayout()
+        for i, box in enumerate(self.targets):
+            grid.addWidget(box, i // 4, i % 4)
+        form.addRow("対象", grid)
+        form.addRow("概要", self.summary)
+        results = QGridLayout()
+        results.addWidget(self.results_label, 0, 0)
+        results.addWidget(self.previous_label, 0, 1)
+        results.addWidget(self.results, 1, 0)
+        results.addWidget(self.previous_results, 1, 1)
+        form.addRow(results)
+        review = QHBoxLayout()
+        review.addWidget(self.needs_review)
+        review.addStretch()
+        form.addRow("確認", review)
+        form.addRow("確認メモ", self.review_notes)
+        height = self.fontMetrics().lineSpacing()
+        for editor in (self.summary, self.results, self.previous_results):
+            editor.setMinimumHeight(height * 6)
+        self.review_notes.setMaximumHeight(height * 4)
+        return page
+
+    def _places_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(QLabel("所管（冊子に載る順）"))
+        form.addRow(self.divisions)
+        form.addRow(QLabel("掲載先（主な掲載と【再掲】）"))
+        form.addRow(self.placements)
+        return page
+
+    # --- showing a program --------------------------------------------------------------
+
+    def set_edition(self, fiscal_year: int | None, tree: PolicyTree | None, choices: list) -> None:
+        self._fiscal_year = fiscal_year
+        self._tree = tree
+        self.placements.set_tree(tree)
+        self.divisions.set_choices(choices)
+        self.previous_label.setText(f"前年度の実績（{era_label(fiscal_year - 1)}）" if fiscal_year else "")
+        self.results_label.setText(f"実績（{era_label(fiscal_year)}）" if fiscal_year else "実績")
+
+    def set_tree(self, tree: PolicyTree) -> None:
+        self._tree = tree
+        self.placements.set_tree(tree)
+
+    def show_program(self, uid: str | None) -> None:
+        if uid is not None and self.detail is not None and uid == self.detail.uid:
+            return
+        self.commit_pending()
+        self._load(uid)
+
+    def refresh(self, update: Update) -> None:
+        if self.detail is not None and (update.everything or self.detail.uid in update.programs):
+            self._load(self.detail.uid)
+
+    def _reload(self, *_args) -> None:
+        if self.detail is not None:
+            self._load(self.detail.uid)
+
+    def _load(self, uid: str | None) -> None:
+        try:
+            detail = queries.program_detail(self.session.db, self.session.program_id(uid)) if uid else None
+        except NotFound:  # deleted meanwhile
+            detail = None
+        self.detail = detail
+        if detail is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.heading.setText(f"<b>{detail.uid}</b>　{'再掲あり' if len(detail.placements) > 1 else ''}")
+        self._set_line(self.name, detail.name)
+        self._set_line(self.alias, detail.alias or "")
+        self.status.setCurrentIndex(PROGRAM_STATUSES.index(detail.status))
+        for i, box in enumerate(self.targets):
+            box.setChecked(bool(detail.targets >> i & 1))
+        self.summary.set_text(detail.summary)
+        self.results.set_text(detail.results)
+        has_previous = detail.previous_results is not None
+        self.previous_results.setVisible(has_previous)
+        self.previous_label.setVisible(has_previous)
+        if has_previous:
+            self.previous_results.setPlainText(detail.previous_results)
+        self.needs_review.setChecked(detail.needs_review)
+        if notes_from_text(self.review_notes.toPlainText()) != list(detail.review_notes):
+            self.review_notes.set_text("\n".join(detail.review_notes))
+        self.divisions.set_pairs(detail.divisions)
+        self.placements.set_placements(detail.placements)
+        self._load_history()
+        self.set_read_only(self.session.read_only)
+
+    def _load_history(self) -> None:
+        # the log of a busy program is long: read it only when the tab is looked at
+        if self.detail is not None and self.tabs.currentIndex() == TAB_HISTORY:
+            self.history.show_history(queries.program_history(self.session.db, self.detail.uid))
+
+    @staticmethod
+    def _set_line(editor: QLineEdit, text: str) -> None:
+        if editor.text() != text:
+            editor.setText(text)
+            editor.setCursorPosition(0)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for editor in (self.name, self.alias, self.summary, self.results, self.review_notes):
+            editor.setReadOnly(read_only)
+        for widget in (self.status, self.needs_review, *self.targets):
+            widget.setEnabled(not read_only)
+        self.divisions.set_read_only(read_only)
+        self.placements.set_read_only(read_only)
+
+    def focus_field(self, field: str) -> None:
+        """Show and focus the widget of a field (a validation finding points here)."""
+        widgets = {
+            "name": self.name,
+            "alias": self.alias,
+            "status": self.status,
+            "targets": self.targets[0],
+            "summary": self.summary,
+            "results": self.results,
+            "needs_review": self.needs_review,
+            "review_notes": self.review_notes,
+        }
+        if field in ("divisions", "placement", "placements"):
+            self.tabs.setCurrentIndex(TAB_PLACES)
+            (self.divisions.picker if field == "divisions" else self.placements.list).setFocus()
+            return
+        self.tabs.setCurrentIndex(TAB_CONTENT)
+        widget = widgets.get(field, self.name)
+        widget.setFocus()
+        self.tabs.widget(TAB_CONTENT).ensureWidgetVisible(widget)
+
+    def commit_pending(self) -> None:
+        """Hand in text still being typed (before undo, or before another program is shown)."""
+        for editor in (self.summary, self.results, self.review_notes):
+            editor.commit()
+        if self.name.isModified():
+            self.name.editingFinished.emit()
+        if self.alias.isModified():
+            self.alias.editingFinished.emit()
+
+    # --- edits --------------------------------------------------------------------------
+
+    def _edit_line(self, field: str, value) -> None:
+        getattr(self, field).setModified(False)
+        self._edit(field, value)
+
+    def _edit(self, field: str, value, merge_key: object = None) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        old = getattr(detail, field)
+        if field == "review_notes":
+            old = list(old)
+        if value != old:
+            self.session.push(EditField(self.session, detail.uid, field, old, value, merge_key))
+
+    def _toggle_target(self, bit: int, on: bool) -> None:
+        old = self.detail.targets
+        self.session.push(SetTargets(self.session, {self.detail.uid: (old, old | bit if on else old & ~bit)}))
+
+    def _edit_divisions(self, pairs: tuple) -> None:
+        self.session.push(SetDivisions(self.session, self.detail.uid, self.detail.divisions, pairs))
+
+    def _add_placement(self, measure_id: int) -> None:
+        self.session.push(AddPlacement(self.session, self.detail.uid, measure_id))
+
+    def _remove_placement(self, placement: PlacementInfo) -> None:
+        self.session.push(RemovePlacement(self.session, self.detail.uid, placement.measure_id, placement.position))
+
+    def _set_primary(self, placement: PlacementInfo) -> None:
+        former = next(p.measure_id for p in self.detail.placements if p.is_primary)
+        self.session.push(SetPrimary(self.session, self.detail.uid, placement.measure_id, former))
+
+    def _move_placement(self, placement: PlacementInfo, position: int) -> None:
+        m = placement.measure_id
+        self.session.push(MovePlacement(self.session, self.detail.uid, m, placement.position, m, position))

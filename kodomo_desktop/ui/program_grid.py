@@ -1,0 +1,383 @@
+"""The program grid's model, its target-cell delegate, columns and roles.
+
+The model filters and sorts itself instead of sitting behind a QSortFilterProxyModel:
+a proxy calls the Python data()/lessThan() once per row and comparison, which for
+10,000 programs costs a tenth of a second per keystroke and seconds per sort, where
+filtering a Python list of precomputed search keys costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from kodomo_desktop.core.queries import Listing, ProgramRow
+from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.text import search_key
+
+COL_NO = 0
+COL_NAME = 1
+COL_FIRST_TARGET = 2
+TARGET_COLUMNS = range(COL_FIRST_TARGET, COL_FIRST_TARGET + len(TARGETS))
+COL_RESULTS = TARGET_COLUMNS.stop
+COL_DIVISIONS = COL_RESULTS + 1
+COL_STATUS = COL_DIVISIONS + 1
+HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態")
+
+UID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+RELISTED = "【再掲】"
+PLACEMENTS_MIME = "application/x-kodomo-placements"
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+SEVERITY_TEXT = {"error": "エラー", "warning": "警告", "info": "お知らせ"}
+_SEVERITY_ICON = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+_RELISTED_COLOR = QColor("#555555")
+
+
+def target_index(column: int) -> int:
+    return column - COL_FIRST_TARGET
+
+
+def one_line(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+class ProgramTableModel(QAbstractTableModel):
+    """Rows are listings of the chosen scope; each shows a program from the edition-wide cache."""
+
+    # placements dragged within a measure: [(uid, measure id, position)], the row dropped before
+    rows_dropped = Signal(list, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._programs: dict[int, ProgramRow] = {}
+        self._id_of_uid: dict[str, int] = {}
+        self._keys: dict[int, str] = {}  # program id -> search key, computed on the first search
+        self._listings: list[Listing] = []  # the scope, in printed order
+        self._view: list[Listing] = []  # what is shown: filtered and sorted
+        self._needle = ""
+        self._sort: tuple[int, Qt.SortOrder] = (COL_NO, Qt.SortOrder.AscendingOrder)
+        self._order: dict[int, int] = {}  # id(listing) -> printed order, for the No. column
+        self._severity: dict[str, str] = {}
+        self._icons: dict[str, QIcon] = {}
+        self.in_measure = False  # the scope is one measure: rows can be dragged into a new order
+        self.read_only = False
+
+    # --- loading ------------------------------------------------------------------------
+
+    def set_programs(self, rows: Iterable[ProgramRow]) -> None:
+        """The edition's programs (the grid rows refer to them); call set_listings next."""
+        self._programs = {r.id: r for r in rows}
+        self._id_of_uid = {r.uid: r.id for r in self._programs.values()}
+        self._keys.clear()
+
+    def set_listings(self, listings: list[Listing], in_measure: bool) -> None:
+        self.beginResetModel()
+        self._listings = listings
+        self._order = {id(item): i for i, item in enumerate(listings)}
+        self.in_measure = in_measure
+        self._view = self._arranged()
+        self.endResetModel()
+
+    def update_programs(self, uids: Iterable[str], rows: Iterable[ProgramRow]) -> None:
+        """Programs re-read after an edit (uids not among rows were deleted); their cells are repainted."""
+        for uid in uids:
+            old = self._id_of_uid.pop(uid, None)
+            if old is not None:
+                self._programs.pop(old, None)
+                self._keys.pop(old, None)
+        changed = set()
+        for row in rows:
+            self._programs[row.id] = row
+            self._id_of_uid[row.uid] = row.id
+            changed.add(row.id)
+        shown = [i for i, item in enumerate(self._view) if item.program_id in changed]
+        if shown:
+            self.dataChanged.emit(self.index(shown[0], 0), self.index(shown[-1], len(HEADERS) - 1))
+
+    def set_severities(self, severities: dict[str, str]) -> None:
+        self._severity = dict(severities)
+        if self._view:
+            self.dataChanged.emit(self.index(0, COL_STATUS), self.index(len(self._view) - 1, COL_STATUS))
+
+    # --- filter and sort ----------------------------------------------------------------
+
+    def set_filter(self, text: str) -> None:
+        needle = search_key(text)
+        if needle != self._needle:
+            self._needle = needle
+            self._rearrange()
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self._needle)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self._rearrange()
+
+    @property
+    def natural_order(self) -> bool:
+        """Rows in printed order, all shown: the only state in which dragging means a position."""
+        return not self._needle and self._sort == (COL_NO, Qt.SortOrder.AscendingOrder)
+
+    def _search_key(self, program_id: int) -> str:
+        key = self._keys.get(program_id)
+        if key is None:
+            p = self._programs[program_id]
+            key = self._keys[program_id] = search_key(
+                "\n".join((p.uid, p.name, p.alias or "", p.divisions, p.summary, p.results))
+            )
+        return key
+
+    def _arranged(self) -> list[Listing]:
+        rows = self._listings
+        if self._needle:
+            needle, key = self._needle, self._search_key
+            rows = [item for item in rows if needle in key(item.program_id)]
+        column, order = self._sort
+        if (column, order) != (COL_NO, Qt.SortOrder.AscendingOrder):
+            rows = sorted(rows, key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        return list(rows)
+
+    def _sort_key(self, column: int):
+        programs, order = self._programs, self._order
+        if column == COL_NAME:
+            return lambda item: search_key(programs[item.program_id].name)
+        if column in TARGET_COLUMNS:
+            bit = 1 << target_index(column)
+            return lambda item: (programs[item.program_id].targets & bit == 0, order[id(item)])
+        if column == COL_RESULTS:
+            return lambda item: programs[item.program_id].results
+        if column == COL_DIVISIONS:
+            return lambda item: programs[item.program_id].divisions
+        if column == COL_STATUS:
+            return lambda item: (-self._status_rank(programs[item.program_id]), order[id(item)])
+        return lambda item: order[id(item)]
+
+    def _status_rank(self, program: ProgramRow) -> int:
+        return SEVERITY_RANK.get(self._severity.get(program.uid, ""), 0) * 2 + program.needs_review
+
+    def _rearrange(self) -> None:
+        """Re-filter and re-sort, keeping the selection and current cell on their listings."""
+        self.layoutAboutToBeChanged.emit()
+        old_indexes = self.persistentIndexList()
+        old_items = [self._view[i.row()] for i in old_indexes]
+        self._view = self._arranged()
+        rows = {id(item): r for r, item in enumerate(self._view)}
+        new_indexes = [
+            self.index(rows[id(item)], i.column()) if id(item) in rows else QModelIndex()
+            for i, item in zip(old_indexes, old_items)
+        ]
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+
+    # --- access -------------------------------------------------------------------------
+
+    def listing(self, row: int) -> Listing:
+        return self._view[row]
+
+    def program(self, row: int) -> ProgramRow:
+        return self._programs[self._view[row].program_id]
+
+    def program_by_uid(self, uid: str) -> ProgramRow | None:
+        program_id = self._id_of_uid.get(uid)
+        return None if program_id is None else self._programs[program_id]
+
+    def rows_of(self, uid: str) -> list[int]:
+        program_id = self._id_of_uid.get(uid)
+        return [r for r, item in enumerate(self._view) if item.program_id == program_id]
+
+    @property
+    def program_count(self) -> int:
+        return len(self._programs)
+
+    def ticked(self, row: int, column: int) -> bool:
+        return bool(self.program(row).targets >> target_index(column) & 1)
+
+    def cell_text(self, row: int, column: int) -> str:
+        """A cell in full, as copied to the clipboard."""
+        program = self.program(row)
+        if column in TARGET_COLUMNS:
+            return "○" if self.ticked(row, column) else ""
+        if column == COL_RESULTS:
+            return program.results
+        return self.data(self.index(row, column)) or ""
+
+    # --- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._view)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_NO:
+            return "冊子に載る順。この列で並べると冊子の順に戻ります。"
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        item = self._view[index.row()]
+        program = self._programs[item.program_id]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_NAME:
+                return RELISTED + program.name if item.relisted else program.name
+            if column == COL_RESULTS:
+                return one_line(program.results)
+            if column == COL_DIVISIONS:
+                return program.divisions
+            if column == COL_STATUS:
+                return self._status_text(program)
+            if column == COL_NO:
+                return self._order[id(item)] + 1
+            return None
+        if role == Qt.ItemDataRole.CheckStateRole and column in TARGET_COLUMNS:
+            ticked = program.targets >> target_index(column) & 1
+            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item, program, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_STATUS:
+            return self._icon(self._severity.get(program.uid))
+        if role == Qt.ItemDataRole.ForegroundRole and item.relisted:
+            return _RELISTED_COLOR
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_NO:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == UID_ROLE:
+            return program.uid
+        return None
+
+    def _status_text(self, program: ProgramRow) -> str:
+        parts = ["要確認"] if program.needs_review else []
+        if program.status != "継続":
+            parts.append(program.status)
+        return "・".join(parts)
+
+    def _tooltip(self, item: Listing, program: ProgramRow, column: int) -> str | None:
+        if column == COL_NAME:
+            lines = [f"{program.uid}　{program.name}"]
+            if program.alias:
+                lines.append(f"通称: {program.alias}")
+            if item.relisted:
+                lines.append("この個別施策には再掲として載ります。")
+            return "\n".join(lines)
+        if column in TARGET_COLUMNS:
+            return f"{TARGETS[target_index(column)]}（クリックまたは Space で切り替え）"
+        if column == COL_RESULTS:
+            return program.results or None
+        if column == COL_DIVISIONS:
+            return program.divisions or None
+        if column == COL_STATUS:
+            lines = []
+            severity = self._severity.get(program.uid)
+            if severity:
+                lines.append(f"検証: {SEVERITY_TEXT[severity]}あり（検証パネルで確認）")
+            if program.needs_review:
+                lines.append("要確認")
+            if program.status != "継続":
+                lines.append(f"変更区分: {program.status}")
+            return "\n".join(lines) or None
+        return None
+
+    def _icon(self, severity: str | None) -> QIcon | None:
+        if severity not in _SEVERITY_ICON:
+            return None
+        icon = self._icons.get(severity)
+        if icon is None:
+            icon = self._icons[severity] = QApplication.style().standardIcon(_SEVERITY_ICON[severity])
+        return icon
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.in_measure and self.natural_order and not self.read_only:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        elif not self.read_only and index.isValid() and self._view[index.row()].measure_id is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # to a measure in the policy tree
+        return flags
+
+    # --- drag and drop (the database is changed by undo commands, not by the model) ------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [PLACEMENTS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes})
+        items = [
+            (self.program(r).uid, self._view[r].measure_id, self._view[r].position)
+            for r in rows
+            if self._view[r].measure_id is not None
+        ]
+        data = QMimeData()
+        data.setData(PLACEMENTS_MIME, json.dumps(items).encode())
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex) -> bool:
+        if not (data.hasFormat(PLACEMENTS_MIME) and self.in_measure and self.natural_order):
+            return False
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self._view)
+        self.rows_dropped.emit(decode_placements(data), row)
+        # False: the view must not remove the dragged rows itself; the reload after the move does
+        return False
+
+
+def decode_placements(data: QMimeData) -> list[tuple[str, int, int]]:
+    return [tuple(item) for item in json.loads(bytes(data.data(PLACEMENTS_MIME)).decode())]
+
+
+def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
+    """Moves that put the rows at `positions` as a block before row `target`, in their order.
+
+    Returns (current position, final position) pairs in the order to perform them, each
+    a "take out, insert at" move as move_placement does: rows moving down go last-first,
+    rows moving up first-first, so no move disturbs the place of one done before it.
+    """
+    positions = sorted(positions)
+    start = target - sum(1 for p in positions if p < target)
+    final = {p: start + k for k, p in enumerate(positions)}
+    down = [p for p in positions if p < final[p]]
+    up = [p for p in positions if p > final[p]]
+    return [(p, final[p]) for p in reversed(down)] + [(p, final[p]) for p in up]
+
+
+class TargetDelegate(QStyledItemDelegate):
+    """A target cell: the check box alone, centred."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        check_state = opt.checkState
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        opt.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, opt.widget)
+        check = QStyleOptionViewItem(opt)
+        check.rect = QRect(0, 0, box.width(), box.height())
+        check.rect.moveCenter(option.rect.center())
+        check.state = (check.state & ~QStyle.StateFlag.State_HasFocus) | (
+            QStyle.StateFlag.State_On if check_state == Qt.CheckState.Checked else QStyle.StateFlag.State_Off
+        )
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, opt.widget)
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        # the view toggles targets itself (multi-row, undoable); the default would call setData
+        return False
+

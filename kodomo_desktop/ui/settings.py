@@ -1,0 +1,51 @@
+"""The window's persistent settings, each declared once with its default (over QSettings).
+
+The settings object is passed in, never looked up globally, so tests hand the window a
+QSettings file in a temporary folder and never touch the user's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "kodomo-desktop"
+APPLICATION = "kodomo-desktop"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray())
+WINDOW_STATE = Setting("window/state", QByteArray())  # toolbars and docks
+MAIN_SPLITTER = Setting("window/splitter", QByteArray())
+GRID_HEADER = Setting("grid/header", QByteArray())  # column widths
+LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
+BOOKLET_FOLDER = Setting("folders/booklet", "")
+TEMPLATES_FOLDER = Setting("folders/templates", "")
+
+
+class Settings:
+    def __init__(self, store: QSettings):
+        self.store = store
+
+    def get(self, setting: Setting) -> Any:
+        value = self.store.value(setting.key, setting.default, type=setting.type)
+        return setting.default if value is None else value
+
+    def set(self, setting: Setting, value: Any) -> None:
+        self.store.setValue(setting.key, value)
+
+
+def user_settings() -> Settings:
+    """The user's own settings (an .ini file, so it can be copied to a new PC)."""
+    return Settings(QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION))
