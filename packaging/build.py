@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     command = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--log-level", "WARN",
                "--distpath", str(args.dist), "--workpath", str(args.work)]
     command += ["--", *(arg for font in font_files for arg in ("--font", str(font.resolve())))]
-    subprocess.run(command, check=True)
+    if built := subprocess.run(command).returncode:
+        return built
 
     bundle = args.dist / "kodomo-desktop"
     print(f"bundle: {bundle} ({folder_size(bundle) / 1e6:.1f} MB)")

@@ -117,12 +117,11 @@ class Booklet:
         return int(match[1]) if match else None
 
     def contents(self) -> list[tuple[str, int]]:
-        """(title, page number) of every numbered entry on the contents pages."""
-        entries = []
-        for number, text in zip(self.numbers, self.texts):
-            if number is None and "目 次" in text.replace("\u3000", " "):
-                entries += [(m[1], int(m[2])) for m in re.finditer(r"^(.*\S)\s+(\d+)$", text, re.M)]
-        return entries
+        """(title, page number) of every numbered entry on the contents pages: those
+        between the cover and the first numbered page."""
+        front = self.texts[1 : self.numbers.index(1)]
+        assert front and "目 次" in front[0].replace("\u3000", " ")
+        return [(m[1], int(m[2])) for text in front for m in re.finditer(r"^(.*\S)\s+(\d+)$", text, re.M)]
 
 
 def build(document: dict, path: Path, **options) -> tuple[Booklet, object]:
@@ -178,6 +177,16 @@ def test_contents_page_numbers_are_the_printed_ones(sample):
     numbered = [n for n in booklet.numbers if n is not None]
     assert numbered == list(range(1, len(numbered) + 1))
     assert booklet.numbers[:2] == [None, None]  # cover and contents carry no number
+
+
+def test_contents_over_two_pages(tmp_path):
+    booklet, _ = build(make_document(60, 1), tmp_path / "toc.pdf")
+    assert booklet.numbers[:4] == [None, None, None, 1]
+    entries = booklet.contents()
+    assert len(entries) == 62
+    for title, number in entries:
+        first = next(n for n, text in zip(booklet.numbers, booklet.texts) if n and title.split()[-1] in text)
+        assert number == first, title
 
 
 def test_header_repeats_on_continued_pages_and_long_row_splits(sample):
@@ -251,6 +260,16 @@ def test_fonts_embedded_with_unicode_maps(sample):
     assert "Helvetica" not in output and "ZapfDingbats" not in output
 
 
+def test_seeded_contents_settles_in_two_passes(monkeypatch):
+    from kodomo_desktop.booklet.pages import BookletTemplate
+
+    passes = []
+    original = BookletTemplate.build_passes
+    monkeypatch.setattr(BookletTemplate, "build_passes", lambda self, story: passes.append(original(self, story)))
+    build_booklet(make_document(8, 4), io.BytesIO())
+    assert passes == [2]
+
+
 def test_same_document_same_bytes(sample, tmp_path):
     document, booklet, _ = sample
     again = io.BytesIO()
@@ -274,6 +293,17 @@ def test_cid_fallback_when_no_truetype_font(tmp_path, monkeypatch):
     assert report.embedded_font is None
     assert any("埋め込まれていない" in w for w in report.warnings)
     assert "テスト事業1" in "".join(booklet.texts)
+
+
+IPAEX = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
+
+
+@pytest.mark.skipif(not IPAEX.exists(), reason="IPAexGothic (fonts-ipaexfont-gothic) is not installed")
+def test_configured_font_is_used(tmp_path):
+    booklet, report = build(make_document(3, 2), tmp_path / "ipa.pdf", font_path=str(IPAEX))
+    assert report.embedded_font == "IPAexGothic"
+    with pdfplumber.open(booklet.path) as pdf:
+        assert {c["fontname"].split("+")[-1] for c in pdf.pages[3].chars} == {"IPAexGothic"}
 
 
 def test_missing_glyph_is_reported_with_program_and_field(tmp_path):

@@ -69,11 +69,13 @@ class TextBlock(Flowable):
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
+        if not self.splittable:
+            return []
         # A table passes the whole column width here, not the width it wrapped the
         # cell at: split the lines already made.
         lines = self._lines if self._lines is not None else self.lines(availWidth)
         n = int((availHeight - 2 * self.pad) // self.style.leading)
-        if not self.splittable or n < 1 or n >= len(lines):
+        if n < 1 or n >= len(lines):
             return []
         return [self._part(lines[:n]), self._part(lines[n:])]
 
@@ -214,7 +216,7 @@ class Contents(IndexingFlowable):
     """目次, filled from the headings' TOCEntry notifications.
 
     Seeded with every heading (page 0) so that it has its final size on the first
-    pass: the body's page numbers are then right at once and multiBuild needs two
+    pass: the body's page numbers are then right at once, and the build needs two
     passes, not three.
     """
 

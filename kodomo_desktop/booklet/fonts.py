@@ -37,7 +37,6 @@ class FontSet:
     bold: str
     embedded: str | None  # the face's name; None for the CID fallback
     covers: Callable[[str], bool]  # whether the regular face can draw a character
-    path: Path | None = None
 
 
 def font_dirs() -> list[Path]:
@@ -57,20 +56,16 @@ def font_dirs() -> list[Path]:
 
 
 @cache
-def _candidates(dirs: tuple[Path, ...]) -> list[tuple[Path, str | None, Path | None, str | None]]:
-    """Known fonts found in dirs, best first; walked once per process."""
-    wanted = {name for name, *_ in KNOWN_FONTS}
+def _found(dirs: tuple[Path, ...]) -> list[Path]:
+    """The known font files in dirs, best first; each folder is walked once per process."""
+    wanted = [name for name, *_ in KNOWN_FONTS]
     out = []
     for root in dirs:
         found: dict[str, Path] = {}
         for folder, _subdirs, files in os.walk(root):
-            for name in wanted.intersection(files):
+            for name in set(wanted).intersection(files):
                 found.setdefault(name, Path(folder) / name)
-        for name, face, bold_name, bold_face in KNOWN_FONTS:
-            if name in found:
-                path = found[name]
-                bold = path.with_name(bold_name) if bold_name else None
-                out.append((path, face, bold if bold and bold.exists() else None, bold_face))
+        out += [found[name] for name in wanted if name in found]
     return out
 
 
@@ -82,22 +77,18 @@ def _register_ttf(path: Path, face: str | None) -> TTFont:
     return font
 
 
-def _ttf_set(path: Path, face: str | None, bold_path: Path | None, bold_face: str | None) -> FontSet:
-    regular = _register_ttf(path, face)
-    bold = regular
-    if bold_path:
+def _ttf_set(path: Path) -> FontSet:
+    """The face in path (by its PostScript name inside a known .ttc), with its bold
+    weight when that lies beside it."""
+    face, bold_name, bold_face = next(((f, b, bf) for n, f, b, bf in KNOWN_FONTS if n == path.name), (None, None, None))
+    regular = bold = _register_ttf(path, face)
+    if bold_name and path.with_name(bold_name).exists():
         try:
-            bold = _register_ttf(bold_path, bold_face)
+            bold = _register_ttf(path.with_name(bold_name), bold_face)
         except Exception:  # a damaged bold file costs the headings their weight, nothing more
-            bold = regular
+            pass
     cmap = regular.face.charToGlyph
-    return FontSet(
-        regular.fontName,
-        bold.fontName,
-        regular.face.name.decode("latin-1"),
-        lambda ch: ord(ch) in cmap,
-        path,
-    )
+    return FontSet(regular.fontName, bold.fontName, regular.face.name.decode("latin-1"), lambda ch: ord(ch) in cmap)
 
 
 @cache
@@ -107,28 +98,20 @@ def cid_fonts() -> FontSet:
     return FontSet(CID_FONT, CID_FONT, None, lambda ch: ord(ch) <= 0xFFFF)
 
 
-def _bold_sibling(path: Path) -> tuple[Path | None, str | None]:
-    for name, _face, bold_name, bold_face in KNOWN_FONTS:
-        if path.name == name and bold_name and path.with_name(bold_name).exists():
-            return path.with_name(bold_name), bold_face
-    return None, None
-
-
-def find_fonts(font_path: str | os.PathLike | None = None, dirs: list[Path] | None = None) -> FontSet:
-    """The font set to use: font_path if given (an error if unusable), else the first
-    known face found in dirs (default font_dirs()), else the CID fallback."""
+def find_fonts(font_path: str | os.PathLike | None = None) -> FontSet:
+    """font_path if given (an error if unusable), else the first known face found in
+    font_dirs(), else the CID fallback."""
     if font_path is not None:
         path = Path(font_path).expanduser()
         if not path.is_file():
             raise InvalidInput(f"フォントファイル {path} が見つかりません")
-        face = next((f for name, f, *_ in KNOWN_FONTS if name == path.name), None)
         try:
-            return _ttf_set(path, face, *_bold_sibling(path))
+            return _ttf_set(path)
         except Exception as e:
             raise InvalidInput(f"フォントファイル {path} を使えません（TrueType アウトラインのフォントが必要です）: {e}") from e
-    for candidate in _candidates(tuple(font_dirs() if dirs is None else dirs)):
+    for path in _found(tuple(font_dirs())):
         try:
-            return _ttf_set(*candidate)
+            return _ttf_set(path)
         except Exception:  # unreadable or CFF-outline file: try the next one
             continue
     return cid_fonts()

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class BookletOptions:
-    paper: str = "A4"  # "A4" | "A3"
+    paper: str = "A4"  # "A4" | "A3" (A3: the same type sizes, wider columns, fewer pages)
     # Landscape, as the source booklet: its table has 12 columns (8 of them ○ marks),
     # and on a portrait page 概要 would shrink to about 150 pt, a handful of characters a line.
     landscape: bool = True
-    draft: bool | None = None  # None: follow document["status"]; True forces the 「案」 mark
+    draft: bool | None = None  # None: follow document["status"]; True forces the 「案」 mark, False omits it
     font_path: str | None = None  # a TrueType font; None searches the package, then the system
 
 

@@ -53,14 +53,19 @@ def divisions_text(program: dict) -> str:
     return format_divisions((d["department"], d["division"]) for d in program["divisions"])
 
 
+def _rule() -> HRFlowable:
+    return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
+
+
 class Story:
+    """The flowables of one document on one layout."""
+
     def __init__(self, document: dict, layout: Layout):
         self.document, self.layout = document, layout
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
-        n = len(TARGETS)
-        self.padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * n, CELL_PADDING, CELL_PADDING]
-        self.inner = [w - 2 * p for w, p in zip(self.widths, self.padding)]
+        padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * len(TARGETS), CELL_PADDING, CELL_PADDING]
+        self.inner = [w - 2 * p for w, p in zip(self.widths, padding)]  # text width of each column
         self.cell = layout.cell
         self.header = self._header_rows()
         self.table_style = self._table_style()
@@ -89,14 +94,11 @@ class Story:
 
     def cover(self) -> list:
         layout, height = self.layout, self.layout.frame_height
-        def rule():
-            return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
-
         return [
             Spacer(1, height * 0.22),
-            rule(),
+            _rule(),
             TextBlock(self.document["title"], layout.style(26, 38, bold=True, align="center"), splittable=False),
-            rule(),
+            _rule(),
             Spacer(1, 16),
             TextBlock(era_label(self.document["fiscal_year"]), layout.style(18, 26, align="center")),
             Spacer(1, height * 0.3),

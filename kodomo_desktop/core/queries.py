@@ -301,7 +301,7 @@ def program_groups(db: Database, edition_id: int) -> ProgramGroups:
     )
     with db.read() as session:
         total, review = session.execute(
-            select(func.count(), func.coalesce(func.sum(Program.needs_review), 0)).where(Program.edition_id == edition_id)
+            select(func.count(), func.count().filter(Program.needs_review)).where(Program.edition_id == edition_id)
         ).one()
         per_department = dict(
             session.execute(select(held.c.dept, func.count(held.c.program.distinct())).group_by(held.c.dept)).all()
@@ -318,7 +318,7 @@ def program_groups(db: Database, edition_id: int) -> ProgramGroups:
         departments.setdefault(dept_id, (dept, []))[1].append(DivisionGroup(div_id, div, count))
     return ProgramGroups(
         total,
-        int(review),
+        review,
         tuple(
             DepartmentGroup(dept_id, name, per_department[dept_id], tuple(divisions))
             for dept_id, (name, divisions) in departments.items()

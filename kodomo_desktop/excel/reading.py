@@ -182,14 +182,23 @@ def _load(path: Path, data: bytes):
     try:
         # a file object, not the path: openpyxl then does not judge the file by its extension
         return openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False, rich_text=False)
-    except DefusedXmlException:
-        raise ReturnRejected(path, "危険な XML（エンティティ定義）を含んでいます。取り込みません。") from None
-    except zipfile.BadZipFile:
-        raise ReturnRejected(path, "ファイルが壊れています（中身が宣言と合いません）。送り直してもらってください。") from None
     except Exception as exc:  # openpyxl raises KeyError, ValueError, TypeError... on malformed parts
-        raise ReturnRejected(
-            path, f"Excel ブックとして読めません（{exc.__class__.__name__}）。ファイルが壊れている可能性があります。"
-        ) from None
+        causes = _causes(exc)
+        if any(isinstance(e, DefusedXmlException) for e in causes):
+            reason = "危険な XML（エンティティ定義）を含んでいます。取り込みません。"
+        elif any(isinstance(e, zipfile.BadZipFile) for e in causes):
+            reason = "ファイルが壊れています（中身が宣言と合いません）。送り直してもらってください。"
+        else:
+            reason = f"Excel ブックとして読めません（{causes[-1].__class__.__name__}）。ファイルが壊れている可能性があります。"
+        raise ReturnRejected(path, reason) from None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """exc and what it wraps: openpyxl re-raises a sheet's parse error as a plain ValueError."""
+    chain = [exc]
+    while (inner := chain[-1].__cause__ or chain[-1].__context__) is not None and inner not in chain:
+        chain.append(inner)
+    return chain
 
 
 def _check_identity(path: Path, props: dict[str, Any], fiscal_year: int) -> Unit:

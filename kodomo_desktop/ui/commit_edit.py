@@ -30,9 +30,10 @@ class CommitTextEdit(QPlainTextEdit):
         self.textChanged.connect(self._edited)
 
     def set_text(self, text: str) -> None:
-        """Show a value from the database; left alone when it is already what the editor holds,
-        so a refresh after the editor's own commit keeps the cursor and any composition."""
-        if text == self.toPlainText():
+        """Show a value from the database. Left alone when it is already what the editor holds
+        (a refresh after the editor's own commit keeps the cursor and any composition) and
+        while typing is not yet handed in (it is about to be, or its write was refused)."""
+        if self._dirty or text == self.toPlainText():
             return
         self._loading = True
         try:
@@ -62,10 +63,9 @@ class CommitTextEdit(QPlainTextEdit):
             self._dirty = False
             self.committed.emit(self.toPlainText(), self._merge_key)
 
-    def discard(self) -> None:
-        """Forget uncommitted typing (the form is about to show another program)."""
-        self._dirty = False
-        self._idle.stop()
+    def keep_unsaved(self) -> None:
+        """The commit was refused (the database was busy): keep the text and hand it in again later."""
+        self._dirty = True
 
     def focusInEvent(self, event) -> None:
         self._merge_key = object()

@@ -72,11 +72,11 @@ class ProgramGridView(QTableView):
         metrics = self.fontMetrics()
         em = metrics.horizontalAdvance("あ")
         self.setColumnWidth(COL_NO, metrics.horizontalAdvance("No.0000") + 8)
-        self.setColumnWidth(COL_NAME, em * 18)
+        self.setColumnWidth(COL_NAME, em * 15)
         for column in TARGET_COLUMNS:
-            self.setColumnWidth(column, max(metrics.horizontalAdvance(TARGETS[target_index(column)]) + 12, em * 2 + 8))
-        self.setColumnWidth(COL_DIVISIONS, em * 12)
-        self.setColumnWidth(COL_STATUS, em * 5)
+            self.setColumnWidth(column, max(metrics.horizontalAdvance(TARGETS[target_index(column)]) + 10, em * 2 + 6))
+        self.setColumnWidth(COL_DIVISIONS, em * 10)
+        self.setColumnWidth(COL_STATUS, em * 6)
 
     # --- selection ----------------------------------------------------------------------
 

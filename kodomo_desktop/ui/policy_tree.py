@@ -82,6 +82,9 @@ class Navigator(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.view.setDropIndicatorShown(True)
+        # the columns exist from the start (rows are replaced, never the columns), so the
+        # resize modes, which only apply to existing sections, hold
+        self.model.setColumnCount(2)
         self.view.header().setStretchLastSection(False)
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -105,19 +108,23 @@ class Navigator(QWidget):
 
     # --- the tree -----------------------------------------------------------------------
 
-    def set_contents(self, tree: PolicyTree, groups: ProgramGroups, scope: Scope | None) -> None:
-        """Rebuild the tree with fresh counts, keeping what was expanded and the chosen scope."""
+    def set_contents(self, tree: PolicyTree, groups: ProgramGroups, scope: Scope | None) -> Scope:
+        """Rebuild the tree with fresh counts, keeping what was expanded and the chosen scope.
+
+        Returns the scope now chosen: すべての事業 when the old one is gone.
+        """
         expanded = self._expanded_scopes()
         self._quiet = True
-        self.model.clear()
+        self.model.removeRows(0, self.model.rowCount())
         root = self.model.invisibleRootItem()
         root.appendRow(self._row("すべての事業", groups.programs, ALL, "all"))
         root.appendRow(self._row("要確認", groups.needs_review, REVIEW, "review"))
         items: dict[int, QStandardItem] = {}
         for node in tree.nodes:
-            text = f"{node.heading} {node.title}".strip()
+            # a measure shows its number as a table of contents does; the tooltip names it in full
+            text = f"{node.number} {node.title}" if node.kind == "measure" else f"{node.heading} {node.title}".strip()
             row = self._row(text, node.listings, Scope("node", node.id), node.kind)
-            row[0].setToolTip(text)
+            row[0].setToolTip(tree.path_label(node.id) if node.kind == "measure" else text)
             (items[node.parent_id] if node.parent_id is not None else root).appendRow(row)
             items[node.id] = row[0]
         by_division = self._row(BY_DIVISION, None, None, "group")
@@ -133,8 +140,7 @@ class Navigator(QWidget):
         self._restore_expanded(expanded)
         self.select_scope(scope or ALL)
         self._quiet = False
-        if self.current_scope() != scope:  # first fill, or the scope's last program went
-            self.scope_chosen.emit(self.current_scope())
+        return self.current_scope()
 
     def _row(self, text: str, count: int | None, scope: Scope | None, kind: str) -> list[QStandardItem]:
         title = QStandardItem(text)

@@ -96,7 +96,6 @@ class ProgramForm(QWidget):
         self.placements.primary_requested.connect(self._set_primary)
         self.placements.move_requested.connect(self._move_placement)
         session.commit_requested.connect(self.commit_pending)
-        session.failed.connect(self._reload)  # show the stored values again after a refused edit
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._scrolling(self._content_page()), "内容")
@@ -181,10 +180,6 @@ class ProgramForm(QWidget):
 
     def refresh(self, update: Update) -> None:
         if self.detail is not None and (update.everything or self.detail.uid in update.programs):
-            self._load(self.detail.uid)
-
-    def _reload(self, *_args) -> None:
-        if self.detail is not None:
             self._load(self.detail.uid)
 
     def _load(self, uid: str | None) -> None:
@@ -281,25 +276,34 @@ class ProgramForm(QWidget):
         if field == "review_notes":
             old = list(old)
         if value != old:
-            self.session.push(EditField(self.session, detail.uid, field, old, value, merge_key))
+            self._push(EditField(self.session, detail.uid, field, old, value, merge_key), field)
+
+    def _push(self, command, field: str | None = None) -> None:
+        if self.session.push(command):
+            return
+        # refused: typed text stays to be handed in again, every other widget shows the stored value
+        editor = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}.get(field)
+        if editor is not None:
+            editor.keep_unsaved()
+        self._load(self.detail.uid)
 
     def _toggle_target(self, bit: int, on: bool) -> None:
         old = self.detail.targets
-        self.session.push(SetTargets(self.session, {self.detail.uid: (old, old | bit if on else old & ~bit)}))
+        self._push(SetTargets(self.session, {self.detail.uid: (old, old | bit if on else old & ~bit)}))
 
     def _edit_divisions(self, pairs: tuple) -> None:
-        self.session.push(SetDivisions(self.session, self.detail.uid, self.detail.divisions, pairs))
+        self._push(SetDivisions(self.session, self.detail.uid, self.detail.divisions, pairs))
 
     def _add_placement(self, measure_id: int) -> None:
-        self.session.push(AddPlacement(self.session, self.detail.uid, measure_id))
+        self._push(AddPlacement(self.session, self.detail.uid, measure_id))
 
     def _remove_placement(self, placement: PlacementInfo) -> None:
-        self.session.push(RemovePlacement(self.session, self.detail.uid, placement.measure_id, placement.position))
+        self._push(RemovePlacement(self.session, self.detail.uid, placement.measure_id, placement.position))
 
     def _set_primary(self, placement: PlacementInfo) -> None:
         former = next(p.measure_id for p in self.detail.placements if p.is_primary)
-        self.session.push(SetPrimary(self.session, self.detail.uid, placement.measure_id, former))
+        self._push(SetPrimary(self.session, self.detail.uid, placement.measure_id, former))
 
     def _move_placement(self, placement: PlacementInfo, position: int) -> None:
         m = placement.measure_id
-        self.session.push(MovePlacement(self.session, self.detail.uid, m, placement.position, m, position))
+        self._push(MovePlacement(self.session, self.detail.uid, m, placement.position, m, position))

@@ -368,9 +368,13 @@ class TargetDelegate(QStyledItemDelegate):
         opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
         opt.text = ""
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, opt.widget)
         check = QStyleOptionViewItem(opt)
-        check.rect = QRect(0, 0, box.width(), box.height())
+        check.rect = QRect(
+            0,
+            0,
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, opt.widget),
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, opt.widget),
+        )
         check.rect.moveCenter(option.rect.center())
         check.state = (check.state & ~QStyle.StateFlag.State_HasFocus) | (
             QStyle.StateFlag.State_On if check_state == Qt.CheckState.Checked else QStyle.StateFlag.State_Off

@@ -79,15 +79,18 @@ class BackgroundTask(QObject):
         self.deleteLater()
 
     def _finished(self, result: Any) -> None:
+        # read before _end(): closing a QProgressDialog emits canceled, which would look like the user's cancel
+        cancelled = self._cancel_requested.is_set()
         self._end()
-        if self._cancel_requested.is_set():
+        if cancelled:
             self.cancelled.emit()
         else:
             self.finished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        cancelled = self._cancel_requested.is_set()
         self._end()
-        if self._cancel_requested.is_set():
+        if cancelled:
             self.cancelled.emit()
         else:
             self.failed.emit(exc)

@@ -107,7 +107,8 @@ def xml_bomb(src: Path, out: Path) -> Path:
     with zipfile.ZipFile(src) as zf:
         xml = zf.read(part).decode()
     entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
-    bomb = xml.replace("?>", f"?><!DOCTYPE worksheet [{entities}]>", 1).replace("<sheetData>", "<sheetData>", 1)
+    doctype = f"<!DOCTYPE worksheet [{entities}]>"
+    bomb = xml.replace("?>", "?>" + doctype, 1) if xml.startswith("<?xml") else doctype + xml
     bomb = bomb.replace("</sheetData>", '<row r="999"><c r="A999" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>', 1)
     return rewrite_zip(src, out, replace={part: bomb.encode()})
 

@@ -3,9 +3,16 @@
 from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.registry import program_rule
 
+SHOWN_CHARACTERS = 80  # of the first note; the editor shows them all
+
 
 @program_rule("review.flagged", Severity.WARNING, "要確認の事業")
 def needs_review(p, ctx):
-    if p.needs_review:
-        notes = " / ".join(p.review_notes) or "メモなし"
-        yield Hit(f"要確認: {notes}", "review_notes", judged="\n".join(p.review_notes))
+    if not p.needs_review:
+        return
+    notes = p.review_notes
+    first = notes[0] if notes else "メモなし"
+    if len(first) > SHOWN_CHARACTERS:
+        first = first[:SHOWN_CHARACTERS] + "…"
+    more = f"（ほかにメモ{len(notes) - 1}件）" if len(notes) > 1 else ""
+    yield Hit(f"要確認: {first}{more}", "review_notes", judged="\n".join(notes))

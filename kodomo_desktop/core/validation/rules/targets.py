@@ -5,11 +5,11 @@ One finding per program and rule (an acknowledgement is kept per program, rule a
 
 from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.registry import program_rule
-from kodomo_desktop.core.validation.target_words import IMPLIED_BY, MENTIONED_BY
+from kodomo_desktop.core.validation.target_words import IMPLIED_BY, MENTION_EXPECTED_UP_TO, MENTIONED_BY
 
 
 def _text(p) -> str:
-    return "\n".join([p.name, p.alias or "", p.summary])
+    return "\n".join([p.name, p.alias or "", p.summary, p.results])
 
 
 def _judged(p) -> str:
@@ -20,21 +20,23 @@ def _judged(p) -> str:
 def implied_targets(p, ctx):
     text = _text(p)
     parts = []
-    for group, words in IMPLIED_BY.items():
-        found = [w for w in words if w in text]
+    for group, phrases in IMPLIED_BY.items():
+        found = [w for w in phrases if w in text]
         if group not in p.targets and found:
             parts.append(f"「{'」「'.join(found)}」とありますが「{group}」")
     if parts:
-        yield Hit(f"名称・概要に{'、'.join(parts)}が対象に選ばれていません。", "targets", judged=_judged(p))
+        yield Hit(f"本文に{'、'.join(parts)}が対象に選ばれていません。", "targets", judged=_judged(p))
 
 
 @program_rule("targets.unmentioned", Severity.INFO, "選択された対象が本文にない")
 def unmentioned_targets(p, ctx):
+    if len(p.targets) > MENTION_EXPECTED_UP_TO:
+        return
     text = _text(p)
     groups = [g for g, words in MENTIONED_BY.items() if g in p.targets and not any(w in text for w in words)]
     if groups:
         yield Hit(
-            f"対象に「{'」「'.join(groups)}」が選ばれていますが、名称・概要にそれにあたる語がありません。",
+            f"対象に「{'」「'.join(groups)}」が選ばれていますが、本文にそれにあたる語がありません。",
             "targets",
             judged=_judged(p),
         )

@@ -1,0 +1,1 @@
+"""The desktop editor (PySide6): widgets, models, delegates and undo commands over core operations."""

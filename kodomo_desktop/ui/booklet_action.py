@@ -1,0 +1,61 @@
+"""冊子(PDF)を作成…: the booklet of the open edition, built in a worker thread with progress and cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.ui.features import BOOKLET, BOOKLET_OPTIONS
+from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.settings import BOOKLET_FOLDER
+from kodomo_desktop.ui.workers import BackgroundTask
+
+if TYPE_CHECKING:
+    from kodomo_desktop.ui.main_window import MainWindow
+
+
+def make_booklet(window: MainWindow) -> None:
+    build_booklet = BOOKLET.load()
+    options = BOOKLET_OPTIONS.load()()
+    year = window.fiscal_year
+    folder = window.settings.get(BOOKLET_FOLDER) or str(Path.home())
+    suggested = Path(folder) / f"こども計画関連事業・取組一覧_{era_label(year)}.pdf"
+    path, _ = QFileDialog.getSaveFileName(window, "冊子(PDF)の保存先", str(suggested), "PDF (*.pdf)")
+    if not path:
+        return
+    window.settings.set(BOOKLET_FOLDER, str(Path(path).parent))
+    db = window.db
+
+    def work(progress, cancelled):
+        from kodomo_desktop.core.interchange import export_document
+
+        return build_booklet(export_document(db, year), path, options, progress=progress, cancel=cancelled)
+
+    task = BackgroundTask(window, f"{era_label(year)}版の冊子(PDF)を作成しています…", work)
+    task.finished.connect(lambda report: _built(window, Path(path), report))
+    task.failed.connect(lambda exc: show_error(window, exc, "冊子(PDF)の作成"))
+    task.cancelled.connect(lambda: window.statusBar().showMessage("冊子(PDF)の作成を取り消しました。", 5000))
+    task.start()
+
+
+def _built(window: MainWindow, path: Path, report) -> None:
+    font = report.embedded_font or "埋め込みなし"
+    box = QMessageBox(window)
+    box.setWindowTitle("冊子(PDF)の作成")
+    box.setText(f"{path.name} を作成しました（{report.pages}ページ、フォント: {font}）。")
+    if report.warnings:
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setInformativeText(f"確認が必要な点が{len(report.warnings)}件あります（「詳細」を参照）。")
+        box.setDetailedText("\n".join(report.warnings))
+    else:
+        box.setIcon(QMessageBox.Icon.Information)
+    open_button = box.addButton("開く", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("閉じる", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,0 +1,81 @@
+"""The 年度版 menu: a new edition from the previous year, publish, 公開を取り消す."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.ui.features import ROLLOVER
+from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.workers import BackgroundTask
+
+if TYPE_CHECKING:
+    from kodomo_desktop.ui.main_window import MainWindow
+
+
+def next_year(window: MainWindow) -> int | None:
+    """The year a rollover would create: the one after the newest edition."""
+    return max(e.fiscal_year for e in window.editions) + 1 if window.editions else None
+
+
+def new_edition_from_previous(window: MainWindow) -> None:
+    rollover = ROLLOVER.load()
+    to_year = next_year(window)
+    from_year = to_year - 1
+    answer = QMessageBox.question(
+        window,
+        "新しい年度版",
+        f"{era_label(from_year)}版をもとに{era_label(to_year)}版を作成します。"
+        f"{era_label(from_year)}版はそのまま残ります。よろしいですか？",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    db = window.db
+    task = BackgroundTask(
+        window,
+        f"{era_label(to_year)}版を作成しています…",
+        lambda _progress, _cancelled: rollover(db, from_year, to_year),
+        cancellable=False,
+    )
+    task.finished.connect(lambda _result: window.reload_everything(to_year))
+    task.failed.connect(lambda exc: show_error(window, exc, "新しい年度版"))
+    task.start()
+
+
+def publish(window: MainWindow) -> None:
+    year = window.fiscal_year
+    answer = QMessageBox.question(
+        window,
+        "公開",
+        f"{era_label(year)}版を公開します。公開した版は変更できなくなります"
+        "（訂正するときは「公開を取り消す」を理由とともに実行します）。よろしいですか？",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    window.form.commit_pending()
+    try:
+        ops.publish(window.db, year)
+    except Exception as exc:
+        show_error(window, exc, "公開")
+        return
+    window.reload_everything(year)
+
+
+def unpublish(window: MainWindow) -> None:
+    year = window.fiscal_year
+    reason, ok = QInputDialog.getMultiLineText(
+        window,
+        "公開を取り消す",
+        f"{era_label(year)}版の公開を取り消して編集できる状態に戻します。\n理由（変更履歴に残ります）:",
+    )
+    if not ok:
+        return
+    try:
+        ops.unpublish(window.db, year, reason)
+    except Exception as exc:
+        show_error(window, exc, "公開を取り消す")
+        return
+    window.reload_everything(year)

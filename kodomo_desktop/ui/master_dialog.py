@@ -1,0 +1,246 @@
+"""Editing the master list of departments and divisions: add, rename, reorder, deactivate, merge.
+
+Each button calls one master-list operation and then reloads the tree; `changed` tells
+the window that printed 所管 may differ, so it refreshes its views and findings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import KodomoError
+from kodomo_desktop.core.operations import master
+from kodomo_desktop.ui.messages import show_error
+
+COLUMNS = ("部・課", "掲載事業", "状態")
+DEPARTMENT_ITSELF = "（部として）"
+INACTIVE_COLOUR = "#808080"
+Entry = tuple[str, int]  # (kind, id): "department" | "division"
+ACTIVE_ROLE = Qt.ItemDataRole.UserRole + 1  # the entry's own flag (a division may sit under a stopped department)
+
+
+class MasterListDialog(QDialog):
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("所管の一覧")
+        self.resize(560, 620)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.currentItemChanged.connect(self._update_buttons)
+        self.buttons = {
+            "add_department": QPushButton("部を追加…"),
+            "add_division": QPushButton("課を追加…"),
+            "rename": QPushButton("名前を変更…"),
+            "up": QPushButton("上へ"),
+            "down": QPushButton("下へ"),
+            "active": QPushButton("使用停止"),
+            "merge": QPushButton("統合…"),
+        }
+        self.buttons["add_department"].clicked.connect(lambda: self.add_department())
+        self.buttons["add_division"].clicked.connect(lambda: self.add_division())
+        self.buttons["rename"].clicked.connect(lambda: self.rename_selected())
+        self.buttons["up"].clicked.connect(lambda: self.move_selected(-1))
+        self.buttons["down"].clicked.connect(lambda: self.move_selected(1))
+        self.buttons["active"].clicked.connect(self.toggle_active_selected)
+        self.buttons["merge"].clicked.connect(lambda: self.merge_selected())
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QGridLayout(self)
+        layout.addWidget(self.tree, 0, 0, len(self.buttons) + 1, 1)
+        for row, button in enumerate(self.buttons.values()):
+            layout.addWidget(button, row, 1)
+        layout.setRowStretch(len(self.buttons), 1)
+        layout.addWidget(close, len(self.buttons) + 1, 0, 1, 2)
+        self.entries: list[master.DepartmentEntry] = []
+        self.reload()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def reload(self, select: Entry | None = None) -> None:
+        select = select or self.selected()
+        self.entries = master.master_list(self.db)
+        self.tree.clear()
+        found = None
+        for department in self.entries:
+            programs = sum(v.programs for v in department.divisions)
+            top = self._item(department.name, programs, department.active, True, ("department", department.id))
+            for division in department.divisions:
+                child = self._item(
+                    division.name or DEPARTMENT_ITSELF,
+                    division.programs,
+                    division.active,
+                    department.active,
+                    ("division", division.id),
+                )
+                top.addChild(child)
+                found = child if select == ("division", division.id) else found
+            self.tree.addTopLevelItem(top)
+            found = top if select == ("department", department.id) else found
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        if found is not None:
+            self.tree.setCurrentItem(found)
+        self._update_buttons()
+
+    def _item(self, name: str, programs: int, active: bool, parent_active: bool, entry: Entry) -> QTreeWidgetItem:
+        state = "使用停止" if not active else "" if parent_active else "部が使用停止"
+        item = QTreeWidgetItem([name, str(programs), state])
+        item.setData(0, Qt.ItemDataRole.UserRole, entry)
+        item.setData(0, ACTIVE_ROLE, active)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+        if not (active and parent_active):
+            for column in range(len(COLUMNS)):
+                item.setForeground(column, QBrush(QColor(INACTIVE_COLOUR)))
+        return item
+
+    def selected(self) -> Entry | None:
+        item = self.tree.currentItem()
+        return tuple(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def label(self, entry: Entry) -> str:
+        kind, entry_id = entry
+        for department in self.entries:
+            if kind == "department" and department.id == entry_id:
+                return department.name
+            for division in department.divisions:
+                if kind == "division" and division.id == entry_id:
+                    return f"{department.name} {division.name or DEPARTMENT_ITSELF}"
+        return ""
+
+    def _department_of(self, entry: Entry) -> int:
+        kind, entry_id = entry
+        if kind == "department":
+            return entry_id
+        return next(d.id for d in self.entries if any(v.id == entry_id for v in d.divisions))
+
+    # --- the operations --------------------------------------------------------------------
+
+    def _apply(self, operation, *args, select: Entry | None = None):
+        """Run one master-list operation; an expected failure is shown and changes nothing."""
+        try:
+            result = operation(self.db, *args)
+        except KodomoError as exc:
+            show_error(self, exc, "所管の一覧")
+            return None
+        self.reload(select)
+        self.changed.emit()
+        return result
+
+    def _ask(self, title: str, prompt: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self, title, prompt, text=text)
+        return value if ok else None
+
+    def add_department(self, name: str | None = None) -> None:
+        name = name if name is not None else self._ask("部を追加", "部の名前:")
+        if name is not None and (result := self._apply(master.add_department, name)):
+            self.reload(("department", result.value))
+
+    def add_division(self, name: str | None = None) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        department = self._department_of(entry)
+        if name is None:
+            name = self._ask("課を追加", f"「{self.label(('department', department))}」に加える課・室・センターの名前:")
+        if name is not None and (result := self._apply(master.add_division, department, name)):
+            self.reload(("division", result.value))
+
+    def rename_selected(self, name: str | None = None) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if name is None:
+            current = self.label(entry).rsplit(" ", 1)[-1] if entry[0] == "division" else self.label(entry)
+            name = self._ask("名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current)
+        if name is not None:
+            self._apply(master.rename_entry, entry[0], entry[1], name, select=entry)
+
+    def move_selected(self, delta: int) -> None:
+        item = self.tree.currentItem()
+        entry = self.selected()
+        if item is None or entry is None:
+            return
+        parent = item.parent()
+        index = parent.indexOfChild(item) if parent else self.tree.indexOfTopLevelItem(item)
+        self._apply(master.move_entry, entry[0], entry[1], max(0, index + delta), select=entry)
+
+    def toggle_active_selected(self) -> None:
+        item = self.tree.currentItem()
+        entry = self.selected()
+        if item is None or entry is None:
+            return
+        activate = not item.data(0, ACTIVE_ROLE)
+        result = self._apply(master.set_entry_active, entry[0], entry[1], activate, select=entry)
+        if result is not None and not activate and result.value:
+            QMessageBox.information(
+                self,
+                "所管の一覧",
+                f"「{self.label(entry)}」を使用停止にしました。作成中の年度版で{result.value}件の事業がまだ所管にしています"
+                "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
+            )
+
+    def merge_candidates(self, entry: Entry) -> list[Entry]:
+        """Active entries of the same kind the selected one can be merged into."""
+        kind, entry_id = entry
+        if kind == "department":
+            return [("department", d.id) for d in self.entries if d.active and d.id != entry_id]
+        return [
+            ("division", v.id)
+            for d in self.entries
+            if d.active
+            for v in d.divisions
+            if v.active and v.id != entry_id
+        ]
+
+    def merge_selected(self, target: Entry | None = None) -> None:
+        """Merge the selected entry into target; without one given, ask which and confirm."""
+        entry = self.selected()
+        if entry is None:
+            return
+        if target is None:
+            candidates = self.merge_candidates(entry)
+            labels = [self.label(c) for c in candidates]
+            choice, ok = QInputDialog.getItem(
+                self, "統合", f"「{self.label(entry)}」を次の項目に統合します（作成中の年度版の事業はすべて移ります）:", labels, 0, False
+            )
+            if not ok or choice not in labels:
+                return
+            target = candidates[labels.index(choice)]
+            answer = QMessageBox.question(
+                self,
+                "統合",
+                f"「{self.label(entry)}」を「{self.label(target)}」に統合します。\n"
+                "公開済みの年度版は変わりません。よろしいですか?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target)
+
+    def _update_buttons(self, *_args) -> None:
+        item = self.tree.currentItem()
+        entry = self.selected()
+        for name in ("add_division", "up", "down", "active", "merge"):
+            self.buttons[name].setEnabled(entry is not None)
+        # the department-itself entry has no name of its own
+        own = item is not None and entry[0] == "division" and item.text(0) == DEPARTMENT_ITSELF
+        self.buttons["rename"].setEnabled(entry is not None and not own)
+        self.buttons["active"].setText("使用再開" if item is not None and not item.data(0, ACTIVE_ROLE) else "使用停止")

@@ -1,0 +1,436 @@
+"""Excel 回答の取り込み: read returns off the GUI thread, review every change, apply the accepted ones.
+
+ReturnsDialog: files or a folder in, a row per file with its verdict, the problems found, and
+a review table of every change (accept or reject each, or all; a conflict is resolved by
+keeping ours, taking theirs or editing). ReturnsOverview: which units have returned, when,
+and which are outstanding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.workers import BackgroundTask
+
+# how a conflict is resolved
+OURS, THEIRS, EDITED = "現在のまま", "回答を採用", "編集…"
+ACCEPT_COLUMN, RESOLVE_COLUMN = 0, 6
+
+
+@dataclass
+class Decision:
+    """One change in the review: taken or not, and the value to write when taken."""
+
+    result: Any  # ReturnResult
+    change: Any  # FieldChange
+    accepted: bool
+    value: Any
+
+
+def _item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    item.setToolTip(tooltip if tooltip is not None else text)
+    return item
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table
+
+
+class ReturnsDialog(QDialog):
+    loaded = Signal()  # the returns were read and checked
+    applied = Signal(object)  # the OpResult of an apply, for the window to refresh what changed
+
+    def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.fiscal_year = fiscal_year
+        self.paths: list[Path] = []
+        self.results: list = []
+        self.decisions: list[Decision] = []
+        self._filling = False
+        self.setWindowTitle(f"Excel 回答の取り込み（{era_label(fiscal_year)}版）")
+        self.resize(1100, 720)
+
+        choose_files = QPushButton("ファイルを選ぶ…")
+        choose_files.clicked.connect(self._choose_files)
+        choose_folder = QPushButton("フォルダを選ぶ…")
+        choose_folder.clicked.connect(self._choose_folder)
+        overview = QPushButton("回答状況…")
+        overview.clicked.connect(lambda: ReturnsOverview(self.db, self.fiscal_year, self).exec())
+        self.summary = QLabel("回答票（.xlsx）のファイルまたはフォルダを選んでください。")
+        top = QHBoxLayout()
+        for widget in (choose_files, choose_folder, overview):
+            top.addWidget(widget)
+        top.addWidget(self.summary, 1)
+
+        self.files = _table(["ファイル", "所管", "状態", "変更", "競合", "問題"])
+        self.files.itemSelectionChanged.connect(self._show_issues)
+        self.changes = _table(["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"])
+        self.changes.itemChanged.connect(self._accept_toggled)
+        self.issues = _table(["ファイル", "シート", "セル", "重要度", "内容"])
+        tabs = QTabWidget()
+        tabs.addTab(self.changes, "変更の確認")
+        tabs.addTab(self.issues, "問題")
+        self.tabs = tabs
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.files)
+        splitter.addWidget(tabs)
+        splitter.setSizes([200, 500])
+
+        self.accept_all = QPushButton("すべて採用")
+        self.accept_all.clicked.connect(lambda: self.set_all(True))
+        self.reject_all = QPushButton("すべて不採用")
+        self.reject_all.clicked.connect(lambda: self.set_all(False))
+        self.apply_button = QPushButton("取り込む")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.apply)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        for widget in (self.accept_all, self.reject_all):
+            bottom.addWidget(widget)
+        bottom.addStretch(1)
+        bottom.addWidget(self.apply_button)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "回答票を選ぶ", "", "Excel ブック (*.xlsx *.xlsm);;すべてのファイル (*)")
+        if names:
+            self.load(names)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "回答票のフォルダを選ぶ")
+        if folder:
+            self.load([folder])
+
+    def load(self, paths) -> None:
+        """Read and check the returns in a worker thread; `loaded` is emitted when they are shown."""
+        from kodomo_desktop.excel.returns import check_returns
+
+        self.paths = [Path(p) for p in paths]
+        db, year, targets = self.db, self.fiscal_year, list(self.paths)
+        task = BackgroundTask(
+            self,
+            "回答票を読み込んでいます…",
+            lambda progress, cancelled: check_returns(db, year, targets, lambda i, n, _name: progress(i, n), cancelled),
+        )
+        task.finished.connect(self._show_results)
+        task.failed.connect(lambda exc: show_error(self, exc, "回答の読み込み"))
+        task.start()
+
+    def _show_results(self, results: list) -> None:
+        self.results = results
+        self.decisions = [
+            Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new) for r in results for c in r.changes
+        ]
+        self._fill_files()
+        self._fill_changes()
+        self._show_issues()
+        changes = len(self.decisions)
+        conflicts = sum(d.change.conflict for d in self.decisions)
+        rejected = sum(r.status == "rejected" for r in results)
+        self.summary.setText(
+            f"{len(results)} ファイル、変更 {changes} 件（競合 {conflicts} 件）" + (f"、取り込めないファイル {rejected} 件" if rejected else "")
+        )
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _fill_files(self) -> None:
+        self.files.setRowCount(len(self.results))
+        for row, r in enumerate(self.results):
+            if r.status == "rejected":
+                state = f"取り込めません: {r.error}"
+            elif r.has_errors:
+                state = "エラーあり（確認してください）"
+            elif r.imported_at:
+                state = "取り込み済みのファイル"
+            else:
+                state = "読み込み済み"
+            errors = sum(i.severity == "error" for i in r.issues)
+            cells = [r.path.name, r.unit.name if r.unit else "", state, str(len(r.changes)), str(len(r.conflicts)), f"{len(r.issues)}（エラー {errors}）" if r.issues else ""]
+            for col, text in enumerate(cells):
+                self.files.setItem(row, col, _item(text))
+        self.files.resizeColumnsToContents()
+
+    def _fill_changes(self) -> None:
+        from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+
+        self._filling = True
+        self.changes.setRowCount(len(self.decisions))
+        for row, d in enumerate(self.decisions):
+            c = d.change
+            accept = QTableWidgetItem()
+            accept.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            accept.setCheckState(Qt.CheckState.Checked if d.accepted else Qt.CheckState.Unchecked)
+            self.changes.setItem(row, ACCEPT_COLUMN, accept)
+            program = f"{c.program} {c.program_name}" if c.program else f"新規（{c.row}行目）{c.program_name}"
+            self.changes.setItem(row, 1, _item(d.result.path.name))
+            self.changes.setItem(row, 2, _item(program))
+            self.changes.setItem(row, 3, _item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
+            self.changes.setItem(row, 4, _item(display_value(c.field, c.old)))
+            self.changes.setItem(row, 5, _item(display_value(c.field, d.value)))
+            if c.conflict:
+                combo = QComboBox()
+                combo.addItems([OURS, THEIRS, EDITED])
+                combo.activated.connect(lambda index, row=row, combo=combo: self._resolve(row, combo.itemText(index)))
+                self.changes.setCellWidget(row, RESOLVE_COLUMN, combo)
+            else:
+                self.changes.removeCellWidget(row, RESOLVE_COLUMN)
+                self.changes.setItem(row, RESOLVE_COLUMN, _item(""))
+        self.changes.resizeColumnsToContents()
+        for col in (4, 5):
+            self.changes.setColumnWidth(col, min(self.changes.columnWidth(col), 320))
+        self.changes.horizontalHeader().setSectionResizeMode(RESOLVE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self._filling = False
+
+    def _show_issues(self) -> None:
+        selected = {i.row() for i in self.files.selectionModel().selectedRows()}
+        results = [r for n, r in enumerate(self.results) if not selected or n in selected]
+        rows = [(r.path.name, "", "", "エラー", r.error) for r in results if r.status == "rejected"]
+        rows += [
+            (r.path.name, i.sheet, i.cell, "エラー" if i.severity == "error" else "注意", i.message) for r in results for i in r.issues
+        ]
+        self.issues.setRowCount(len(rows))
+        for n, cells in enumerate(rows):
+            for col, text in enumerate(cells):
+                self.issues.setItem(n, col, _item(text))
+        self.issues.resizeColumnsToContents()
+        self.tabs.setTabText(1, f"問題（{len(rows)}）")
+
+    # --- review -------------------------------------------------------------------------
+
+    def set_accepted(self, row: int, accepted: bool) -> None:
+        self.changes.item(row, ACCEPT_COLUMN).setCheckState(Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
+
+    def set_all(self, accepted: bool) -> None:
+        """Accept or reject every change; conflicts are left as they are resolved (or not)."""
+        for row, d in enumerate(self.decisions):
+            if not d.change.conflict:
+                self.set_accepted(row, accepted)
+
+    def _accept_toggled(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != ACCEPT_COLUMN:
+            return
+        self.decisions[item.row()].accepted = item.checkState() == Qt.CheckState.Checked
+        self._update_buttons()
+
+    def _resolve(self, row: int, choice: str) -> None:
+        d = self.decisions[row]
+        if choice == EDITED:
+            value = self._edit_value(d)
+            if value is None:
+                return
+            d.value = value
+        elif choice == THEIRS:
+            d.value = d.change.new
+        from kodomo_desktop.excel.diff import display_value
+
+        self.changes.item(row, 5).setText(display_value(d.change.field, d.value))
+        self.set_accepted(row, choice != OURS)
+
+    def _edit_value(self, d: Decision) -> Any:
+        """An edited value in the form the field takes; None when the user cancels."""
+        from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.excel import fields
+        from kodomo_desktop.excel.diff import FIELD_LABELS
+        from kodomo_desktop.excel.layout import STATUS_CHOICES
+        from kodomo_desktop.excel.units import master_order
+
+        field, label = d.change.field, FIELD_LABELS[d.change.field]
+        if field == "targets":
+            return TargetsDialog.ask(self, d.value or [])
+        if field == "status":
+            choice, ok = QInputDialog.getItem(self, label, f"{label}を選んでください", list(STATUS_CHOICES), 0, False)
+            return choice if ok else None
+        if field == "divisions":
+            current = format_divisions((x["department"], x["division"]) for x in d.value or [])
+            text, ok = QInputDialog.getText(self, label, "所管（例: 子育て支援部 子育て支援課、おやこ応援課）", text=current)
+            if not ok:
+                return None
+            try:
+                pairs = fields.DivisionNames(master_order(self.db)).parse(text)
+            except fields.FieldError as exc:
+                QMessageBox.warning(self, label, exc.message)
+                return None
+            return [{"department": dept, "division": div} for dept, div in pairs]
+        text, ok = QInputDialog.getMultiLineText(self, label, f"{label}を編集してください", d.value or "")
+        return text if ok else None
+
+    def _update_buttons(self) -> None:
+        accepted = sum(d.accepted for d in self.decisions)
+        self.apply_button.setEnabled(any(r.status == "ok" for r in self.results))
+        self.apply_button.setText(f"取り込む（{accepted} 件）")
+        for button in (self.accept_all, self.reject_all):
+            button.setEnabled(bool(self.decisions))
+
+    # --- apply --------------------------------------------------------------------------
+
+    def plans(self) -> list:
+        """What apply writes: the accepted changes of each readable file. A clean file is recorded as
+        returned even with nothing accepted; a file with errors only where the office took some of it."""
+        from kodomo_desktop.excel.apply import ApplyPlan
+
+        plans = []
+        for r in self.results:
+            accepted = {d.change.key: d.value for d in self.decisions if d.result is r and d.accepted}
+            if r.status == "ok" and (accepted or not r.has_errors):
+                plans.append(ApplyPlan(r, accepted))
+        return plans
+
+    def apply(self) -> None:
+        from kodomo_desktop.excel.apply import apply_returns
+
+        plans = self.plans()
+        held = [p.result.path.name for p in plans if p.result.has_errors and p.accepted]
+        if held and QMessageBox.question(
+            self, "回答の取り込み", f"エラーのあるファイルの変更も取り込みます: {'、'.join(held)}\nよろしいですか？"
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        db, year = self.db, self.fiscal_year
+        task = BackgroundTask(self, "回答を取り込んでいます…", lambda _p, _c: apply_returns(db, year, plans), cancellable=False)
+        task.finished.connect(self._applied)
+        task.failed.connect(lambda exc: show_error(self, exc, "回答の取り込み"))
+        task.start()
+
+    def _applied(self, report) -> None:
+        backup = f"\n取り込み前のバックアップ: {report.backup}" if report.backup else ""
+        self.summary.setText(f"{report.applied} 件の変更を取り込みました。")
+        self.applied.emit(report.result)
+        QMessageBox.information(self, "回答の取り込み", f"{report.applied} 件の変更を取り込みました。{backup}")
+        self.load(self.paths)  # the review now shows what is left
+
+
+class TargetsDialog(QDialog):
+    """The 8 target groups as check boxes: how a conflicting 対象 is edited."""
+
+    def __init__(self, parent: QWidget, labels: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle("対象")
+        layout = QVBoxLayout(self)
+        self.boxes = []
+        for label in TARGETS:
+            box = QCheckBox(label)
+            box.setChecked(label in labels)
+            layout.addWidget(box)
+            self.boxes.append(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget, labels: list[str]) -> list[str] | None:
+        dialog = cls(parent, labels)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return [box.text() for box in dialog.boxes if box.isChecked()]
+
+
+class ReturnsOverview(QDialog):
+    """回答状況: per unit of the edition, whether and when it returned; outstanding units first to see."""
+
+    def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.fiscal_year = fiscal_year
+        self.setWindowTitle(f"回答状況（{era_label(fiscal_year)}版）")
+        self.resize(820, 560)
+        self.kind = QComboBox()
+        self.kind.addItem("課ごと", "division")
+        self.kind.addItem("部ごと", "department")
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.outstanding_only = QCheckBox("未回答のみ表示")
+        self.outstanding_only.toggled.connect(self.refresh)
+        self.summary = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("単位:"))
+        top.addWidget(self.kind)
+        top.addWidget(self.outstanding_only)
+        top.addWidget(self.summary, 1)
+        self.table = _table(["所管", "事業数", "回答", "取り込み日時", "ファイル", "変更件数", "取り込んだ人"])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from kodomo_desktop.excel.overview import returns_overview
+
+        try:
+            units = returns_overview(self.db, self.fiscal_year, self.kind.currentData())
+        except Exception as exc:  # show_error re-raises what is not an expected error
+            show_error(self, exc, "回答状況")
+            return
+        returned = sum(u.latest is not None for u in units if u.programs)
+        expected = sum(1 for u in units if u.programs)
+        self.summary.setText(f"{expected} 件中 {returned} 件回答済み、未回答 {expected - returned} 件")
+        shown = [u for u in units if not (self.outstanding_only.isChecked() and u.latest)]
+        self.table.setRowCount(len(shown))
+        for row, u in enumerate(shown):
+            latest = u.latest
+            state = f"回答済み（{len(u.returns)} 回）" if latest else "未回答"
+            cells = [u.unit, str(u.programs), state]
+            if latest:
+                cells += [_local_time(latest.at), latest.file_name, str(latest.changes), latest.user]
+            for col, text in enumerate(cells):
+                item = _item(text)
+                if not latest:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+
+
+def _local_time(iso_utc: str) -> str:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso_utc

@@ -1,0 +1,121 @@
+"""The returns dialog and overview, driven as the office uses them."""
+
+from __future__ import annotations
+
+import pytest
+from excel_corpus import ReturnEditor, write_templates
+
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.interchange import export_document
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+
+def program(db, uid):
+    return next(p for p in export_document(db, 2024)["programs"] if p["id"] == uid)
+
+
+@pytest.fixture
+def returned(sample_db, tmp_path):
+    template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
+    e = ReturnEditor(template)
+    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set("P0001", "通称", "回答の通称")
+    (tmp_path / "returns").mkdir()
+    return e.save(tmp_path / "returns" / "return.xlsx")
+
+
+def load(qtbot, dialog, paths):
+    with qtbot.waitSignal(dialog.loaded, timeout=20000):
+        dialog.load(paths)
+
+
+def test_review_reject_one_change_and_apply(qtbot, sample_db, returned):
+    from kodomo_desktop.ui.returns_dialog import ReturnsDialog
+
+    dialog = ReturnsDialog(sample_db, 2024)
+    qtbot.addWidget(dialog)
+    load(qtbot, dialog, [returned.parent])
+    assert dialog.files.rowCount() == 1 and dialog.files.item(0, 1).text() == "子育て支援部 子育て支援課"
+    fields = [dialog.changes.item(r, 3).text() for r in range(dialog.changes.rowCount())]
+    assert fields == ["通称", "概要", "実績"]
+    assert dialog.changes.item(1, 5).text() == "回答の概要"
+    dialog.set_accepted(fields.index("実績"), False)  # the office rejects one change
+    assert dialog.apply_button.text() == "取り込む（2 件）"
+
+    qtbot.waitUntil(lambda: True)
+    with qtbot.waitSignal(dialog.applied, timeout=20000) as applied, _auto_close_message_boxes(qtbot):
+        dialog.apply()
+    assert {c.field for c in applied.args[0].changes if c.entity == "program"} == {"alias", "summary"}
+    p = program(sample_db, "P0001")
+    assert (p["alias"], p["summary"], p["results"]) == ("回答の通称", "回答の概要", "ガイドブック 3,000部")
+
+
+def test_conflict_resolved_with_theirs(qtbot, sample_db, returned):
+    from kodomo_desktop.ui.returns_dialog import RESOLVE_COLUMN, THEIRS, ReturnsDialog
+
+    pid = _program_id(sample_db, "P0001")
+    ops.update_program(sample_db, pid, {"summary": "事務局の概要"})
+    dialog = ReturnsDialog(sample_db, 2024)
+    qtbot.addWidget(dialog)
+    load(qtbot, dialog, [returned])
+    row = next(r for r in range(dialog.changes.rowCount()) if dialog.changes.item(r, 3).text() == "概要（競合）")
+    assert dialog.changes.item(row, 0).checkState() == Qt.CheckState.Unchecked
+    combo = dialog.changes.cellWidget(row, RESOLVE_COLUMN)
+    combo.activated.emit(combo.findText(THEIRS))
+    assert dialog.changes.item(row, 0).checkState() == Qt.CheckState.Checked
+    with qtbot.waitSignal(dialog.applied, timeout=20000), _auto_close_message_boxes(qtbot):
+        dialog.apply()
+    assert program(sample_db, "P0001")["summary"] == "回答の概要"
+
+
+def test_overview_shows_returned_and_outstanding_units(qtbot, sample_db, returned):
+    from kodomo_desktop.excel.apply import apply_returns, default_plan
+    from kodomo_desktop.excel.returns import check_returns
+    from kodomo_desktop.ui.returns_dialog import ReturnsOverview
+
+    apply_returns(sample_db, 2024, [default_plan(r) for r in check_returns(sample_db, 2024, [returned])])
+    overview = ReturnsOverview(sample_db, 2024)
+    qtbot.addWidget(overview)
+    rows = {overview.table.item(r, 0).text(): overview.table.item(r, 2).text() for r in range(overview.table.rowCount())}
+    assert rows == {
+        "子育て支援部 子育て支援課": "回答済み（1 回）",
+        "子育て支援部主幹付": "未回答",
+        "子育て支援部 おやこ応援課": "未回答",
+        "選挙管理委員会事務局": "未回答",
+    }
+    assert overview.summary.text() == "4 件中 1 件回答済み、未回答 3 件"
+    overview.outstanding_only.setChecked(True)
+    assert overview.table.rowCount() == 3
+    overview.kind.setCurrentIndex(1)  # 部ごと: the division's return is listed under its own name
+    assert overview.table.rowCount() == 2
+
+
+def _program_id(db, uid):
+    from sqlalchemy import select
+
+    from kodomo_desktop.core.models import Program
+
+    with db.read() as s:
+        return s.scalar(select(Program.id).where(Program.uid == uid))
+
+
+class _auto_close_message_boxes:
+    """The apply ends with an information box: close it as soon as it shows."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+
+    def __enter__(self):
+        from PySide6.QtWidgets import QMessageBox
+
+        self._original = QMessageBox.information
+        QMessageBox.information = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok)
+        return self
+
+    def __exit__(self, *exc):
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information = self._original
+        return False

@@ -1,0 +1,113 @@
+"""The findings panel with real widgets (offscreen): lists, filters, updates after an edit,
+navigates on double-click, and marks findings 確認済み."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.models import Program
+from kodomo_desktop.core.validation import Severity
+from kodomo_desktop.ui.findings_panel import FindingsPanel
+
+
+def program_id(db, uid: str) -> int:
+    with db.read() as s:
+        return s.scalar(select(Program.id).where(Program.uid == uid))
+
+
+@pytest.fixture
+def panel(qtbot, sample_db):
+    widget = FindingsPanel(sample_db)
+    qtbot.addWidget(widget)
+    widget.set_edition(2024)
+    # the booklet's font and page checks join once the event loop has run
+    qtbot.waitUntil(lambda: widget._typesetting is not None)
+    return widget
+
+
+def listed(panel) -> list[tuple[str, str | None]]:
+    return [(f.code, f.program) for f in panel.findings()]
+
+
+def select_finding(panel, code: str) -> None:
+    row = [f.code for f in panel.findings()].index(code)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(row))
+
+
+def test_lists_the_editions_findings(panel):
+    assert listed(panel) == [("review.flagged", "P0002"), ("targets.unmentioned", "P0001")]
+    assert panel.tree.topLevelItem(0).text(1) == "P0002 若者の就労相談"
+    assert panel.filters[Severity.WARNING].text() == "警告 1"
+
+
+def test_updates_after_an_edit_and_reports_worst_severities(qtbot, panel, sample_db):
+    result = ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
+    with qtbot.waitSignal(panel.severities_changed) as signal:
+        panel.refresh(result.touched("program"))
+    assert ("targets.none", "P0003") == listed(panel)[0]
+    assert signal.args[0] == {"P0003": "error", "P0002": "warning", "P0001": "info"}
+    ops.set_targets(sample_db, program_id(sample_db, "P0003"), ["幼児"])
+    panel.refresh({"P0003"})
+    assert ("targets.none", "P0003") not in listed(panel)
+
+
+def test_double_click_navigates_to_program_and_field(qtbot, panel):
+    item = panel.tree.topLevelItem(0)
+    with qtbot.waitSignal(panel.navigate) as signal:
+        panel.tree.itemDoubleClicked.emit(item, 3)
+    assert signal.args == ["P0002", "review_notes"]
+
+
+def test_severity_filter(panel):
+    panel.filters[Severity.INFO].setChecked(False)
+    assert listed(panel) == [("review.flagged", "P0002")]
+    panel.filters[Severity.WARNING].setChecked(False)
+    assert listed(panel) == [] and panel.tree.topLevelItemCount() == 0
+
+
+def test_acknowledge_hides_until_the_text_changes(panel, sample_db):
+    select_finding(panel, "targets.unmentioned")
+    assert panel.acknowledge_button.isEnabled()
+    panel.acknowledge_selected("ガイドブックは母子手帳と一緒に配る")
+    assert ("targets.unmentioned", "P0001") not in listed(panel)
+    assert "確認済み 1件" in panel.status.text()
+    panel.show_acknowledged.setChecked(True)
+    assert ("targets.unmentioned", "P0001") in listed(panel)
+    row = listed(panel).index(("targets.unmentioned", "P0001"))
+    assert "確認済み" in panel.tree.topLevelItem(row).text(0)
+    # the judged text changes: the finding is back
+    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": "子育てガイドブックに掲載する。"})
+    panel.show_acknowledged.setChecked(False)
+    panel.refresh({"P0001"})
+    assert ("targets.unmentioned", "P0001") in listed(panel)
+
+
+def test_withdraw_acknowledgement(panel):
+    select_finding(panel, "review.flagged")
+    panel.acknowledge_selected("所管は確認した")
+    panel.show_acknowledged.setChecked(True)
+    select_finding(panel, "review.flagged")
+    assert panel.withdraw_button.isEnabled()
+    panel.withdraw_selected()
+    panel.show_acknowledged.setChecked(False)
+    assert ("review.flagged", "P0002") in listed(panel)
+
+
+def test_errors_offer_no_acknowledgement(panel, sample_db):
+    ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
+    panel.refresh({"P0003"})
+    select_finding(panel, "targets.none")
+    assert not panel.acknowledge_button.isEnabled()
+    assert panel.tree.topLevelItem(0).foreground(0).color().name().lower() == "#c00000"
+
+
+def test_no_edition_shows_nothing(qtbot, sample_db):
+    widget = FindingsPanel(sample_db)
+    qtbot.addWidget(widget)
+    widget.set_edition(None)
+    assert widget.findings() == [] and widget.tree.topLevelItemCount() == 0
+    widget.set_edition(2031)
+    assert "2031" in widget.status.text()
