@@ -382,3 +382,13 @@ def test_seed_edition_booklet(tmp_path):
         heading = re.sub(r"\s", "", title)[-12:]
         first = next(n for n, text in zip(booklet.numbers, booklet.texts) if n and heading in re.sub(r"\s", "", text))
         assert number == first, title
+
+
+def test_ended_programs_are_not_printed(tmp_path):
+    document = make_document(measures=2, rows=3)
+    ended = document["programs"][0]
+    ended["status"] = "終了"
+    booklet, _ = build(document, tmp_path / "ended.pdf")
+    names = [row[0] for _, row in booklet.rows]
+    assert not any(ended["name"] in name for name in names)
+    assert any(document["programs"][1]["name"] in name for name in names)

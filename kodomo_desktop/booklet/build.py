@@ -13,6 +13,7 @@ from kodomo_desktop.booklet.story import Story, divisions_text, headings
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.files import write_bytes_atomic
+from kodomo_desktop.core.listing import without_ended
 
 FORMAT = "kodomo-edition/1"
 FIELDS = (("name", "事業・取組名称"), ("alias", "通称"), ("summary", "概要"), ("results", "実績"))
@@ -35,9 +36,11 @@ def build_booklet(
     progress(done, total) is called as the tables are laid out; cancel() is polled
     after every flowable and BuildCancelled raised when it returns true. The PDF is
     built in memory and a path is written only when the build succeeded.
+    Ended (終了) programs are not printed.
     Raises InvalidInput for a document or option it cannot print.
     """
     _check(document, options)
+    document = without_ended(document)
     fonts = find_fonts(options.font_path)
     warnings = ([] if fonts.embedded else [FALLBACK_NOTICE]) + uncovered(document, fonts)
     layout = Layout.of(options.paper, options.landscape, fonts)
