@@ -98,7 +98,8 @@ def test_merge_moves_every_program_logs_and_drops_the_entry(sample_db):
     typo = with_typo(sample_db)
     target = entries(sample_db)[("子育て支援部", "おやこ応援課")]
     # P0002 names おやこ応援課 already: naming both must end with it once
-    ops.set_divisions(sample_db, program_id(sample_db, "P0002"), [("子育て支援部", "おやか応援課"), ("子育て支援部", "主幹付"), ("子育て支援部", "おやこ応援課")])
+    both = [("子育て支援部", "おやか応援課"), ("子育て支援部", "主幹付"), ("子育て支援部", "おやこ応援課")]
+    ops.set_divisions(sample_db, program_id(sample_db, "P0002"), both)
     result = master.merge_entries(sample_db, "division", typo, target.id)
     assert result.value == 2
     assert divisions(sample_db, "P0001") == [("子育て支援部", "おやこ応援課")]
@@ -149,7 +150,8 @@ def test_merge_departments_pairs_divisions_by_name(sample_db):
     other = master.add_department(sample_db, "子育て支援部（旧）").value
     master.add_division(sample_db, other, "おやこ応援課")
     master.add_division(sample_db, other, "新設課")
-    ops.set_divisions(sample_db, program_id(sample_db, "P0001"), [("子育て支援部（旧）", "おやこ応援課"), ("子育て支援部（旧）", "新設課")])
+    old = [("子育て支援部（旧）", "おやこ応援課"), ("子育て支援部（旧）", "新設課")]
+    ops.set_divisions(sample_db, program_id(sample_db, "P0001"), old)
     target = department_id(sample_db, "子育て支援部")
     master.merge_entries(sample_db, "department", other, target)
     assert divisions(sample_db, "P0001") == [("子育て支援部", "おやこ応援課"), ("子育て支援部", "新設課")]

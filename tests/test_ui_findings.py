@@ -4,7 +4,6 @@ navigates on double-click, and marks findings 確認済み."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from kodomo_desktop.core import operations as ops

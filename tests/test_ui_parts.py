@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from kodomo_desktop.core.errors import DatabaseError, InvalidInput
 from kodomo_desktop.core.interchange import export_document
@@ -152,7 +152,7 @@ def test_background_task_cancel(qtbot):
     task = BackgroundTask(parent, "テスト", work)
     with qtbot.waitSignal(task.cancelled):
         task.start()
-        task.dialog.cancel()
+        task.dialog.findChild(QPushButton).click()
 
 
 def test_settings_defaults_and_values(tmp_path):

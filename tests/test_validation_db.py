@@ -62,7 +62,8 @@ def test_publish_message_lists_only_the_first_few(sample_db):
 
 def test_rechecking_touched_programs_gives_the_whole_editions_findings(sample_db):
     before = validate_edition(sample_db, 2024)
-    result = ops.update_program(sample_db, program_id(sample_db, "P0003"), {"name": "児童の権利に関する条約の普及啓発", "summary": ""})
+    copy_of_p0001 = {"name": "児童の権利に関する条約の普及啓発", "summary": ""}
+    result = ops.update_program(sample_db, program_id(sample_db, "P0003"), copy_of_p0001)
     touched = result.touched("program")
     partial = validate_programs(sample_db, 2024, touched)
     assert partial.scope == {"P0003"}

@@ -9,7 +9,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="出力形式（既定: text）")
     parser.add_argument(
-        "--file", metavar="EDITION.json", help="データベースの年度版の代わりに kodomo-edition/1 の文書を検証する（取り込む前の確認）"
+        "--file",
+        metavar="EDITION.json",
+        help="データベースの年度版の代わりに kodomo-edition/1 の文書を検証する（取り込む前の確認）",
     )
     parser.add_argument("--publishing", action="store_true", help="公開前の検査として実行する（実績が空の事業もエラー）")
 

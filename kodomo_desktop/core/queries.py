@@ -186,20 +186,21 @@ def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = Non
         query = query.where(Program.uid.in_(uids))
         division_query = division_query.where(Program.uid.in_(uids))
     with db.read() as session:
-        programs = session.execute(query.order_by(Program.uid)).all()
-        division_rows = session.execute(division_query).all()
+        connection = session.connection()  # Core rows: no ORM result processing per row
+        programs = connection.execute(query.order_by(Program.uid)).all()
+        division_rows = connection.execute(division_query).all()
     pairs: dict[int, list] = {}
     for program_id, dept_id, dept, div_id, div in division_rows:
         pairs.setdefault(program_id, []).append((dept_id, dept, div_id, div))
     rows = []
-    for p in programs:
-        mine = pairs.get(p.id, ())
+    for program in programs:
+        mine = pairs.get(program[0], ())
         rows.append(
             ProgramRow(
-                p.id, p.uid, p.name, p.alias, p.summary, p.results, p.targets, p.status, p.needs_review,
-                format_divisions((dept, div) for _, dept, _, div in mine),
-                tuple(div_id for _, _, div_id, _ in mine),
-                tuple(dict.fromkeys(dept_id for dept_id, _, _, _ in mine)),
+                *program,
+                format_divisions([(dept, div) for _, dept, _, div in mine]),
+                tuple([div_id for _, _, div_id, _ in mine]),
+                tuple(dict.fromkeys([dept_id for dept_id, _, _, _ in mine])),
             )
         )
     return rows

@@ -29,6 +29,7 @@ from kodomo_desktop.core.operations.findings import acknowledge_finding, withdra
 from kodomo_desktop.core.validation import (
     FIELD_LABELS,
     NO_TYPESETTING,
+    RULES,
     SEVERITY_ORDER,
     Ack,
     Finding,
@@ -208,6 +209,7 @@ class FindingsPanel(QWidget):
         item.setData(0, Qt.ItemDataRole.UserRole, index)
         tip = finding.message + (f"\n\n確認済み（{ack.user}）: {ack.note}" if ack else "")
         item.setToolTip(3, tip)
+        item.setToolTip(0, f"{RULES[finding.code].title}（{finding.code}）")
         colour = ACKNOWLEDGED_COLOUR if ack else COLOURS[finding.severity]
         item.setForeground(0, QBrush(QColor(colour)))
         if ack:
@@ -223,7 +225,8 @@ class FindingsPanel(QWidget):
             box.setText(f"{severity.label} {sum(f.severity is severity for f in findings)}")
         notes = list(report.skipped) if report else []
         if report and report.acknowledged:
-            notes.insert(0, f"確認済み {len(report.acknowledged)}件" + ("" if self.show_acknowledged.isChecked() else "（非表示）"))
+            hidden = "" if self.show_acknowledged.isChecked() else "（非表示）"
+            notes.insert(0, f"確認済み {len(report.acknowledged)}件{hidden}")
         self.status.setText("\n".join(notes))
 
     def _update_buttons(self, *_args) -> None:

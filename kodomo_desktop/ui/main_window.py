@@ -49,6 +49,7 @@ from kodomo_desktop.ui.settings import (
 )
 
 NEW_PROGRAM_NAME = "新しい事業"
+FINDINGS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +64,11 @@ class MainWindow(QMainWindow):
         self.groups = ProgramGroups(0, 0, ())
         self.scope = ALL
         self.findings = None  # the validation panel, when that feature is installed
+        # programs edited since the panel last re-checked: validation of a large edition
+        # takes longer than an edit, so a burst of edits is checked once, after it
+        self._unchecked: set[str] = set()
+        self._check_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
+        self._check_timer.timeout.connect(self._refresh_findings)
         self._unavailable: set[QAction] = set()
 
         self.navigator = Navigator()
@@ -322,6 +328,7 @@ class MainWindow(QMainWindow):
         self._show_scope(scope, uid)
         self.form.set_read_only(self.session.read_only)
         if self.findings is not None and fiscal_year is not None:
+            self._unchecked.clear()
             self.findings.set_edition(fiscal_year)
         self._update_title()
 
@@ -363,8 +370,8 @@ class MainWindow(QMainWindow):
             if scope != self.scope:
                 self._show_scope(scope)
         self.form.refresh(update)
-        if self.findings is not None:
-            self.findings.refresh(set(update.programs))
+        self._unchecked |= update.programs
+        self._check_timer.start()
         self._update_status()
 
     def _show_failure(self, text: str) -> None:
@@ -479,6 +486,11 @@ class MainWindow(QMainWindow):
         self.grid.move_to_measure(items, measure_id, self.tree.node(measure_id).listings)
 
     # --- validation panel ---------------------------------------------------------------
+
+    def _refresh_findings(self) -> None:
+        if self.findings is not None and self._unchecked:
+            self.findings.refresh(self._unchecked)
+        self._unchecked = set()
 
     def _attach_findings(self) -> None:
         if self.act_findings in self._unavailable:

@@ -219,9 +219,8 @@ class MasterListDialog(QDialog):
         if target is None:
             candidates = self.merge_candidates(entry)
             labels = [self.label(c) for c in candidates]
-            choice, ok = QInputDialog.getItem(
-                self, "統合", f"「{self.label(entry)}」を次の項目に統合します（作成中の年度版の事業はすべて移ります）:", labels, 0, False
-            )
+            prompt = f"「{self.label(entry)}」を次の項目に統合します（作成中の年度版の事業はすべて移ります）:"
+            choice, ok = QInputDialog.getItem(self, "統合", prompt, labels, 0, False)
             if not ok or choice not in labels:
                 return
             target = candidates[labels.index(choice)]

@@ -125,8 +125,8 @@ class MasterList:
 
     def suggest(self, pair: DivisionPair, n: int = 3) -> list[str]:
         """The closest active entries as printed, e.g. おやか応援課 -> 子育て支援部 おやこ応援課."""
-        printed = {format_divisions([p]): p for p in self.active}
-        return get_close_matches(format_divisions([pair]), list(printed), n=n, cutoff=0.6)
+        printed = [format_divisions([p]) for p in self.active]
+        return get_close_matches(format_divisions([pair]), printed, n=n, cutoff=0.6)
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,6 @@ class EditionView:
     names: Mapping[str, str]  # every program of the edition, uid -> name
     ended: frozenset[str]  # uids of ended programs (not printed)
     master: MasterList
-    edition_id: int | None = None  # None for a document
 
     @cached_property
     def placements(self) -> dict[str, list[tuple[NodeView, bool]]]:
@@ -272,5 +271,4 @@ def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = N
         names={uid: name for uid, name, _status in catalog},
         ended=frozenset(uid for uid, _name, status in catalog if status == ENDED),
         master=load_master(session),
-        edition_id=edition.id,
     )

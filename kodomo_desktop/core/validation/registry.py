@@ -33,8 +33,6 @@ class Rule:
     title: str  # short Japanese name, for the panel's tooltips and the docs
     check: Callable[..., Iterable[Hit]]
     per_program: bool
-    # also judges ended programs; most rules skip them, as they are not printed
-    ended: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -46,9 +44,9 @@ def _register(rule: Rule) -> None:
     RULES[rule.code] = rule
 
 
-def program_rule(code: str, severity: Severity, title: str, *, ended: bool = False):
+def program_rule(code: str, severity: Severity, title: str):
     def decorate(check: Callable[[ProgramView, Context], Iterable[Hit]]):
-        _register(Rule(code, severity, title, check, per_program=True, ended=ended))
+        _register(Rule(code, severity, title, check, per_program=True))
         return check
 
     return decorate
@@ -63,15 +61,16 @@ def edition_rule(code: str, severity: Severity, title: str):
 
 
 def run_rules(ctx: Context) -> list[Finding]:
-    """Every program rule over ctx.view.programs, every edition rule once; worst first, in booklet order."""
+    """Every program rule over the printed programs of ctx.view, every edition rule once; worst first,
+    in booklet order. An ended program is not judged: it stays in the edition's history only."""
     findings: list[Finding] = []
+    printed = [p for p in ctx.view.programs.values() if p.printed]
     for rule in RULES.values():
         if rule.per_program:
-            for program in ctx.view.programs.values():
-                if program.printed or rule.ended:
-                    for hit in rule.check(program, ctx):
-                        judged = hit.judged if hit.judged is not None else program.value(hit.field)
-                        findings.append(_finding(ctx, rule, hit, program.uid, judged))
+            for program in printed:
+                for hit in rule.check(program, ctx):
+                    judged = hit.judged if hit.judged is not None else program.value(hit.field)
+                    findings.append(_finding(ctx, rule, hit, program.uid, judged))
         else:
             for hit in rule.check(ctx):
                 judged = hit.judged if hit.judged is not None else hit.message

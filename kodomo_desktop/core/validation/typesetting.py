@@ -12,15 +12,13 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# the booklet's text columns, by the program field each prints
-COLUMNS = ("name", "summary", "results", "divisions")
-
 
 @dataclass(frozen=True)
 class PageMetrics:
     """The booklet table's geometry, in points."""
 
-    column_widths: Mapping[str, float]  # one per COLUMNS entry, padding included
+    # the text columns by the field each prints (name, summary, results, divisions), padding included
+    column_widths: Mapping[str, float]
     font_size: float
     leading: float
     padding: float  # inside a cell, each side
