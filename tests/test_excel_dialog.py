@@ -17,6 +17,14 @@ def program(db, uid):
     return next(p for p in export_document(db, 2024)["programs"] if p["id"] == uid)
 
 
+@pytest.fixture(autouse=True)
+def no_message_boxes(monkeypatch):
+    """The apply ends with an information box; a test has no one to close it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+
+
 @pytest.fixture
 def returned(sample_db, tmp_path):
     template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
@@ -44,12 +52,13 @@ def test_review_reject_one_change_and_apply(qtbot, sample_db, returned):
     dialog.set_accepted(fields.index("実績"), False)  # the office rejects one change
     assert dialog.apply_button.text() == "取り込む（2 件）"
 
-    qtbot.waitUntil(lambda: True)
-    with qtbot.waitSignal(dialog.applied, timeout=20000) as applied, _auto_close_message_boxes(qtbot):
+    with qtbot.waitSignal(dialog.loaded, timeout=20000), qtbot.waitSignal(dialog.applied, timeout=20000) as applied:
         dialog.apply()
     assert {c.field for c in applied.args[0].changes if c.entity == "program"} == {"alias", "summary"}
     p = program(sample_db, "P0001")
     assert (p["alias"], p["summary"], p["results"]) == ("回答の通称", "回答の概要", "ガイドブック 3,000部")
+    # read again after the apply: only the rejected change is left to decide
+    assert [dialog.changes.item(r, 3).text() for r in range(dialog.changes.rowCount())] == ["実績"]
 
 
 def test_conflict_resolved_with_theirs(qtbot, sample_db, returned):
@@ -65,7 +74,7 @@ def test_conflict_resolved_with_theirs(qtbot, sample_db, returned):
     combo = dialog.changes.cellWidget(row, RESOLVE_COLUMN)
     combo.activated.emit(combo.findText(THEIRS))
     assert dialog.changes.item(row, 0).checkState() == Qt.CheckState.Checked
-    with qtbot.waitSignal(dialog.applied, timeout=20000), _auto_close_message_boxes(qtbot):
+    with qtbot.waitSignal(dialog.loaded, timeout=20000), qtbot.waitSignal(dialog.applied, timeout=20000):
         dialog.apply()
     assert program(sample_db, "P0001")["summary"] == "回答の概要"
 
@@ -99,23 +108,3 @@ def _program_id(db, uid):
 
     with db.read() as s:
         return s.scalar(select(Program.id).where(Program.uid == uid))
-
-
-class _auto_close_message_boxes:
-    """The apply ends with an information box: close it as soon as it shows."""
-
-    def __init__(self, qtbot):
-        self.qtbot = qtbot
-
-    def __enter__(self):
-        from PySide6.QtWidgets import QMessageBox
-
-        self._original = QMessageBox.information
-        QMessageBox.information = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok)
-        return self
-
-    def __exit__(self, *exc):
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.information = self._original
-        return False

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,11 @@ HEADER_ROW = 2  # row 1 holds the sheet's title
 FIRST_ROW = HEADER_ROW + 1
 BASE_FIELDS = ("name", "alias", "summary", "targets", "results", "divisions", "status")
 TEXT_KEYS = {"name", "alias", "summary", "results", "previous_results", "divisions", "note"}
+
+# Neither Excel nor LibreOffice grows a row to its wrapped text when opening a file, so rows
+# get a height from an estimate of their lines (11-point text, 15 points a line).
+LINE_POINTS = 15
+BLANK_ROW_LINES = 2
 
 # openpyxl refuses these control characters in a cell
 _ILLEGAL = str.maketrans(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]))
@@ -114,12 +121,19 @@ def _write_input(wb, ws, fiscal_year: int, unit: Unit, programs: list[dict[str, 
         header.border = border
         header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+    ws.row_dimensions[HEADER_ROW].height = _row_height((col.header, col.width) for col in cols)
     for r in range(FIRST_ROW, last_row + 1):
         program = programs[r - FIRST_ROW] if r - FIRST_ROW < len(programs) else None
+        values = {col.key: _cell_value(col.key, program) for col in cols} if program is not None else {}
+        ws.row_dimensions[r].height = (
+            _row_height((values[col.key], col.width) for col in cols if col.wrap and values[col.key])
+            if program is not None
+            else BLANK_ROW_LINES * LINE_POINTS
+        )
         for c, col in enumerate(cols, start=1):
             cell = ws.cell(r, c)
             if program is not None:
-                _put(cell, _cell_value(col.key, program))
+                _put(cell, values[col.key])
             cell.border = border
             cell.alignment = wrap_top if col.wrap else centered
             if col.key in TEXT_KEYS:
@@ -166,9 +180,25 @@ def _write_input(wb, ws, fiscal_year: int, unit: Unit, programs: list[dict[str, 
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{last_col}{last_row}"
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.left.text = f"{era_label(fiscal_year)} 回答票 {unit.name}"
     ws.oddFooter.center.text = "&P / &N"
+
+
+def _row_height(texts) -> float:
+    """Points for the tallest of (text, column width in characters) once wrapped."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(1.0, width - 1)  # less the cell's padding
+        wrapped = sum(max(1, math.ceil(_display_width(line) / per_line)) for line in str(text).split("\n"))
+        lines = max(lines, wrapped)
+    return lines * LINE_POINTS + 3
+
+
+def _display_width(text: str) -> int:
+    """Width in '0' characters: a Japanese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _cell_value(key: str, program: dict[str, Any]) -> Any:

@@ -321,6 +321,7 @@ class MainWindow(QMainWindow):
             self.tree = queries.policy_tree(self.db, edition_id)
             self.groups = queries.program_groups(self.db, edition_id)
             self.grid_model.set_programs(queries.program_rows(self.db, edition_id))
+            QTimer.singleShot(0, self.grid_model.prime_search_keys)
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
         self.form.set_edition(fiscal_year, self.tree, queries.division_choices(self.db))

@@ -139,6 +139,11 @@ class ProgramTableModel(QAbstractTableModel):
             )
         return key
 
+    def prime_search_keys(self) -> None:
+        """Compute every program's search key now (at idle), so the first keystroke is as quick as the rest."""
+        for program_id in self._programs:
+            self._search_key(program_id)
+
     def _arranged(self) -> list[Listing]:
         rows = self._listings
         if self._needle:

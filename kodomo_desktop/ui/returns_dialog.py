@@ -72,6 +72,12 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
+def _close_buttons() -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("閉じる")
+    return buttons
+
+
 class ReturnsDialog(QDialog):
     loaded = Signal()  # the returns were read and checked
     applied = Signal(object)  # the OpResult of an apply, for the window to refresh what changed
@@ -120,7 +126,7 @@ class ReturnsDialog(QDialog):
         self.apply_button = QPushButton("取り込む")
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = _close_buttons()
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         for widget in (self.accept_all, self.reject_all):
@@ -183,7 +189,7 @@ class ReturnsDialog(QDialog):
         self.files.setRowCount(len(self.results))
         for row, r in enumerate(self.results):
             if r.status == "rejected":
-                state = f"取り込めません: {r.error}"
+                state = f"取り込めません: {r.error.removeprefix(f'{r.path.name}: ')}"
             elif r.has_errors:
                 state = "エラーあり（確認してください）"
             elif r.imported_at:
@@ -392,7 +398,7 @@ class ReturnsOverview(QDialog):
         top.addWidget(self.outstanding_only)
         top.addWidget(self.summary, 1)
         self.table = _table(["所管", "事業数", "回答", "取り込み日時", "ファイル", "変更件数", "取り込んだ人"])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = _close_buttons()
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
