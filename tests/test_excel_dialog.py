@@ -59,6 +59,8 @@ def test_review_reject_one_change_and_apply(qtbot, sample_db, returned):
     assert (p["alias"], p["summary"], p["results"]) == ("回答の通称", "回答の概要", "ガイドブック 3,000部")
     # read again after the apply: only the rejected change is left to decide
     assert [dialog.changes.item(r, 3).text() for r in range(dialog.changes.rowCount())] == ["実績"]
+    dialog.reject()  # 閉じる: the window reloads only an accepted dialog
+    assert dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_conflict_resolved_with_theirs(qtbot, sample_db, returned):

@@ -90,6 +90,7 @@ class ReturnsDialog(QDialog):
         self.results: list = []
         self.decisions: list[Decision] = []
         self._filling = False
+        self.applied_any = False
         self.setWindowTitle(f"Excel 回答の取り込み（{era_label(fiscal_year)}版）")
         self.resize(1100, 720)
 
@@ -342,7 +343,15 @@ class ReturnsDialog(QDialog):
         task.failed.connect(lambda exc: show_error(self, exc, "回答の取り込み"))
         task.start()
 
+    def reject(self) -> None:
+        """Closing after an apply ends the dialog as accepted: the window reloads what changed."""
+        if self.applied_any:
+            self.accept()
+        else:
+            super().reject()
+
     def _applied(self, report) -> None:
+        self.applied_any = True
         backup = f"\n取り込み前のバックアップ: {report.backup}" if report.backup else ""
         self.summary.setText(f"{report.applied} 件の変更を取り込みました。")
         self.applied.emit(report.result)

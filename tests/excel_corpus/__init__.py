@@ -106,7 +106,7 @@ def xml_bomb(src: Path, out: Path) -> Path:
     part = sheet_part(src, "回答")
     with zipfile.ZipFile(src) as zf:
         xml = zf.read(part).decode()
-    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     doctype = f"<!DOCTYPE worksheet [{entities}]>"
     bomb = xml.replace("?>", "?>" + doctype, 1) if xml.startswith("<?xml") else doctype + xml
     bomb = bomb.replace("</sheetData>", '<row r="999"><c r="A999" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>', 1)
