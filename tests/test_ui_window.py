@@ -353,12 +353,12 @@ def test_history_lists_the_edits(qtbot, window, sample_db):
     form = window.form
     form.tabs.setCurrentIndex(2)
     rows = [
-        [form.history.topLevelItem(i).text(c) for c in range(7)] for i in range(form.history.topLevelItemCount())
+        [form.history.topLevelItem(i).text(c) for c in range(6)] for i in range(form.history.topLevelItemCount())
     ]
     newest = rows[0]
     assert newest[1] == sample_db.user
     assert newest[2] == "令和6年度"
-    assert newest[3:7] == ["対象", "妊婦等・乳児・親等", "妊婦等・乳児・18歳超・親等", "画面"]
+    assert newest[3:6] == ["対象", "妊婦等・乳児・親等 → 妊婦等・乳児・18歳超・親等", "画面"]
     assert any(r[3] == "作成" for r in rows)
 
 

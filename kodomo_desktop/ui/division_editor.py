@@ -33,6 +33,9 @@ class DivisionEditor(QWidget):
         self.picker = QComboBox()
         self.picker.setEditable(True)
         self.picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # the longest 所管 name would otherwise set the form's minimum width
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(8)
         self.picker.lineEdit().setPlaceholderText("所管を入力して選ぶ（一部でも可）")
         completer = self.picker.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -34,7 +34,6 @@ class Update:
     programs: frozenset[str] = frozenset()  # uids
     structure: bool = False
     groups: bool = False
-    everything: bool = False  # an import or rollover: reload all
 
     @classmethod
     def of(cls, results: Iterable[OpResult]) -> Update:
@@ -47,7 +46,7 @@ class Update:
         )
 
     def __bool__(self) -> bool:
-        return bool(self.programs) or self.everything
+        return bool(self.programs)
 
 
 class EditSession(QObject):
@@ -146,9 +145,6 @@ class EditSession(QObject):
         self._pending.clear()
         if update:
             self.changed.emit(update)
-
-    def announce_everything(self) -> None:
-        self.changed.emit(Update(everything=True))
 
     # --- stable ids to row ids ----------------------------------------------------------
 

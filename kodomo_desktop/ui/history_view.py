@@ -22,7 +22,7 @@ FIELD_LABELS = {
     "deleted": "削除",
 }
 SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
-COLUMNS = ("日時", "利用者", "年度", "項目", "変更前", "変更後", "経路")
+COLUMNS = ("日時", "利用者", "年度", "項目", "変更（前 → 後）", "経路")
 
 
 def local_time(at: str) -> str:
@@ -73,13 +73,11 @@ class HistoryView(QTreeWidget):
                     e.user,
                     era_label(e.fiscal_year) if e.fiscal_year else "",
                     FIELD_LABELS.get(e.field, e.field),
-                    old.replace("\n", " "),
-                    new.replace("\n", " "),
+                    f"{old} → {new}".replace("\n", " "),
                     source_label(e.source),
                 ]
             )
-            item.setToolTip(4, old)
-            item.setToolTip(5, new)
+            item.setToolTip(4, f"変更前:\n{old}\n\n変更後:\n{new}")
             items.append(item)
         self.addTopLevelItems(items)
         for column in (0, 1, 2, 3):

@@ -8,7 +8,7 @@ only when placements, the review flag or 所管 changed.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QToolBar,
@@ -52,6 +53,23 @@ NEW_PROGRAM_NAME = "新しい事業"
 FINDINGS_DELAY_MS = 300
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in … when it does not fit (a measure's full name), whole in its tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: Settings, parent=None):
         super().__init__(parent)
@@ -77,8 +95,7 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText("検索（名称・通称・概要・実績・所管・事業ID）")
         self.search.setClearButtonEnabled(True)
-        self.scope_label = QLabel()
-        self.scope_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.scope_label = ElidedLabel()
         self.form = ProgramForm(self.session)
 
         grid_panel = QWidget()
@@ -308,6 +325,7 @@ class MainWindow(QMainWindow):
         self.open_edition(year if year is not None else (years[-1] if years else None))
 
     def open_edition(self, fiscal_year: int | None) -> None:
+        self.form.commit_pending()  # into the edition it was typed in, before anything switches
         same = self.edition is not None and self.edition.fiscal_year == fiscal_year
         uid = self._current_uid()  # uids are stable across editions: the program stays selected
         self.edition = next((e for e in self.editions if e.fiscal_year == fiscal_year), None)
@@ -351,9 +369,6 @@ class MainWindow(QMainWindow):
     # --- spreading changes --------------------------------------------------------------
 
     def _on_changed(self, update: Update) -> None:
-        if update.everything:
-            self.reload_everything()
-            return
         edition_id = self.edition.id
         selected = [(uid, measure) for uid, measure, _ in self.grid.selected_placements()] or (
             [(self._current_uid(), None)] if self._current_uid() else []
@@ -409,7 +424,13 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _current_row_changed(self, current, _previous) -> None:
-        self.form.show_program(self.grid_model.program(current.row()).uid if current.isValid() else None)
+        if current.isValid():
+            self.form.show_program(self.grid_model.program(current.row()).uid)
+            measure = self.grid_model.listing(current.row()).measure_id
+            if measure is not None:
+                self.form.placements.select_measure(measure)
+        else:
+            self.form.show_program(None)
         self._update_actions()
 
     def select_program(self, uid: str, field: str = "name") -> None:
@@ -438,7 +459,7 @@ class MainWindow(QMainWindow):
         index = self.grid.currentIndex()
         if index.isValid():
             listing = self.grid_model.listing(index.row())
-            if listing.measure_id is not None and (self._in_measure() or self.scope.kind == "node"):
+            if listing.measure_id is not None:
                 return listing.measure_id, listing.position + 1
         if self._in_measure():
             return self.scope.id, None
@@ -451,6 +472,9 @@ class MainWindow(QMainWindow):
         doc = {"name": NEW_PROGRAM_NAME, "summary": "", "results": "", "targets": [], "divisions": []}
         command = CreateProgram(self.session, doc, *place)
         if self.session.push(command):
+            if not self.grid_model.rows_of(command.uid):  # e.g. listing 要確認: show its measure instead
+                self.search.clear()
+                self.navigator.select_scope(Scope("node", place[0]))
             self._select([(command.uid, place[0])])
             self.form.focus_field("name")
             self.form.name.selectAll()

@@ -29,7 +29,8 @@ class PlacementEditor(QWidget):
         self._placements: tuple[PlacementInfo, ...] = ()
         self._read_only = False
         self.list = QListWidget()
-        self.list.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.list.setWordWrap(True)  # a measure's full name is long; the panel is narrow
+        self.list.setMaximumHeight(self.fontMetrics().height() * 9)
         self.list.currentRowChanged.connect(self._update_buttons)
         self.add = QPushButton("再掲を追加…")
         self.remove = QPushButton("掲載を外す")
@@ -43,9 +44,9 @@ class PlacementEditor(QWidget):
         self.down.clicked.connect(lambda: self.move_requested.emit(self.current(), self.current().position + 1))
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 0, 0, 1, 5)
-        for column, button in enumerate((self.add, self.remove, self.primary, self.up, self.down)):
-            layout.addWidget(button, 1, column)
+        layout.addWidget(self.list, 0, 0, 1, 3)
+        for i, button in enumerate((self.add, self.remove, self.primary, self.up, self.down)):
+            layout.addWidget(button, 1 + i // 3, i % 3)
         self.up.setToolTip("この個別施策の中で一つ前へ")
         self.down.setToolTip("この個別施策の中で一つ後へ")
 
@@ -58,7 +59,9 @@ class PlacementEditor(QWidget):
         self.list.clear()
         for p in placements:
             kind = "主　" if p.is_primary else "再掲"
-            self.list.addItem(f"{kind}　{self._tree.path_label(p.measure_id)}（{p.measure_size}件中{p.position + 1}番目）")
+            text = f"{kind}　{self._tree.path_label(p.measure_id)}（{p.measure_size}件中{p.position + 1}番目）"
+            self.list.addItem(text)
+            self.list.item(self.list.count() - 1).setToolTip(text)
         measures = [p.measure_id for p in placements]
         keep = measures.index(current.measure_id) if current and current.measure_id in measures else 0
         self.list.setCurrentRow(keep if placements else -1)
@@ -67,6 +70,12 @@ class PlacementEditor(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
         self._update_buttons()
+
+    def select_measure(self, measure_id: int) -> None:
+        """Make the placement under this measure current (the grid row the user is on)."""
+        for row, p in enumerate(self._placements):
+            if p.measure_id == measure_id:
+                self.list.setCurrentRow(row)
 
     def current(self) -> PlacementInfo | None:
         row = self.list.currentRow()

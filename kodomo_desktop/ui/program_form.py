@@ -57,7 +57,6 @@ class ProgramForm(QWidget):
         self.session = session
         self.detail: ProgramDetail | None = None
         self._tree: PolicyTree | None = None
-        self._fiscal_year: int | None = None
 
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -151,17 +150,20 @@ class ProgramForm(QWidget):
 
     def _places_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
-        form.addRow(QLabel("所管（冊子に載る順）"))
-        form.addRow(self.divisions)
-        form.addRow(QLabel("掲載先（主な掲載と【再掲】）"))
-        form.addRow(self.placements)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("所管（冊子に載る順）"))
+        layout.addWidget(self.divisions)
+        layout.addSpacing(self.fontMetrics().height())
+        layout.addWidget(QLabel("掲載先（主な掲載と【再掲】）"))
+        layout.addWidget(self.placements)
+        layout.addStretch()
         return page
 
     # --- showing a program --------------------------------------------------------------
 
     def set_edition(self, fiscal_year: int | None, tree: PolicyTree | None, choices: list) -> None:
-        self._fiscal_year = fiscal_year
+        """A (re)opened edition: the next show_program reads the program afresh."""
+        self.detail = None
         self._tree = tree
         self.placements.set_tree(tree)
         self.divisions.set_choices(choices)
@@ -179,7 +181,7 @@ class ProgramForm(QWidget):
         self._load(uid)
 
     def refresh(self, update: Update) -> None:
-        if self.detail is not None and (update.everything or self.detail.uid in update.programs):
+        if self.detail is not None and self.detail.uid in update.programs:
             self._load(self.detail.uid)
 
     def _load(self, uid: str | None) -> None:

@@ -1,0 +1,187 @@
+"""The window with the other parts (booklet, returns, validation) and with a database that fights back."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from kodomo_desktop.core import database
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.queries import Scope
+from kodomo_desktop.ui import features
+from kodomo_desktop.ui.main_window import MainWindow
+from kodomo_desktop.ui.messages import BUSY
+from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET, COL_NAME, COL_NO
+from kodomo_desktop.ui.settings import Settings
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    return shown
+
+
+def open_window(qtbot, db, tmp_path) -> MainWindow:
+    window = MainWindow(db, Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_many_qt_calls_do_not_use_up_none():
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void call; the UI package makes up for it."""
+    code = (
+        "import kodomo_desktop.ui\n"
+        "from PySide6.QtWidgets import QApplication, QWidget\n"
+        "app = QApplication([])\n"
+        "w = QWidget()\n"
+        "for _ in range(300_000):\n"
+        "    w.setEnabled(True)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "ok"
+
+
+def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(
+    qtbot, sample_db, tmp_path, messages, monkeypatch
+):
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    db = Database(str(sample_db.path))  # new connections: the short timeout applies
+    window = open_window(qtbot, db, tmp_path)
+    before = export_document(db, 2024)
+    other = sqlite3.connect(sample_db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a command-line import holding the write lock
+    try:
+        window.grid.select_row(0)
+        window.grid.toggle(0, COL_FIRST_TARGET, [0])
+        qtbot.waitUntil(lambda: bool(messages))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert messages[0] == BUSY
+    assert export_document(db, 2024) == before
+    assert window.session.stack.count() == 0
+    assert window.grid_model.ticked(0, COL_FIRST_TARGET)  # P0001 has 妊婦等: the grid did not pretend
+    db.dispose()
+
+
+def test_booklet_is_built_in_the_background_and_reported(qtbot, sample_db, tmp_path, messages, monkeypatch):
+    pytest.importorskip("reportlab")
+    out = tmp_path / "booklet.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    reports = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: reports.append(box.text()) or 0)
+    window = open_window(qtbot, sample_db, tmp_path)
+    window.act_booklet.trigger()
+    qtbot.waitUntil(lambda: bool(reports), timeout=30000)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "booklet.pdf を作成しました" in reports[0] and "ページ" in reports[0]
+
+
+class FakeFeature:
+    def __init__(self, obj):
+        self.obj = obj
+
+    def missing(self):
+        return None
+
+    def load(self):
+        return self.obj
+
+
+def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, monkeypatch):
+    class ReturnsDialog:
+        def __init__(self, db, fiscal_year, parent):
+            self.db, self.fiscal_year = db, fiscal_year
+
+        def exec(self):
+            program_id = window.session.program_id("P0001")
+            ops.update_program(self.db, program_id, {"name": "回答で直した名称"}, source="import:test.xlsx")
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(features, "RETURNS_DIALOG", FakeFeature(ReturnsDialog))
+    window = open_window(qtbot, sample_db, tmp_path)
+    window.grid.select_row(0)
+    window.grid.toggle(0, COL_FIRST_TARGET + 7, [0])
+    assert window.session.stack.count() == 1
+    window._import_returns()
+    assert window.grid_model.program(0).name == "回答で直した名称"
+    assert window.form.name.text() == "回答で直した名称"
+    assert window.session.stack.count() == 0  # undo never reaches back across an import
+
+
+def test_a_feature_that_fails_to_load_is_disabled_with_the_reason(qtbot, sample_db, tmp_path, messages, monkeypatch):
+    monkeypatch.setattr(features, "COMPARE_DIALOG", features.Feature("kodomo_desktop.ui.tsv", "NoSuchDialog", "比較画面"))
+    window = open_window(qtbot, sample_db, tmp_path)
+    ops.create_edition(sample_db, 2025)
+    window.reload_everything()
+    action = window.act_compare
+    assert action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(messages))
+    assert "比較画面がありません" in messages[0]
+    assert not action.isEnabled() and "比較画面" in action.toolTip()
+    window.reload_everything()
+    assert not action.isEnabled()  # stays off
+
+
+def test_a_finding_selects_its_program_and_field(qtbot, sample_db, tmp_path):
+    window = open_window(qtbot, sample_db, tmp_path)
+    window.navigator.select_scope(Scope("review"))
+    assert window.grid_model.rowCount() == 1  # only P0002 needs review
+    window.select_program("P0003", "results")
+    assert window.grid_model.program(window.grid.currentIndex().row()).uid == "P0003"
+    assert window.form.detail.uid == "P0003"
+    assert window.focusWidget() is window.form.results  # focused once the window is active
+
+
+def test_new_program_from_the_review_list_shows_its_measure(qtbot, sample_db, tmp_path):
+    window = open_window(qtbot, sample_db, tmp_path)
+    window.navigator.select_scope(Scope("review"))
+    window.grid.select_row(0)  # P0002, primary under 権利の普及 at position 2
+    window.act_add.trigger()
+    uid = window.form.detail.uid
+    assert window.form.detail.name == "新しい事業"
+    assert window.scope_label.text().endswith("権利の普及")
+    assert [window.grid_model.program(r).uid for r in range(window.grid_model.rowCount())] == ["P0001", "P0002", uid]
+
+
+def test_deleting_several_programs_is_one_undo_step(qtbot, sample_db, tmp_path, messages):
+    window = open_window(qtbot, sample_db, tmp_path)
+    before = export_document(sample_db, 2024)
+    window.grid.selectAll()
+    window.act_delete.trigger()
+    assert export_document(sample_db, 2024)["programs"] == []
+    assert window.grid_model.rowCount() == 0
+    assert window.navigator.model.item(0, 1).text() == "0"
+    window.act_undo.trigger()
+    assert export_document(sample_db, 2024) == before
+    assert window.grid_model.rowCount() == 3
+
+
+def test_sorting_and_searching_stop_dragging_and_no_restores_printed_order(qtbot, sample_db, tmp_path):
+    window = open_window(qtbot, sample_db, tmp_path)
+    model = window.grid_model
+    names = lambda: [model.program(r).name for r in range(model.rowCount())]  # noqa: E731
+    printed = names()
+    window.grid.sortByColumn(COL_FIRST_TARGET + 6, Qt.SortOrder.AscendingOrder)  # 18歳超 ticked first
+    assert names()[0] == "若者の就労相談"
+    window.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
+    assert names() == printed
+    measure = next(i for i in window.navigator._walk() if i.data() == "1 権利の普及")
+    window.navigator.view.setCurrentIndex(measure)
+    assert model.flags(model.index(0, COL_NAME)) & Qt.ItemFlag.ItemIsDropEnabled
+    window.search.setText("若者")
+    assert not model.flags(model.index(0, COL_NAME)) & Qt.ItemFlag.ItemIsDropEnabled
+    assert not window.act_up.isEnabled()
