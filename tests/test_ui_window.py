@@ -192,24 +192,33 @@ def test_copy_puts_a_tab_separated_block_on_the_clipboard(window):
     ]
 
 
-def test_form_text_is_written_on_focus_out_as_one_undo_step(qtbot, window, sample_db):
+def test_form_text_is_written_after_a_pause_or_on_focus_out_as_one_undo_step(qtbot, window, sample_db):
+    original = "子育てガイドブックに概要を掲載し、普及啓発に努める。"
     choose(window, "すべての事業")
     window.grid.select_row(0)
     form = window.form
     form.focus_field("summary")
     form.summary.selectAll()
     type_text(form.summary, "新しい")
-    form.summary.commit()  # the idle commit
-    type_text(form.summary, "", preedit="がいよう")  # composing: a commit now must wait
-    form.summary.commit()
-    assert program(sample_db, "P0001")["summary"] == "新しい"
-    type_text(form.summary, "概要")
-    form.name.setFocus()  # focus-out commits
-    qtbot.waitUntil(lambda: program(sample_db, "P0001")["summary"] == "新しい概要")
-    assert window.session.stack.count() == 1
+    type_text(form.summary, "", preedit="がいよう")  # the IME is composing the next word
+    form.summary.commit()  # the pause timer fires: it must wait for the composition
+    assert program(sample_db, "P0001")["summary"] == original
+    type_text(form.summary, "概要")  # the IME hands in the word
+    form.summary.commit()  # the pause
+    assert program(sample_db, "P0001")["summary"] == "新しい概要"
+    type_text(form.summary, "です")
+    form.name.setFocus()  # leaving the field commits the rest
+    qtbot.waitUntil(lambda: program(sample_db, "P0001")["summary"] == "新しい概要です")
+    assert window.session.stack.count() == 1  # one visit of the field, one undo step
+    form.summary.setFocus()
+    type_text(form.summary, "！")
+    form.name.setFocus()
+    qtbot.waitUntil(lambda: window.session.stack.count() == 2)  # a second visit is a second step
     window.act_undo.trigger()
-    assert program(sample_db, "P0001")["summary"] == "子育てガイドブックに概要を掲載し、普及啓発に努める。"
-    assert form.summary.toPlainText() == "子育てガイドブックに概要を掲載し、普及啓発に努める。"
+    assert program(sample_db, "P0001")["summary"] == "新しい概要です"
+    window.act_undo.trigger()
+    assert program(sample_db, "P0001")["summary"] == original
+    assert form.summary.toPlainText() == original
 
 
 def test_form_name_alias_and_review(qtbot, window, sample_db):

@@ -55,4 +55,5 @@ def _validation_refusal(ctx, fiscal_year: int) -> str:
     errors = validate_edition(ctx.db, fiscal_year).errors
     if not errors:
         return ""
-    return f"エラー: {blocking_message(era_label(fiscal_year), errors, '冊子を作成')}\nエラーがあっても作成するときは --force を付けてください。\n"
+    message = blocking_message(era_label(fiscal_year), errors, "冊子を作成")
+    return f"エラー: {message}\nエラーがあっても作成するときは --force を付けてください。\n"

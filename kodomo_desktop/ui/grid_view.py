@@ -97,7 +97,7 @@ class ProgramGridView(QTableView):
         plain = event.button() == Qt.MouseButton.LeftButton and not event.modifiers()
         if plain and index.isValid() and index.column() in TARGET_COLUMNS:
             rows = self.selected_rows()
-            if False:
+            if len(rows) > 1 and index.row() in rows:
                 # a click inside a multi-row selection sets the whole selection, which must stay
                 self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
                 self.toggle(index.row(), index.column(), rows)

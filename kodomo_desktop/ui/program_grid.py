@@ -29,8 +29,6 @@ COL_DIVISIONS = COL_RESULTS + 1
 COL_STATUS = COL_DIVISIONS + 1
 HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態")
 
-UID_ROLE = Qt.ItemDataRole.UserRole + 1
-
 RELISTED = "【再掲】"
 PLACEMENTS_MIME = "application/x-kodomo-placements"
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -117,10 +115,6 @@ class ProgramTableModel(QAbstractTableModel):
             self._needle = needle
             self._rearrange()
 
-    @property
-    def filtered(self) -> bool:
-        return bool(self._needle)
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
         self._rearrange()
@@ -194,10 +188,6 @@ class ProgramTableModel(QAbstractTableModel):
     def program(self, row: int) -> ProgramRow:
         return self._programs[self._view[row].program_id]
 
-    def program_by_uid(self, uid: str) -> ProgramRow | None:
-        program_id = self._id_of_uid.get(uid)
-        return None if program_id is None else self._programs[program_id]
-
     def rows_of(self, uid: str) -> list[int]:
         program_id = self._id_of_uid.get(uid)
         return [r for r, item in enumerate(self._view) if item.program_id == program_id]
@@ -262,8 +252,6 @@ class ProgramTableModel(QAbstractTableModel):
             return _RELISTED_COLOR
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_NO:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == UID_ROLE:
-            return program.uid
         return None
 
     def _status_text(self, program: ProgramRow) -> str:
