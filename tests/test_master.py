@@ -73,6 +73,21 @@ def test_rename_reprints_every_program_and_refuses_a_clash(sample_db):
         master.rename_entry(sample_db, "division", own.id, "何か")
 
 
+def test_rename_refused_where_a_published_edition_names_the_entry(sample_db):
+    entry = entries(sample_db)[("子育て支援部", "おやこ応援課")]
+    ops.publish(sample_db, 2024)
+    before = dump_document(export_document(sample_db, 2024))
+    with pytest.raises(InvalidInput, match="公開済み.*統合"):
+        master.rename_entry(sample_db, "division", entry.id, "おやこ支援課")
+    with pytest.raises(InvalidInput, match="公開済み"):
+        master.rename_entry(sample_db, "department", department_id(sample_db, "子育て支援部"), "こども部")
+    assert dump_document(export_document(sample_db, 2024)) == before
+    # an entry no published program names can still be corrected
+    fresh = master.add_department(sample_db, "こども未来部").value
+    master.rename_entry(sample_db, "department", fresh, "こども政策部")
+    assert department_id(sample_db, "こども政策部") == fresh
+
+
 def test_move_reorders_siblings(sample_db):
     dept = department_id(sample_db, "子育て支援部")
     names = lambda: [v.name for d in master.master_list(sample_db) if d.id == dept for v in d.divisions]  # noqa: E731

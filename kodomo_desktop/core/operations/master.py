@@ -1,7 +1,8 @@
 """Operations on the master list of departments (部) and divisions (課・室・センター・主幹付).
 
 The list is shared by every edition. A rename corrects an entry everywhere it is
-printed. A merge moves every program of the draft editions onto the other entry;
+printed, so it is refused for an entry a published edition names (add the new name
+and merge instead). A merge moves every program of the draft editions onto the other entry;
 published editions are frozen, so an entry one of them still names is kept,
 deactivated, instead of deleted.
 """
@@ -102,7 +103,7 @@ def add_division(
 
 
 def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: str = "editor") -> OpResult:
-    """Correct an entry's name: every program naming it, in every edition, prints the new name."""
+    """Correct an entry's name: every program naming it, in every draft edition, prints the new name."""
     with writing(db, source) as w:
         entry = _entry(w, kind, entry_id)
         name = _clean_name(name, kind)
@@ -115,6 +116,12 @@ def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: s
         if clash is not None and clash is not entry:
             raise InvalidInput(
                 f"「{_label(clash)}」はすでに所管の一覧にあります。一つにまとめるときは「統合」を使ってください。"
+            )
+        divisions = entry.divisions if isinstance(entry, Department) else [entry]
+        if _programs_naming(w, divisions, published=True):
+            raise InvalidInput(
+                f"「{_label(entry)}」は公開済みの年度版で使われているため、名前を変えると公開済みの冊子の内容が変わります。"
+                "新しい名前の項目を追加し、「統合」で移してください（公開済みの年度版は元の名前のまま残ります）。"
             )
         w.log(kind, entry.id, "name", entry.name, name, None)
         entry.name = name
