@@ -38,7 +38,7 @@ def open_window(qtbot, db, tmp_path) -> MainWindow:
 
 
 def test_many_qt_calls_do_not_use_up_none():
-    """PySide6 6.12 on Python 3.11 drops a reference to None per void call; the UI package makes up for it."""
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call until Python aborts: kept out by the pin."""
     code = (
         "import kodomo_desktop.ui\n"
         "from PySide6.QtWidgets import QApplication, QWidget\n"

@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -33,6 +33,10 @@ def run_app(db_target: str | None) -> int:
     app.setApplicationDisplayName("kodomo-desktop")
     app.setWindowIcon(QIcon(str(locations.resources_dir() / "icons" / "kodomo-desktop.png")))
     sys.excepthook = _show_unexpected
+    # Qt's own texts (OK/キャンセル, context menus of text fields) in Japanese
+    translator = QTranslator(app)
+    if translator.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
 
     from kodomo_desktop.ui.startup import open_interactively
 

@@ -52,7 +52,7 @@ class Update:
 class EditSession(QObject):
     changed = Signal(object)  # Update
     failed = Signal(str)  # a Japanese message; the data is as it was
-    # emitted before undo/redo and edition changes, so editors hand in text still being typed
+    # emitted before undo and redo, so editors hand in text still being typed first
     commit_requested = Signal()
 
     def __init__(self, db: Database, parent: QObject | None = None):
@@ -68,7 +68,6 @@ class EditSession(QObject):
     # --- the open edition ---------------------------------------------------------------
 
     def open_edition(self, edition: EditionInfo | None) -> None:
-        self.commit_requested.emit()
         self.edition = edition
         if edition is None:
             self.undo_group.setActiveStack(None)
@@ -88,7 +87,7 @@ class EditSession(QObject):
         return self.undo_group.activeStack()
 
     def forget_history(self) -> None:
-        """After an import or rollover the stored old values may no longer be what undo should restore."""
+        """After an import the stored old values may no longer be what undo should restore."""
         if self.stack is not None:
             self.stack.clear()
 

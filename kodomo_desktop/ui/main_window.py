@@ -289,12 +289,13 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_args) -> None:
         editable = not self.session.read_only
         has_edition = self.edition is not None
-        placements = self.grid.selected_placements()
+        rows = self.grid.selected_rows()
+        placements = self.grid.selected_placements(rows)
         enabled = {
-            self.act_copy: bool(self.grid.selected_rows()),
+            self.act_copy: bool(rows),
             self.act_paste: editable,
             self.act_add: editable and self._new_program_place() is not None,
-            self.act_delete: editable and bool(self.grid.selected_rows()),
+            self.act_delete: editable and bool(rows),
             self.act_up: self.grid.can_reorder() and bool(placements),
             self.act_down: self.grid.can_reorder() and bool(placements),
             self.act_move: editable and bool(placements),

@@ -74,23 +74,18 @@ class BackgroundTask(QObject):
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
 
-    def _end(self) -> None:
-        self.dialog.close()
-        self.deleteLater()
-
     def _finished(self, result: Any) -> None:
-        # read before _end(): closing a QProgressDialog emits canceled, which would look like the user's cancel
-        cancelled = self._cancel_requested.is_set()
-        self._end()
-        if cancelled:
-            self.cancelled.emit()
-        else:
-            self.finished.emit(result)
+        self._end(self.finished, result)
 
     def _failed(self, exc: BaseException) -> None:
+        self._end(self.failed, exc)
+
+    def _end(self, outcome, value: Any) -> None:
+        # read before closing: closing a QProgressDialog emits canceled, which would look like the user's cancel
         cancelled = self._cancel_requested.is_set()
-        self._end()
+        self.dialog.close()
+        self.deleteLater()
         if cancelled:
             self.cancelled.emit()
         else:
-            self.failed.emit(exc)
+            outcome.emit(value)

@@ -87,9 +87,12 @@ def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source:
 def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, source: str = "editor") -> OpResult:
     """Give several programs each its own target set, in one transaction (a pasted block and its undo)."""
     with writing(db, source) as w:
+        # one query for all: a select-all toggle of a large edition is thousands of programs
+        programs = {p.id: p for p in w.session.scalars(select(Program).where(Program.id.in_(list(targets))))}
+        for edition_id in {p.edition_id for p in programs.values()}:
+            w.editable(edition_id)
         for program_id, labels in targets.items():
-            program = w.get(Program, program_id, "事業")
-            w.editable(program.edition_id)
+            program = programs.get(program_id) or w.get(Program, program_id, "事業")
             _write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
