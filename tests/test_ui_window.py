@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
@@ -11,7 +11,7 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.main_window import MainWindow
-from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET, COL_NAME, HEADERS
+from kodomo_desktop.ui.program_grid import COL_NAME, HEADERS
 from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER, Settings
 
 
@@ -64,7 +64,6 @@ def choose(window, title: str) -> None:
     """Click a navigator entry by its visible text (measures show 'number title')."""
     for index in window.navigator._walk():
         if index.data().endswith(title):
-            rect = window.navigator.view.visualRect(index)
             window.navigator.view.scrollTo(index)
             window.navigator.view.setCurrentIndex(index)
             return

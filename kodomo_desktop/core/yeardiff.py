@@ -19,9 +19,8 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import is_listed
 from kodomo_desktop.core.operations.policy import KIND_LABELS
-from kodomo_desktop.core.operations.programs import TEXT_FIELDS
+from kodomo_desktop.core.fields import FIELD_LABELS
 
-FIELD_LABELS = {**TEXT_FIELDS, "targets": "対象", "divisions": "所管"}
 # the fields compared, in the order they are reported; the name has its own list (renamed)
 COMPARED_FIELDS = ("alias", "summary", "targets", "divisions", "results")
 PLACEMENT_CHANGES = {"added": "追加", "removed": "削除", "moved": "移動", "primary": "主な掲載先の変更"}

@@ -13,6 +13,7 @@ from typing import Any
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the CLI and the dialog)
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.text import name_key
 from kodomo_desktop.excel import fields
@@ -21,16 +22,6 @@ from kodomo_desktop.excel.units import Unit, master_order, program_pairs
 
 # the fields a return can change, in the order changes are listed
 FIELDS = ("name", "alias", "summary", "targets", "results", "divisions", "status", "note")
-FIELD_LABELS = {
-    "name": "事業・取組名称",
-    "alias": "通称",
-    "summary": "概要",
-    "targets": "対象",
-    "results": "実績",
-    "divisions": "所管",
-    "status": "変更区分",
-    "note": "備考",
-}
 NEW_STATUS = "新規"
 
 

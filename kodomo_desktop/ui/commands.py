@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.changes import OpResult
-from kodomo_desktop.core.operations.programs import EDITABLE_FIELDS
+from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.targets import labels_from_mask
 from kodomo_desktop.ui.edit_session import EditSession
 
@@ -59,7 +59,7 @@ class EditField(OperationCommand):
     MERGE_ID = 1
 
     def __init__(self, session: EditSession, uid: str, field: str, old: Any, new: Any, merge_key: object = None):
-        super().__init__(session, f"{EDITABLE_FIELDS[field]}の変更")
+        super().__init__(session, f"{FIELD_LABELS[field]}の変更")
         self.uid, self.field, self.old, self.new, self.merge_key = uid, field, old, new, merge_key
 
     def apply(self) -> OpResult:

@@ -9,18 +9,9 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
-from kodomo_desktop.core.operations.programs import EDITABLE_FIELDS
+from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.queries import HistoryEntry
 
-FIELD_LABELS = {
-    **EDITABLE_FIELDS,
-    "targets": "対象",
-    "divisions": "所管",
-    "placement": "掲載",
-    "previous_results": "前年度の実績",
-    "created": "作成",
-    "deleted": "削除",
-}
 SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
 COLUMNS = ("日時", "利用者", "年度", "項目", "変更（前 → 後）", "経路")
 

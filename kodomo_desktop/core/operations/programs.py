@@ -11,13 +11,11 @@ from sqlalchemy import select
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
 from kodomo_desktop.core.models import PROGRAM_STATUSES, PolicyNode, Placement, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
 
-# field -> Japanese label, for messages
-TEXT_FIELDS = {"name": "事業・取組名称", "alias": "通称", "summary": "概要", "results": "実績"}
-EDITABLE_FIELDS = {**TEXT_FIELDS, "status": "変更区分", "needs_review": "要確認", "review_notes": "確認メモ"}
 
 
 def _check_value(field: str, value: Any) -> Any:
@@ -31,7 +29,7 @@ def _check_value(field: str, value: Any) -> Any:
         return (value or "").strip() or None
     if field in TEXT_FIELDS:
         if not isinstance(value, str):
-            raise InvalidInput(f"{TEXT_FIELDS[field]}は文字列で指定してください。")
+            raise InvalidInput(f"{FIELD_LABELS[field]}は文字列で指定してください。")
         return value
     if field == "status":
         if value not in PROGRAM_STATUSES:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the rules and the panel)
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -27,17 +29,6 @@ class Severity(StrEnum):
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_LABELS = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "提案"}
 
-# program fields a finding can point at (the editor's field names), with their labels
-FIELD_LABELS = {
-    "name": "事業・取組名称",
-    "alias": "通称",
-    "summary": "概要",
-    "targets": "対象",
-    "results": "実績",
-    "divisions": "所管",
-    "placements": "掲載先",
-    "review_notes": "確認メモ",
-}
 
 
 def fingerprint(judged: str) -> str:
