@@ -23,6 +23,8 @@ def make_booklet(window: MainWindow) -> None:
     build_booklet = BOOKLET.load()
     options = BOOKLET_OPTIONS.load()()
     year = window.fiscal_year
+    if not _confirm_despite_errors(window, year):
+        return
     folder = window.settings.get(BOOKLET_FOLDER) or str(Path.home())
     suggested = Path(folder) / f"こども計画関連事業・取組一覧_{era_label(year)}.pdf"
     path, _ = QFileDialog.getSaveFileName(window, "冊子(PDF)の保存先", str(suggested), "PDF (*.pdf)")
@@ -41,6 +43,23 @@ def make_booklet(window: MainWindow) -> None:
     task.failed.connect(lambda exc: show_error(window, exc, "冊子(PDF)の作成"))
     task.cancelled.connect(lambda: window.statusBar().showMessage("冊子(PDF)の作成を取り消しました。", 5000))
     task.start()
+
+
+def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
+    """An edition with validation errors prints only when the user says so (the CLI wants --force)."""
+    from kodomo_desktop.core.validation import blocking_message, validate_edition
+
+    errors = validate_edition(window.db, year).errors
+    if not errors:
+        return True
+    answer = QMessageBox.question(
+        window,
+        "冊子(PDF)の作成",
+        blocking_message(era_label(year), errors, "公開用の冊子を作成") + "\n\nそれでも確認用に作成しますか？",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _built(window: MainWindow, path: Path, report) -> None:
