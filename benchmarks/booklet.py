@@ -173,16 +173,16 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    import kodomo_desktop.booklet  # noqa: F401  ReportLab's import is part of a first build
-
+    import kodomo_desktop.booklet.build  # noqa: F401  ReportLab's import is part of a first build
     from kodomo_desktop.booklet.fonts import find_fonts
+    from kodomo_desktop.booklet.story import headings
 
     imported = time.perf_counter()
     fonts = find_fonts()
     fonts_found = time.perf_counter()
     document, source = fy2024_document()
     big = scaled(document, 10)
-    rows = sum(len(m["placements"]) for _, m in kodomo_desktop.booklet.story.headings(document) if m)
+    rows = sum(len(m["placements"]) for _, m in headings(document) if m)
 
     print(f"document: {source}")
     load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""

@@ -65,3 +65,29 @@ def test_backup_is_a_consistent_copy(sample_db):
     assert copy.revision() == SCHEMA_REVISION
     copy.dispose()
     assert backup.parent.name == "backups"
+
+
+def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample_document):
+    """A file made by the previous release (schema 0001) opens: backed up, migrated, data intact."""
+    from alembic import command
+
+    from kodomo_desktop.core.interchange import export_document, import_document
+    from kodomo_desktop.core.migrations import alembic_config
+
+    path = tmp_path / "old.sqlite"
+    old = Database(str(path))
+    cfg = alembic_config(old)
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    import_document(old, sample_document)
+    before = export_document(old, 2024)
+    old.dispose()
+
+    db = open_database(str(path))
+    assert db.revision() == SCHEMA_REVISION != "0001"
+    assert export_document(db, 2024) == before
+    backups = list((tmp_path / "backups").glob("old-*-before-migration.sqlite"))
+    assert len(backups) == 1
+    assert Database(str(backups[0])).revision() == "0001"
+    db.dispose()

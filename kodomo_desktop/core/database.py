@@ -24,7 +24,7 @@ from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
 # test, so start-up can compare revisions without importing Alembic.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 BUSY_TIMEOUT_MS = 5000
 
 

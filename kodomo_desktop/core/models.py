@@ -139,7 +139,8 @@ class ProgramDivision(Base):
     __tablename__ = "program_division"
 
     program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), primary_key=True)
-    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), primary_key=True)
+    # indexed (the key leads with program_id): merging and deactivating look programs up by division
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), primary_key=True, index=True)
     position: Mapped[int]
 
     division: Mapped[Division] = relationship()
@@ -163,7 +164,8 @@ class Placement(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    # indexed: a program's placements are read for every form and every delete
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("policy_node.id", ondelete="CASCADE"))
     position: Mapped[int]
     is_primary: Mapped[bool] = mapped_column(default=False)
