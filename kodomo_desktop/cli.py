@@ -49,19 +49,25 @@ class Context:
 
         return open_database(self.args.db)
 
+    def year(self) -> int:
+        """--year, or the latest edition's when it is not given."""
+        from kodomo_desktop.core.interchange import latest_year
+
+        return self.args.year if self.args.year is not None else latest_year(self.db)
+
+    def write_output(self, text: str) -> None:
+        """To -o FILE (written whole or not at all), or to standard output."""
+        from kodomo_desktop.core.files import write_text_atomic
+
+        if self.args.output:
+            write_text_atomic(self.args.output, text)
+        else:
+            self.out.write(text)
+
     def document(self, year: int | None = None) -> dict:
         from kodomo_desktop.core.interchange import export_document
 
         return export_document(self.db, year)
-
-
-def _command_module(name: str):
-    try:
-        return importlib.import_module(COMMANDS[name])
-    except ModuleNotFoundError as exc:
-        if exc.name and COMMANDS[name].startswith(exc.name):
-            return None  # a feature not built yet
-        raise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,28 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kodomo-desktop {__version__}")
     parser.add_argument("--db", metavar="PATH", help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = _command_module(name)
-        if module is None:
-            continue
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
         command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command_parser)
         command_parser.set_defaults(_module=module)
     return parser
 
 
-def open_window(args: argparse.Namespace, err: TextIO) -> int:
-    try:
-        from kodomo_desktop.ui.app import run_app
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("kodomo_desktop.ui"):
-            err.write(
-                "ウィンドウはまだ用意されていません。次のコマンドが使えます（`kodomo-desktop --help`）:\n"
-                + "\n".join(f"  {name}" for name in COMMANDS if _command_module(name))
-                + "\n"
-            )
-            return 0
-        raise
+def open_window(args: argparse.Namespace) -> int:
+    from kodomo_desktop.ui.app import run_app
+
     return run_app(args.db)
 
 
@@ -107,7 +102,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         return int(exc.code or 0)
     try:
         if args.command is None:
-            return open_window(args, err)
+            return open_window(args)
         return args._module.run(args, Context(args, out, err))
     except KodomoError as exc:
         err.write(f"エラー: {exc.message}\n")

@@ -187,7 +187,7 @@ def test_apply_refuses_a_stale_preview(sample_db, tmp_path):
     results = check_returns(sample_db, 2024, [returned])
     ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": "その間の編集"})
     before, logged = export_document(sample_db, 2024), counts(sample_db)
-    with pytest.raises(InvalidInput, match="もう一度読み込んで"):
+    with pytest.raises(InvalidInput, match=r"^r\.xlsx: .*ID「P0001」の概要.*もう一度読み込んで"):
         apply_returns(sample_db, 2024, [default_plan(r) for r in results])
     assert export_document(sample_db, 2024) == before and counts(sample_db) == logged
 

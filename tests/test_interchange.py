@@ -60,6 +60,7 @@ def _log_count(db):
         (lambda d: d["policies"][1]["stages"][0]["measures"][0]["placements"][1].update(relisted=False), "2件"),
         (lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P0001", "relisted": True}), "二度"),
         (lambda d: d["programs"][0].pop("divisions"), "divisions"),
+        (lambda d: d["programs"][0]["divisions"].append(dict(d["programs"][0]["divisions"][0])), r"programs/0/divisions: 所管に同じ部・課が重複"),
         (lambda d: d["policies"][0].update(stages=[]), "両方"),
     ],
 )

@@ -146,7 +146,7 @@ def test_failed_merge_changes_nothing(sample_db, monkeypatch):
     ops.set_divisions(sample_db, program_id(sample_db, "P0002"), [("子育て支援部", "おやか応援課")])
     before = (dump_document(export_document(sample_db, 2024)), master.master_list(sample_db), log_count(sample_db))
     calls = []
-    real = master._write_divisions
+    real = master.write_divisions
 
     def fail_on_second(*args):
         calls.append(args)
@@ -154,7 +154,7 @@ def test_failed_merge_changes_nothing(sample_db, monkeypatch):
             raise RuntimeError("disk gone")
         return real(*args)
 
-    monkeypatch.setattr(master, "_write_divisions", fail_on_second)
+    monkeypatch.setattr(master, "write_divisions", fail_on_second)
     with pytest.raises(RuntimeError):
         master.merge_entries(sample_db, "division", typo, entries(sample_db)[("子育て支援部", "おやこ応援課")].id)
     assert len(calls) == 2  # the first program had been moved when it failed

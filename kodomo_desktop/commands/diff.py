@@ -32,7 +32,6 @@ def run(args, ctx) -> int:
     import json
 
     from kodomo_desktop.core.errors import InvalidInput
-    from kodomo_desktop.core.files import write_text_atomic
     from kodomo_desktop.core.yeardiff import compare_editions
 
     if args.format == "xlsx" and not args.output:
@@ -45,8 +44,5 @@ def run(args, ctx) -> int:
         ctx.err.write(f"比較結果を保存しました: {args.output}\n")
         return 0
     text = render_text(diff) if args.format == "text" else json.dumps(diff.as_dict(), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        write_text_atomic(args.output, text)
-    else:
-        ctx.out.write(text)
+    ctx.write_output(text)
     return 0

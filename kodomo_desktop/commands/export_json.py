@@ -8,11 +8,6 @@ def add_arguments(parser):
 
 def run(args, ctx) -> int:
     from kodomo_desktop.core.interchange import dump_document
-    from kodomo_desktop.core.files import write_text_atomic
 
-    text = dump_document(ctx.document(args.year))
-    if args.output:
-        write_text_atomic(args.output, text)
-    else:
-        ctx.out.write(text)
+    ctx.write_output(dump_document(ctx.document(args.year)))
     return 0

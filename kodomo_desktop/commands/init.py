@@ -6,6 +6,7 @@ def add_arguments(parser):
 
 
 def run(args, ctx) -> int:
+    from kodomo_desktop.commands.editions import print_editions
     from kodomo_desktop.core.database import Database, open_database
     from kodomo_desktop.core.locations import database_target
 
@@ -17,8 +18,6 @@ def run(args, ctx) -> int:
         if backup:
             ctx.err.write(f"バックアップ: {backup}\n")
     db = open_database(args.db)
-    from kodomo_desktop.commands.editions import print_editions
-
     ctx.out.write(f"データベース: {db.display_name}\n")
     print_editions(db, ctx.out)
     return 0

@@ -38,10 +38,9 @@ def _document_findings(args, ctx):
 
 
 def _edition_findings(args, ctx):
-    from kodomo_desktop.core.interchange import latest_year
     from kodomo_desktop.core.validation import validate_edition
 
-    year = args.year if args.year is not None else latest_year(ctx.db)
+    year = ctx.year()
     report = validate_edition(ctx.db, year, _typesetting(year), publishing=args.publishing)
     return year, list(report.findings), len(report.acknowledged), report.skipped
 

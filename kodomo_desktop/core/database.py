@@ -160,9 +160,10 @@ class Database:
         source = sqlite3.connect(self.path)
         try:
             target = sqlite3.connect(dest)
-            with target:
+            try:
                 source.backup(target)
-            target.close()
+            finally:
+                target.close()  # also when the copy fails (disk full): no handle left on the file
         finally:
             source.close()
         return dest

@@ -18,7 +18,7 @@ from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
-from kodomo_desktop.core.models import Edition, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.models import Division, Edition, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_year
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
@@ -56,7 +56,8 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
             .where(Program.edition_id == edition.id)
             .order_by(Program.uid)
             .options(
-                selectinload(Program.divisions).selectinload(ProgramDivision.division),
+                # program_document names each division's department: load them here, not one by one
+                selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department),
                 selectinload(Program.placements),
             )
         ).all()
@@ -125,13 +126,15 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
         more = f"\n  …ほか{len(errors) - 10}件" if len(errors) > 10 else ""
         raise InvalidInput(f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more)
     problems: list[str] = []
-    ids = [p["id"] for p in doc["programs"]]
     seen: set[str] = set()
-    for i, uid in enumerate(ids):
-        if uid in seen:
-            problems.append(f"programs/{i}/id: 事業ID「{uid}」が重複しています")
-        seen.add(uid)
-    primaries = {uid: 0 for uid in ids}
+    for i, program in enumerate(doc["programs"]):
+        if program["id"] in seen:
+            problems.append(f"programs/{i}/id: 事業ID「{program['id']}」が重複しています")
+        seen.add(program["id"])
+        pairs = [(d["department"], d.get("division")) for d in program["divisions"]]
+        if len(set(pairs)) != len(pairs):
+            problems.append(f"programs/{i}/divisions: 所管に同じ部・課が重複しています")
+    primaries = {p["id"]: 0 for p in doc["programs"]}
     for where, measure in _measures_with_path(doc):
         listed: set[str] = set()
         for j, placement in enumerate(measure["placements"]):

@@ -18,15 +18,17 @@ from sqlalchemy import select
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.fields import FIELD_LABELS
+from kodomo_desktop.core.listing import NEW
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
 from kodomo_desktop.core.operations.editions import edition_by_year
 from kodomo_desktop.core.operations.programs import (
-    _write_divisions,
-    _write_targets,
     add_program,
     insert_placement,
     program_document,
+    write_divisions,
     write_fields,
+    write_targets,
 )
 from kodomo_desktop.core.targets import mask_from_labels
 from kodomo_desktop.core.text import name_key
@@ -34,7 +36,7 @@ from kodomo_desktop.excel import fields
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
 from kodomo_desktop.excel.returns import ReturnResult
 
-STALE = "回答を読み込んだ後にデータベースが変更されました（{what}）。何も取り込んでいません。もう一度読み込んでください。"
+STALE = "{file}: 回答を読み込んだ後にデータベースが変更されました（{what}）。何も取り込んでいません。もう一度読み込んでください。"
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,11 @@ def _update_program(
 ) -> None:
     program = w.session.scalar(select(Program).where(Program.edition_id == edition.id, Program.uid == uid))
     if program is None:
-        raise InvalidInput(STALE.format(what=f"ID「{uid}」の事業が削除されました"))
+        raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の事業が削除されました"))
     now = program_document(program)
     for change in changes:
         if change.field != "note" and display_value(change.field, output_value(change.field, comparable(change.field, now))) != display_value(change.field, change.old):
-            raise InvalidInput(STALE.format(what=f"ID「{uid}」の{change.field}"))
+            raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の{FIELD_LABELS[change.field]}"))
     for field, value in values.items():
         _write_field(w, program, field, value, result)
 
@@ -113,9 +115,9 @@ def _write_field(w: Writer, program: Program, field: str, value: Any, result: Re
     """One field as the review screen left it (an edited value goes through the cell normalizers again)."""
     try:
         if field == "targets":
-            _write_targets(w, program, mask_from_labels(value))
+            write_targets(w, program, mask_from_labels(value))
         elif field == "divisions":
-            _write_divisions(w, program, _pairs(value), create_missing=False)
+            write_divisions(w, program, _pairs(value), create_missing=False)
         elif field == "note":
             entry = note_entry(result.unit, fields.text(value))
             if entry not in program.review_notes:
@@ -126,7 +128,7 @@ def _write_field(w: Writer, program: Program, field: str, value: Any, result: Re
             parse = {"name": fields.name, "alias": fields.alias}.get(field, fields.text)
             write_fields(w, program, {field: parse(value)})
     except (fields.FieldError, ValueError) as exc:
-        raise InvalidInput(f"{result.path.name}: 事業「{program.name}」の{field}: {exc}") from None
+        raise InvalidInput(f"{result.path.name}: 事業「{program.name}」の{FIELD_LABELS[field]}: {exc}") from None
 
 
 def _pairs(value: list) -> list[tuple[str, str | None]]:
@@ -136,7 +138,7 @@ def _pairs(value: list) -> list[tuple[str, str | None]]:
 def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
     name = fields.name(values["name"])
     if any(name_key(n) == name_key(name) for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))):
-        raise InvalidInput(STALE.format(what=f"「{name}」がすでに追加されています"))
+        raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
         notes.append(note_entry(result.unit, fields.text(values["note"])))
@@ -146,8 +148,8 @@ def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: 
         "summary": fields.text(values.get("summary")),
         "targets": values.get("targets", []),
         "results": fields.text(values.get("results")),
-        "divisions": [{"department": d, "division": v} for d, v in _pairs(values["divisions"])],
-        "status": fields.status(values.get("status")) or "新規",
+        "divisions": output_value("divisions", _pairs(values["divisions"])),
+        "status": fields.status(values.get("status")) or NEW,
         "needs_review": True,
         "review_notes": notes,
     }

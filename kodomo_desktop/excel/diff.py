@@ -15,6 +15,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the CLI and the dialog)
 from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.listing import CONTINUING, NEW
 from kodomo_desktop.core.text import name_key
 from kodomo_desktop.excel import fields
 from kodomo_desktop.excel.reading import ReturnRow, ReturnSheet
@@ -22,7 +23,6 @@ from kodomo_desktop.excel.units import Unit, master_order, program_pairs
 
 # the fields a return can change, in the order changes are listed
 FIELDS = ("name", "alias", "summary", "targets", "results", "divisions", "status", "note")
-NEW_STATUS = "新規"
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,13 @@ def comparable(field: str, program: dict[str, Any]) -> Any:
     if field == "divisions":
         return [tuple(pair) for pair in program_pairs(program)]
     if field == "status":
-        return program.get("status") or "継続"
+        return program.get("status") or CONTINUING
     return {"name": fields.name, "alias": fields.alias}.get(field, fields.text)(program.get(field))
 
 
 def base_program(base: dict[str, Any]) -> dict[str, Any]:
     """The base as stored in the template, in program-document form."""
-    return {**base, "divisions": [{"department": d, "division": v} for d, v in base["divisions"]]}
+    return {**base, "divisions": output_value("divisions", base["divisions"])}
 
 
 def output_value(field: str, value: Any) -> Any:
@@ -199,7 +199,7 @@ def _new_program(sheet: ReturnSheet, state: EditionState, row: ReturnRow, new_na
             sheet.issue(row.cells["divisions"], "empty_divisions", f"セル {row.cells['divisions']}: 新しい事業の所管を入力してください。")
             return []
         values["divisions"] = [unit_pair]
-    values["status"] = values.get("status") or NEW_STATUS
+    values["status"] = values.get("status") or NEW
     return [
         FieldChange(None, row.row, row.cells[field], field, None, output_value(field, values[field]), program_name=name)
         for field in FIELDS

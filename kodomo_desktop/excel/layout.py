@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kodomo_desktop.core.era import results_header
+from kodomo_desktop.core.models import PROGRAM_STATUSES
 from kodomo_desktop.core.targets import TARGETS
 
 TEMPLATE_KIND = "kodomo-return"
@@ -36,7 +37,7 @@ BASE_SHEET = "kodomo_base"
 
 BLANK_ROWS = 10
 TICK = "○"
-STATUS_CHOICES = ("継続", "新規", "終了")
+STATUS_CHOICES = PROGRAM_STATUSES
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ def add_arguments(parser) -> None:
 def run(args, ctx) -> int:
     import json
 
-    from kodomo_desktop.core.interchange import latest_year
     from kodomo_desktop.excel.apply import apply_returns, default_plan
     from kodomo_desktop.excel.returns import check_returns
 
-    year = args.year or latest_year(ctx.db)
+    year = ctx.year()
     results = check_returns(ctx.db, year, args.paths)
     if args.format == "json":
         ctx.out.write(json.dumps({"files": [r.to_json() for r in results]}, ensure_ascii=False, indent=2) + "\n")

@@ -20,6 +20,7 @@ from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.listing import CONTINUING
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.excel import layout
 from kodomo_desktop.excel.units import Unit, edition_units, master_order, program_pairs
@@ -65,7 +66,7 @@ def write_templates(
 def base_value(program: dict[str, Any]) -> dict[str, Any]:
     """What the template sent of a program: the base its return is merged against."""
     value = {field: program.get(field) for field in BASE_FIELDS}
-    value["status"] = value["status"] or "継続"
+    value["status"] = value["status"] or CONTINUING
     value["divisions"] = [list(pair) for pair in program_pairs(program)]
     return value
 
@@ -207,7 +208,7 @@ def _cell_value(key: str, program: dict[str, Any]) -> Any:
     if key == "divisions":
         return format_divisions(program_pairs(program))
     if key == "status":
-        return program.get("status") or "継続"
+        return program.get("status") or CONTINUING
     if key == "note":
         return None
     return program.get(key) or None

@@ -13,10 +13,9 @@ def add_arguments(parser) -> None:
 
 def run(args, ctx) -> int:
     from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.interchange import latest_year
     from kodomo_desktop.excel.templates import write_templates
 
-    year = args.year or latest_year(ctx.db)
+    year = ctx.year()
     try:
         paths = write_templates(ctx.db, year, args.output, by=args.by)
     except OSError as exc:

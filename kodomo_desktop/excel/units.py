@@ -16,10 +16,10 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.listing import is_listed
 from kodomo_desktop.core.models import Department, Division
 
 UNIT_KINDS = {"division": "課ごと", "department": "部ごと"}
-ENDED = "終了"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def edition_units(
     check_kind(by)
     position = booklet_order(doc)
     programs = sorted(
-        (p for p in doc["programs"] if p.get("status", "継続") != ENDED),
+        filter(is_listed, doc["programs"]),
         key=lambda p: (position.get(p["id"], len(position)), p["id"]),
     )
     units: dict[Unit, list[dict[str, Any]]] = {}

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, PolicyNode
+from kodomo_desktop.core.validation.read_model import load_master
 
 
 def reindex(rows: Sequence) -> None:
@@ -68,14 +70,8 @@ def find_division(session: Session, department: str, division: str | None, *, cr
 
 
 def _unknown_message(session: Session, department: str, division: str | None) -> str:
-    from difflib import get_close_matches
-
-    names = [
-        f"{d.name} {v.name}" if v.name else d.name
-        for d in session.scalars(select(Department)).all()
-        for v in d.divisions
-    ]
-    wanted = f"{department} {division}" if division else department
-    close = get_close_matches(wanted, names, n=3, cutoff=0.6)
+    # the candidates the validation rule offers: active entries, written as the booklet prints them
+    pair = (department, division)
+    close = load_master(session).suggest(pair)
     hint = f"候補: {'、'.join(close)}" if close else "所管の一覧に登録してから選んでください"
-    return f"所管「{wanted}」は所管の一覧にありません（{hint}）。"
+    return f"所管「{format_divisions([pair])}」は所管の一覧にありません（{hint}）。"

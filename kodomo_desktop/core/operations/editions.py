@@ -6,19 +6,13 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.errors import InvalidInput, NotFound
+from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.validation import blocking_message, edition_errors
+from kodomo_desktop.core.validation.read_model import edition_by_year
 
 DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
-
-
-def edition_by_year(session, fiscal_year: int) -> Edition:
-    edition = session.scalar(select(Edition).where(Edition.fiscal_year == fiscal_year))
-    if edition is None:
-        raise NotFound(f"{era_label(fiscal_year)}（{fiscal_year}年度）の版はありません。")
-    return edition
 
 
 def create_edition(

@@ -21,7 +21,7 @@ from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, Edition, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, reindex
-from kodomo_desktop.core.operations.programs import _write_divisions, divisions_of
+from kodomo_desktop.core.operations.programs import divisions_of, write_divisions
 from kodomo_desktop.core.text import normalize_line
 
 KINDS = {"department": Department, "division": Division}
@@ -40,10 +40,19 @@ def _label(entry: Department | Division) -> str:
     return format_divisions([(entry.department.name, entry.name)])
 
 
+def _departments(w: Writer) -> list[Department]:
+    return list(w.session.scalars(select(Department).order_by(Department.position)))
+
+
 def _siblings(w: Writer, entry: Department | Division) -> list:
     if isinstance(entry, Department):
-        return list(w.session.scalars(select(Department).order_by(Department.position)))
+        return _departments(w)
     return list(entry.department.divisions)
+
+
+def _divisions_under(entry: Department | Division) -> list[Division]:
+    """The entries a change to entry reaches: a department's all, or the one division."""
+    return list(entry.divisions) if isinstance(entry, Department) else [entry]
 
 
 def _clean_name(name: str | None, kind: str) -> str:
@@ -83,7 +92,7 @@ def add_department(db: Database, name: str, *, position: int | None = None, sour
         if _department_named(w, name):
             raise InvalidInput(f"部「{name}」はすでに所管の一覧にあります。")
         department = Department(name=name, position=0)
-        _insert(w, "department", department, list(w.session.scalars(select(Department).order_by(Department.position))), position)
+        _insert(w, "department", department, _departments(w), position)
         _insert(w, "division", Division(department_id=department.id, name=None, position=0, department=department), [], 0)
         return w.result(department.id)
 
@@ -117,8 +126,7 @@ def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: s
             raise InvalidInput(
                 f"「{_label(clash)}」はすでに所管の一覧にあります。一つにまとめるときは「統合」を使ってください。"
             )
-        divisions = entry.divisions if isinstance(entry, Department) else [entry]
-        if _programs_naming(w, divisions, published=True):
+        if _programs_naming(w, _divisions_under(entry), published=True):
             raise InvalidInput(
                 f"「{_label(entry)}」は公開済みの年度版で使われているため、名前を変えると公開済みの冊子の内容が変わります。"
                 "新しい名前の項目を追加し、「統合」で移してください（公開済みの年度版は元の名前のまま残ります）。"
@@ -149,8 +157,7 @@ def set_entry_active(db: Database, kind: str, entry_id: int, active: bool, *, so
         entry = _entry(w, kind, entry_id)
         w.log(kind, entry.id, "active", entry.active, bool(active), None)
         entry.active = bool(active)
-        divisions = entry.divisions if isinstance(entry, Department) else [entry]
-        return w.result(len(_programs_naming(w, divisions, published=False)))
+        return w.result(len(_programs_naming(w, _divisions_under(entry), published=False)))
 
 
 # --- merge ---------------------------------------------------------------------------------
@@ -180,7 +187,7 @@ def _merge_division(w: Writer, source: Division, target: Division) -> int:
     for program in moved:
         pairs = [target_pair if tuple(pair) == source_pair else tuple(pair) for pair in divisions_of(program)]
         # a program naming both keeps the target once, where it came first
-        _write_divisions(w, program, list(dict.fromkeys(pairs)), False)
+        write_divisions(w, program, list(dict.fromkeys(pairs)), False)
     w.session.flush()
     if _programs_naming(w, [source], published=True):
         if source.active:
@@ -214,7 +221,7 @@ def _merge_department(w: Writer, source: Department, target: Department) -> int:
         w.log("department", source.id, "deleted", _value(source), None, None)
         w.session.delete(source)
         w.session.flush()
-        reindex(list(w.session.scalars(select(Department).order_by(Department.position))))
+        reindex(_departments(w))
     return moved
 
 

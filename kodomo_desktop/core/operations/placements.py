@@ -5,16 +5,9 @@ from __future__ import annotations
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.models import PolicyNode, Placement, Program
+from kodomo_desktop.core.models import Placement, Program
 from kodomo_desktop.core.operations.common import clamp_position, reindex
-from kodomo_desktop.core.operations.programs import measure_rows, insert_placement, placement_value
-
-
-def _measure_of(w, measure_id: int, edition_id: int) -> PolicyNode:
-    measure = w.get(PolicyNode, measure_id, "個別施策")
-    if measure.kind != "measure" or measure.edition_id != edition_id:
-        raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
-    return measure
+from kodomo_desktop.core.operations.programs import insert_placement, measure_in, measure_rows, placement_value
 
 
 def add_placement(
@@ -24,7 +17,7 @@ def add_placement(
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
-        measure = _measure_of(w, measure_id, program.edition_id)
+        measure = measure_in(w, measure_id, program.edition_id)
         placement = insert_placement(w, program, measure, position, primary=not program.placements)
         return w.result(placement.id)
 
@@ -61,7 +54,7 @@ def move_placement(
         rows = measure_rows(w, placement.measure_id)
         rows.remove(placement)
         if measure_id is not None and measure_id != placement.measure_id:
-            measure = _measure_of(w, measure_id, program.edition_id)
+            measure = measure_in(w, measure_id, program.edition_id)
             target_rows = measure_rows(w, measure_id)
             if any(p.program_id == program.id for p in target_rows):
                 raise InvalidInput(f"事業「{program.name}」は移動先の個別施策にすでに掲載されています。")

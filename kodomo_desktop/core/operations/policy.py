@@ -9,6 +9,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import PolicyNode
 from kodomo_desktop.core.operations.common import clamp_position, reindex
+from kodomo_desktop.core.operations.programs import measure_rows
 
 # which kind may stand under which parent kind (None = the edition's top level)
 ALLOWED_PARENTS = {"policy": (None,), "stage": ("policy",), "measure": ("policy", "stage")}
@@ -119,8 +120,6 @@ def delete_node(db: Database, node_id: int, *, source: str = "editor") -> OpResu
         w.editable(node.edition_id)
         if node.children:
             raise InvalidInput(f"「{node.title}」の下に施策があるため削除できません。")
-        from kodomo_desktop.core.operations.programs import measure_rows
-
         if measure_rows(w, node.id):
             raise InvalidInput(f"「{node.title}」に事業が掲載されているため削除できません。先に事業を移動してください。")
         value = node_value(node)

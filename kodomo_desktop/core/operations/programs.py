@@ -12,10 +12,10 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
-from kodomo_desktop.core.models import PROGRAM_STATUSES, PolicyNode, Placement, Program, ProgramDivision
+from kodomo_desktop.core.listing import CONTINUING
+from kodomo_desktop.core.models import PROGRAM_STATUSES, Division, PolicyNode, Placement, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
-
 
 
 def _check_value(field: str, value: Any) -> Any:
@@ -70,7 +70,7 @@ def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *
         for program_id in program_ids:
             program = w.get(Program, program_id, "事業")
             w.editable(program.edition_id)
-            _write_targets(w, program, program.targets | bit if on else program.targets & ~bit)
+            write_targets(w, program, program.targets | bit if on else program.targets & ~bit)
         return w.result()
 
 
@@ -78,7 +78,7 @@ def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source:
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
-        _write_targets(w, program, mask_from_labels(labels))
+        write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
 
@@ -91,11 +91,11 @@ def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, sourc
             w.editable(edition_id)
         for program_id, labels in targets.items():
             program = programs.get(program_id) or w.get(Program, program_id, "事業")
-            _write_targets(w, program, mask_from_labels(labels))
+            write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
 
-def _write_targets(w: Writer, program: Program, mask: int) -> None:
+def write_targets(w: Writer, program: Program, mask: int) -> None:
     if mask != program.targets:
         w.log("program", program.uid, "targets", labels_from_mask(program.targets), labels_from_mask(mask), program.edition_id)
         program.targets = mask
@@ -117,23 +117,33 @@ def set_divisions(
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
-        _write_divisions(w, program, pairs, create_missing)
+        write_divisions(w, program, pairs, create_missing)
         return w.result()
 
 
-def _write_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> None:
+def write_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> None:
     old = divisions_of(program)
-    divisions = [find_division(w.session, dept, div, create=create_missing) for dept, div in pairs]
-    if len({d.id for d in divisions}) != len(divisions):
-        raise InvalidInput(f"事業「{program.name}」の所管に同じ課が重複しています。")
+    divisions = _find_divisions(w, program, pairs, create_missing)
     new = [[d.department.name, d.name] for d in divisions]
     if new == old:
         return
     program.divisions.clear()
     w.session.flush()
+    _attach_divisions(program, divisions)
+    w.log("program", program.uid, "divisions", old, new, program.edition_id)
+
+
+def _find_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> list[Division]:
+    divisions = [find_division(w.session, dept, div, create=create_missing) for dept, div in pairs]
+    # refused here, in Japanese, before the (program, division) key refuses it in SQL
+    if len({d.id for d in divisions}) != len(divisions):
+        raise InvalidInput(f"事業「{program.name}」の所管に同じ課が重複しています。")
+    return divisions
+
+
+def _attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
     for i, division in enumerate(divisions):
         program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
-    w.log("program", program.uid, "divisions", old, new, program.edition_id)
 
 
 def next_uid(w: Writer) -> str:
@@ -176,17 +186,14 @@ def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divis
         targets=mask_from_labels(doc.get("targets", [])),
         results=doc.get("results", ""),
         previous_results=doc.get("previous_results"),
-        status=_check_value("status", doc.get("status", "継続")),
+        status=_check_value("status", doc.get("status", CONTINUING)),
         needs_review=bool(doc.get("needs_review", False)),
         review_notes=list(doc.get("review_notes", [])),
     )
     w.session.add(program)
     w.session.flush()
     pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
-    if pairs:
-        divisions = [find_division(w.session, dept, div, create=create_divisions) for dept, div in pairs]
-        for i, division in enumerate(divisions):
-            program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
+    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     return program
 
 
@@ -210,10 +217,7 @@ def create_program(
         program = add_program(w, edition_id, doc, create_divisions=False)
         w.log("program", program.uid, "created", None, program_document(program), edition_id)
         for measure_id, position, primary in placements:
-            measure = w.get(PolicyNode, measure_id, "個別施策")
-            if measure.kind != "measure" or measure.edition_id != edition_id:
-                raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
-            insert_placement(w, program, measure, position, primary)
+            insert_placement(w, program, measure_in(w, measure_id, edition_id), position, primary)
         return w.result(program.id)
 
 
@@ -233,6 +237,14 @@ def delete_program(db: Database, program_id: int, *, source: str = "editor") -> 
         w.session.delete(program)  # placements and divisions go with it (cascade)
         w.log("program", snapshot["id"], "deleted", snapshot, None, program.edition_id)
         return w.result(snapshot)
+
+
+def measure_in(w: Writer, measure_id: int, edition_id: int) -> PolicyNode:
+    """The 個別施策 a program of the edition is to be listed under."""
+    measure = w.get(PolicyNode, measure_id, "個別施策")
+    if measure.kind != "measure" or measure.edition_id != edition_id:
+        raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
+    return measure
 
 
 def measure_rows(w: Writer, measure_id: int) -> list[Placement]:

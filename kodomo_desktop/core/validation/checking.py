@@ -12,7 +12,7 @@ from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.validation import rules as _rules  # noqa: F401  (registers the rules)
 from kodomo_desktop.core.validation.acks import Ack, load_acks, split_acknowledged
 from kodomo_desktop.core.validation.findings import Finding, Severity
-from kodomo_desktop.core.validation.read_model import EditionView, find_edition, load_view
+from kodomo_desktop.core.validation.read_model import EditionView, edition_by_year, load_view
 from kodomo_desktop.core.validation.registry import RULES, Context, run_rules, sort_key
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
 
@@ -63,7 +63,7 @@ def validate_edition(
     db: Database, fiscal_year: int, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False
 ) -> Report:
     with db.read() as session:
-        return _report(session, find_edition(session, fiscal_year), None, typesetting, publishing)
+        return _report(session, edition_by_year(session, fiscal_year), None, typesetting, publishing)
 
 
 def validate_programs(
@@ -71,7 +71,7 @@ def validate_programs(
 ) -> Report:
     """The programs an edit touched plus the edition-wide rules: quick enough to run after every edit."""
     with db.read() as session:
-        return _report(session, find_edition(session, fiscal_year), set(uids), typesetting, False)
+        return _report(session, edition_by_year(session, fiscal_year), set(uids), typesetting, False)
 
 
 def edition_errors(session: Session, edition: Edition) -> list[Finding]:

@@ -215,7 +215,8 @@ def load_master(session: Session) -> MasterList:
     return MasterList(tuple(active), frozenset(inactive))
 
 
-def find_edition(session: Session, fiscal_year: int) -> Edition:
+def edition_by_year(session: Session, fiscal_year: int) -> Edition:
+    """The edition of a fiscal year; operations use it too (they import validation, not the reverse)."""
     edition = session.scalar(select(Edition).where(Edition.fiscal_year == fiscal_year))
     if edition is None:
         raise NotFound(f"{era_label(fiscal_year)}（{fiscal_year}年度）の版はありません。")
