@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kodomo_desktop.booklet.fonts import system_font_dirs
+
 PACKAGING = Path(__file__).resolve().parent
 SPEC = PACKAGING / "kodomo-desktop.spec"
 
@@ -23,24 +25,11 @@ SPEC = PACKAGING / "kodomo-desktop.spec"
 FONT_FAMILIES = (("BIZUDGothic-Regular.ttf", "BIZUDGothic-Bold.ttf"), ("ipaexg.ttf",))
 
 
-def font_folders() -> list[Path]:
-    home = Path.home()
-    if sys.platform == "win32":
-        folders = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
-        if local := os.environ.get("LOCALAPPDATA"):
-            folders.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-        return folders
-    if sys.platform == "darwin":
-        return [home / "Library" / "Fonts", Path("/Library/Fonts")]
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return [data_home / "fonts", home / ".fonts", Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
-
-
 def find_font_family() -> list[Path]:
     """The files of the first family found, the booklet's order of preference; [] if none."""
     found: dict[str, Path] = {}
     wanted = {name for family in FONT_FAMILIES for name in family}
-    for root in font_folders():
+    for root in system_font_dirs():
         for folder, _subdirs, files in os.walk(root):
             for name in wanted.intersection(files):
                 found.setdefault(name, Path(folder) / name)

@@ -12,11 +12,12 @@ from kodomo_desktop.booklet.pages import BookletTemplate
 from kodomo_desktop.booklet.story import Story, divisions_text, headings
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
+from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.listing import without_ended
 
 FORMAT = "kodomo-edition/1"
-FIELDS = (("name", "事業・取組名称"), ("alias", "通称"), ("summary", "概要"), ("results", "実績"))
+PRINTED_TEXT_FIELDS = ("name", "alias", "summary", "results")
 FALLBACK_NOTICE = (
     f"日本語の TrueType フォント（BIZ UDゴシック または IPAexゴシック）が見つからないため、"
     f"内蔵の CID フォント {CID_FONT} で作成しました。フォントは PDF に埋め込まれていないため、"
@@ -90,8 +91,8 @@ def uncovered(document: dict, fonts: FontSet) -> list[str]:
     places += [("見出し", heading.text, heading.text) for heading, _ in headings(document)]
     for program in document["programs"]:
         where = f"事業・取組 {program['id']}「{program['name']}」"
-        places += [(where, label, program.get(key) or "") for key, label in FIELDS]
-        places.append((where, "所管", divisions_text(program)))
+        places += [(where, FIELD_LABELS[key], program.get(key) or "") for key in PRINTED_TEXT_FIELDS]
+        places.append((where, FIELD_LABELS["divisions"], divisions_text(program)))
     warnings = []
     for where, field, text in places:
         missing = dict.fromkeys(ch for ch in text if ch != "\n" and not fonts.covers(ch))

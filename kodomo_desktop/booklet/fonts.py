@@ -39,20 +39,23 @@ class FontSet:
     covers: Callable[[str], bool]  # whether the regular face can draw a character
 
 
-def font_dirs() -> list[Path]:
-    """Folders searched, in order: the package's own fonts first, so a bundled font wins."""
-    dirs = [locations.resources_dir() / "fonts"]
+def system_font_dirs() -> list[Path]:
+    """This machine's font folders (packaging/build.py looks for a font to bundle in the same ones)."""
     home = Path.home()
     if sys.platform == "win32":
-        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+        dirs = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
         if local := os.environ.get("LOCALAPPDATA"):
             dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    elif sys.platform == "darwin":
-        dirs += [home / "Library" / "Fonts", Path("/Library/Fonts")]
-    else:
-        data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-        dirs += [data_home / "fonts", home / ".fonts", Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
-    return dirs
+        return dirs
+    if sys.platform == "darwin":
+        return [home / "Library" / "Fonts", Path("/Library/Fonts")]
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [data_home / "fonts", home / ".fonts", Path("/usr/local/share/fonts"), Path("/usr/share/fonts")]
+
+
+def font_dirs() -> list[Path]:
+    """Folders searched, in order: the package's own fonts first, so a bundled font wins."""
+    return [locations.resources_dir() / "fonts", *system_font_dirs()]
 
 
 @cache

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.ui.features import BOOKLET, BOOKLET_OPTIONS
-from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.settings import BOOKLET_FOLDER
 from kodomo_desktop.ui.workers import BackgroundTask
 
@@ -52,14 +52,12 @@ def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
     errors = validate_edition(window.db, year).errors
     if not errors:
         return True
-    answer = QMessageBox.question(
+    return confirm(
         window,
         "冊子(PDF)の作成",
         blocking_message(era_label(year), errors, "公開用の冊子を作成") + "\n\nそれでも確認用に作成しますか？",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+        default_yes=False,
     )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 def _built(window: MainWindow, path: Path, report) -> None:

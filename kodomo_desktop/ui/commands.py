@@ -62,11 +62,14 @@ class EditField(OperationCommand):
         super().__init__(session, f"{FIELD_LABELS[field]}の変更")
         self.uid, self.field, self.old, self.new, self.merge_key = uid, field, old, new, merge_key
 
+    def _write(self, value: Any) -> OpResult:
+        return ops.update_program(self.db, self.session.program_id(self.uid), {self.field: value})
+
     def apply(self) -> OpResult:
-        return ops.update_program(self.db, self.session.program_id(self.uid), {self.field: self.new})
+        return self._write(self.new)
 
     def revert(self) -> OpResult:
-        return ops.update_program(self.db, self.session.program_id(self.uid), {self.field: self.old})
+        return self._write(self.old)
 
     def id(self) -> int:
         return self.MERGE_ID if self.merge_key is not None else -1
@@ -107,11 +110,14 @@ class SetDivisions(OperationCommand):
         super().__init__(session, "所管の変更")
         self.uid, self.old, self.new = uid, old, new
 
+    def _write(self, pairs: Pairs) -> OpResult:
+        return ops.set_divisions(self.db, self.session.program_id(self.uid), pairs)
+
     def apply(self) -> OpResult:
-        return ops.set_divisions(self.db, self.session.program_id(self.uid), self.new)
+        return self._write(self.new)
 
     def revert(self) -> OpResult:
-        return ops.set_divisions(self.db, self.session.program_id(self.uid), self.old)
+        return self._write(self.old)
 
 
 class AddPlacement(OperationCommand):
@@ -148,11 +154,14 @@ class SetPrimary(OperationCommand):
         super().__init__(session, "主な掲載先の変更")
         self.uid, self.measure_id, self.former_measure_id = uid, measure_id, former_measure_id
 
+    def _make_primary(self, measure_id: int) -> OpResult:
+        return ops.set_primary(self.db, self.session.placement_id(self.uid, measure_id))
+
     def apply(self) -> OpResult:
-        return ops.set_primary(self.db, self.session.placement_id(self.uid, self.measure_id))
+        return self._make_primary(self.measure_id)
 
     def revert(self) -> OpResult:
-        return ops.set_primary(self.db, self.session.placement_id(self.uid, self.former_measure_id))
+        return self._make_primary(self.former_measure_id)
 
 
 class MovePlacement(OperationCommand):

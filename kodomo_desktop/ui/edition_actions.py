@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.ui.features import ROLLOVER
-from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
@@ -25,13 +25,12 @@ def new_edition_from_previous(window: MainWindow) -> None:
     rollover = ROLLOVER.load()
     to_year = next_year(window)
     from_year = to_year - 1
-    answer = QMessageBox.question(
+    if not confirm(
         window,
         "新しい年度版",
         f"{era_label(from_year)}版をもとに{era_label(to_year)}版を作成します。"
         f"{era_label(from_year)}版はそのまま残ります。よろしいですか？",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    ):
         return
     db = window.db
     task = BackgroundTask(
@@ -47,13 +46,12 @@ def new_edition_from_previous(window: MainWindow) -> None:
 
 def publish(window: MainWindow) -> None:
     year = window.fiscal_year
-    answer = QMessageBox.question(
+    if not confirm(
         window,
         "公開",
         f"{era_label(year)}版を公開します。公開した版は変更できなくなります"
         "（訂正するときは「公開を取り消す」を理由とともに実行します）。よろしいですか？",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    ):
         return
     window.form.commit_pending()
     try:

@@ -157,12 +157,12 @@ class ProgramGridView(QTableView):
     # --- clipboard ----------------------------------------------------------------------
 
     def _selection_block(self) -> tuple[range, range] | None:
-        indexes = self.selectionModel().selectedIndexes()
-        if not indexes:
+        """The rectangle around the selection, from its ranges (as selected_rows, for the same reason)."""
+        blocks = [block for block in self.selectionModel().selection() if block.isValid()]
+        if not blocks:
             return None
-        rows = [i.row() for i in indexes]
-        columns = [i.column() for i in indexes]
-        return range(min(rows), max(rows) + 1), range(min(columns), max(columns) + 1)
+        rows = range(min(b.top() for b in blocks), max(b.bottom() for b in blocks) + 1)
+        return rows, range(min(b.left() for b in blocks), max(b.right() for b in blocks) + 1)
 
     def copy(self) -> None:
         block = self._selection_block()

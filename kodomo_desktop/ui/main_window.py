@@ -35,7 +35,7 @@ from kodomo_desktop.ui.commands import CreateProgram, DeleteProgram
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
-from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.placement_editor import choose_measure
 from kodomo_desktop.ui.policy_tree import ALL, STATUS_LABEL, Navigator, scope_title
 from kodomo_desktop.ui.program_form import ProgramForm
@@ -486,12 +486,11 @@ class MainWindow(QMainWindow):
             return
         names = "\n".join(f"・{name}" for name in list(programs.values())[:10])
         more = f"\n…ほか{len(programs) - 10}件" if len(programs) > 10 else ""
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "事業の削除",
             f"次の{len(programs)}件の事業を、再掲を含めて削除します（「元に戻す」で復元できます）。\n{names}{more}",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         with self.session.macro(f"事業の削除（{len(programs)}件）"):
             for uid in programs:

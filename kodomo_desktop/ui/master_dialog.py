@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
-from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.messages import confirm, show_error
 
 COLUMNS = ("部・課", "掲載事業", "状態")
 DEPARTMENT_ITSELF = "（部として）"
@@ -116,32 +116,37 @@ class MasterListDialog(QDialog):
         item = self.tree.currentItem()
         return tuple(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
 
-    def label(self, entry: Entry) -> str:
+    def _find(self, entry: Entry) -> tuple[master.DepartmentEntry, master.DivisionEntry | None] | None:
+        """The department an entry is or belongs to, and the division when it is one."""
         kind, entry_id = entry
         for department in self.entries:
             if kind == "department" and department.id == entry_id:
-                return department.name
+                return department, None
             for division in department.divisions:
                 if kind == "division" and division.id == entry_id:
-                    return f"{department.name} {division.name or DEPARTMENT_ITSELF}"
-        return ""
+                    return department, division
+        return None
 
-    def _department_of(self, entry: Entry) -> int:
-        kind, entry_id = entry
-        if kind == "department":
-            return entry_id
-        return next(d.id for d in self.entries if any(v.id == entry_id for v in d.divisions))
+    def label(self, entry: Entry) -> str:
+        found = self._find(entry)
+        if found is None:
+            return ""
+        department, division = found
+        return department.name if division is None else f"{department.name} {division.name or DEPARTMENT_ITSELF}"
 
     # --- the operations --------------------------------------------------------------------
 
-    def _apply(self, operation, *args, select: Entry | None = None):
-        """Run one master-list operation; an expected failure is shown and changes nothing."""
+    def _apply(self, operation, *args, select: Entry | None = None, created: str | None = None):
+        """Run one master-list operation; an expected failure is shown and changes nothing.
+
+        created: the kind of entry the operation adds (its id is the result's value), to select it.
+        """
         try:
             result = operation(self.db, *args)
         except KodomoError as exc:
             show_error(self, exc, "所管の一覧")
             return None
-        self.reload(select)
+        self.reload((created, result.value) if created else select)
         self.changed.emit()
         return result
 
@@ -151,25 +156,26 @@ class MasterListDialog(QDialog):
 
     def add_department(self, name: str | None = None) -> None:
         name = name if name is not None else self._ask("部を追加", "部の名前:")
-        if name is not None and (result := self._apply(master.add_department, name)):
-            self.reload(("department", result.value))
+        if name is not None:
+            self._apply(master.add_department, name, created="department")
 
     def add_division(self, name: str | None = None) -> None:
         entry = self.selected()
         if entry is None:
             return
-        department = self._department_of(entry)
+        department, _ = self._find(entry)
         if name is None:
-            name = self._ask("課を追加", f"「{self.label(('department', department))}」に加える課・室・センターの名前:")
-        if name is not None and (result := self._apply(master.add_division, department, name)):
-            self.reload(("division", result.value))
+            name = self._ask("課を追加", f"「{department.name}」に加える課・室・センターの名前:")
+        if name is not None:
+            self._apply(master.add_division, department.id, name, created="division")
 
     def rename_selected(self, name: str | None = None) -> None:
         entry = self.selected()
         if entry is None:
             return
         if name is None:
-            current = self.label(entry).rsplit(" ", 1)[-1] if entry[0] == "division" else self.label(entry)
+            department, division = self._find(entry)
+            current = department.name if division is None else division.name
             name = self._ask("名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current)
         if name is not None:
             self._apply(master.rename_entry, entry[0], entry[1], name, select=entry)
@@ -224,13 +230,12 @@ class MasterListDialog(QDialog):
             if not ok or choice not in labels:
                 return
             target = candidates[labels.index(choice)]
-            answer = QMessageBox.question(
+            if not confirm(
                 self,
                 "統合",
                 f"「{self.label(entry)}」を「{self.label(target)}」に統合します。\n"
-                "公開済みの年度版は変わりません。よろしいですか?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                "公開済みの年度版は変わりません。よろしいですか？",
+            ):
                 return
         self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target)
 
@@ -239,7 +244,8 @@ class MasterListDialog(QDialog):
         entry = self.selected()
         for name in ("add_division", "up", "down", "active", "merge"):
             self.buttons[name].setEnabled(entry is not None)
+        found = self._find(entry) if entry is not None else None
         # the department-itself entry has no name of its own
-        own = item is not None and entry[0] == "division" and item.text(0) == DEPARTMENT_ITSELF
-        self.buttons["rename"].setEnabled(entry is not None and not own)
+        nameless = found is not None and found[1] is not None and found[1].name is None
+        self.buttons["rename"].setEnabled(found is not None and not nameless)
         self.buttons["active"].setText("使用再開" if item is not None and not item.data(0, ACTIVE_ROLE) else "使用停止")

@@ -32,3 +32,10 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "kodomo-
     if text is None:
         raise exc
     QMessageBox.warning(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, default_yes: bool = True) -> bool:
+    """A yes/no question; True only for 「はい」."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
+    return QMessageBox.question(parent, title, text, buttons, default) == QMessageBox.StandardButton.Yes

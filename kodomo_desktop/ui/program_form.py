@@ -56,7 +56,6 @@ class ProgramForm(QWidget):
         super().__init__(parent)
         self.session = session
         self.detail: ProgramDetail | None = None
-        self._tree: PolicyTree | None = None
 
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -164,14 +163,12 @@ class ProgramForm(QWidget):
     def set_edition(self, fiscal_year: int | None, tree: PolicyTree | None, choices: list) -> None:
         """A (re)opened edition: the next show_program reads the program afresh."""
         self.detail = None
-        self._tree = tree
         self.placements.set_tree(tree)
         self.divisions.set_choices(choices)
         self.previous_label.setText(f"前年度の実績（{era_label(fiscal_year - 1)}）" if fiscal_year else "")
         self.results_label.setText(f"実績（{era_label(fiscal_year)}）" if fiscal_year else "実績")
 
     def set_tree(self, tree: PolicyTree) -> None:
-        self._tree = tree
         self.placements.set_tree(tree)
 
     def show_program(self, uid: str | None) -> None:

@@ -31,8 +31,10 @@ HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態
 
 RELISTED = "【再掲】"
 PLACEMENTS_MIME = "application/x-kodomo-placements"
+# the words of core.validation's Severity.label (as the validation panel shows them), spelled out
+# here so that the grid does not import the validation rules at start-up
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
-SEVERITY_TEXT = {"error": "エラー", "warning": "警告", "info": "お知らせ"}
+SEVERITY_TEXT = {"error": "エラー", "warning": "警告", "info": "提案"}
 _SEVERITY_ICON = {
     "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,

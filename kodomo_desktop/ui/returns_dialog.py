@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.ui.messages import show_error
+from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.workers import BackgroundTask
 
 # how a conflict is resolved
@@ -333,9 +333,9 @@ class ReturnsDialog(QDialog):
 
         plans = self.plans()
         held = [p.result.path.name for p in plans if p.result.has_errors and p.accepted]
-        if held and QMessageBox.question(
+        if held and not confirm(
             self, "回答の取り込み", f"エラーのあるファイルの変更も取り込みます: {'、'.join(held)}\nよろしいですか？"
-        ) != QMessageBox.StandardButton.Yes:
+        ):
             return
         db, year = self.db, self.fiscal_year
         task = BackgroundTask(self, "回答を取り込んでいます…", lambda _p, _c: apply_returns(db, year, plans), cancellable=False)
