@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -76,48 +77,43 @@ def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(
     db.dispose()
 
 
-def test_booklet_is_built_in_the_background_and_reported(qtbot, sample_db, tmp_path, messages, monkeypatch):
+@pytest.fixture
+def booklet_run(monkeypatch, tmp_path):
+    """The booklet action with its save dialog answered and its closing report caught."""
     pytest.importorskip("reportlab")
-    out = tmp_path / "booklet.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
-    reports = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: reports.append(box.text()) or 0)
+    run = SimpleNamespace(out=tmp_path / "booklet.pdf", reports=[])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(run.out), "PDF (*.pdf)"))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: run.reports.append(box.text()) or 0)
+    return run
+
+
+def test_booklet_is_built_in_the_background_and_reported(qtbot, sample_db, tmp_path, messages, booklet_run):
     window = open_window(qtbot, sample_db, tmp_path)
     window.act_booklet.trigger()
-    qtbot.waitUntil(lambda: bool(reports), timeout=30000)
-    assert out.read_bytes().startswith(b"%PDF")
-    assert "booklet.pdf を作成しました" in reports[0] and "ページ" in reports[0]
+    qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
+    assert booklet_run.out.read_bytes().startswith(b"%PDF")
+    assert "booklet.pdf を作成しました" in booklet_run.reports[0] and "ページ" in booklet_run.reports[0]
 
 
 @pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
-def test_booklet_of_an_edition_with_errors_asks_first(qtbot, sample_db, tmp_path, monkeypatch, answer):
-    pytest.importorskip("reportlab")
-    program = next(p for p in window_programs(sample_db) if p["id"] == "P0003")
-    ops.set_targets(sample_db, program["row"], [])  # no target group: an error
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
-    out = tmp_path / "booklet.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
-    reports = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: reports.append(box.text()) or 0)
-    window = open_window(qtbot, sample_db, tmp_path)
-    window.act_booklet.trigger()
-    assert len(asked) == 1 and "エラーが1件" in asked[0] and "P0003" in asked[0]
-    if answer == QMessageBox.StandardButton.Yes:
-        qtbot.waitUntil(lambda: bool(reports), timeout=30000)
-        assert out.read_bytes().startswith(b"%PDF")
-    else:
-        qtbot.wait(200)
-        assert not out.exists() and not reports
-
-
-def window_programs(db):
+def test_booklet_of_an_edition_with_errors_asks_first(qtbot, sample_db, tmp_path, monkeypatch, booklet_run, answer):
     from sqlalchemy import select
 
     from kodomo_desktop.core.models import Program
 
-    with db.read() as s:
-        return [{"id": uid, "row": row} for uid, row in s.execute(select(Program.uid, Program.id))]
+    with sample_db.read() as s:
+        ops.set_targets(sample_db, s.scalar(select(Program.id).where(Program.uid == "P0003")), [])  # an error
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
+    window = open_window(qtbot, sample_db, tmp_path)
+    window.act_booklet.trigger()
+    assert len(asked) == 1 and "エラーが1件" in asked[0] and "P0003" in asked[0]
+    if answer == QMessageBox.StandardButton.Yes:
+        qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
+        assert booklet_run.out.read_bytes().startswith(b"%PDF")
+    else:
+        qtbot.wait(200)
+        assert not booklet_run.out.exists() and not booklet_run.reports
 
 
 class FakeFeature:
