@@ -67,32 +67,31 @@ def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *
     """Tick or clear one target group on several programs at once (one transaction)."""
     bit = mask_from_labels([label])
     with writing(db, source) as w:
-        for program_id in program_ids:
-            program = w.get(Program, program_id, "事業")
-            w.editable(program.edition_id)
+        for program in _programs(w, list(program_ids)):
             write_targets(w, program, program.targets | bit if on else program.targets & ~bit)
         return w.result()
 
 
 def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source: str = "editor") -> OpResult:
-    with writing(db, source) as w:
-        program = w.get(Program, program_id, "事業")
-        w.editable(program.edition_id)
-        write_targets(w, program, mask_from_labels(labels))
-        return w.result()
+    return set_targets_for(db, {program_id: labels}, source=source)
 
 
 def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, source: str = "editor") -> OpResult:
     """Give several programs each its own target set, in one transaction (a pasted block and its undo)."""
     with writing(db, source) as w:
-        # one query for all: a select-all toggle of a large edition is thousands of programs
-        programs = {p.id: p for p in w.session.scalars(select(Program).where(Program.id.in_(list(targets))))}
-        for edition_id in {p.edition_id for p in programs.values()}:
-            w.editable(edition_id)
-        for program_id, labels in targets.items():
-            program = programs.get(program_id) or w.get(Program, program_id, "事業")
+        for program, labels in zip(_programs(w, list(targets)), targets.values()):
             write_targets(w, program, mask_from_labels(labels))
         return w.result()
+
+
+def _programs(w: Writer, program_ids: list[int]) -> list[Program]:
+    """The programs, in the order asked, loaded in one query (a select-all toggle is thousands),
+    each of an edition that may be changed."""
+    found = {p.id: p for p in w.session.scalars(select(Program).where(Program.id.in_(program_ids)))}
+    programs = [found.get(i) or w.get(Program, i, "事業") for i in program_ids]
+    for edition_id in {p.edition_id for p in programs}:
+        w.editable(edition_id)
+    return programs
 
 
 def write_targets(w: Writer, program: Program, mask: int) -> None:
