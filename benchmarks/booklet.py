@@ -33,7 +33,9 @@ def fy2024_document() -> tuple[dict, str]:
         return json.loads(path.read_text(encoding="utf-8")), str(path)
     from kodomo_desktop.core.seed.parser import parse_source
 
-    return parse_source(SOURCE_LIST.read_text(encoding="utf-8")).document, f"{SOURCE_LIST.name}（seed parser, in memory）"
+    return parse_source(
+        SOURCE_LIST.read_text(encoding="utf-8")
+    ).document, f"{SOURCE_LIST.name}（seed parser, in memory）"
 
 
 def scaled(document: dict, factor: int) -> dict:
@@ -91,8 +93,10 @@ def whole_command(document: dict, tmp: Path, repeat: int) -> list[tuple[str, flo
         booklet.append("--force")  # the edition has validation errors: print it anyway
     database_only = ["--db", str(db), "export-json", "-o", str(tmp / "e.json")]
     label = "booklet" + (" --force" if "--force" in booklet else "")
-    commands = [(f".venv/bin/kodomo-desktop {label}", [exe, *booklet]),
-                ("  of which: .venv/bin/kodomo-desktop export-json (database only)", [exe, *database_only])]
+    commands = [
+        (f".venv/bin/kodomo-desktop {label}", [exe, *booklet]),
+        ("  of which: .venv/bin/kodomo-desktop export-json (database only)", [exe, *database_only]),
+    ]
     if shutil.which("uv"):
         commands.insert(0, (f"uv run kodomo-desktop {label}", ["uv", "run", "--quiet", "kodomo-desktop", *booklet]))
 
@@ -100,12 +104,16 @@ def whole_command(document: dict, tmp: Path, repeat: int) -> list[tuple[str, flo
     cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cached["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     rows = []
-    for env_label, env in ((f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')}", as_is),
-                           ("with a bytecode cache (as installed)", cached)):
+    for env_label, env in (
+        (f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')}", as_is),
+        ("with a bytecode cache (as installed)", cached),
+    ):
         rows.append((f"[{env_label}]", None))
         for name, command in commands:
             subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=env)  # warm: caches, pyc
-            seconds, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=env), repeat)
+            seconds, _ = timed(
+                lambda: subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=env), repeat
+            )
             rows.append((name, seconds))
     return rows
 
@@ -136,18 +144,24 @@ def write_xlsx(document: dict, path: Path) -> None:
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         for placement in (measure or {}).get("placements", ()):
             program = programs[placement["program"]]
-            values = [program_name(program, placement["relisted"]), program["summary"],
-                      *("○" if t in program["targets"] else "" for t in TARGETS),
-                      program["results"], divisions_text(program)]
+            values = [
+                program_name(program, placement["relisted"]),
+                program["summary"],
+                *("○" if t in program["targets"] else "" for t in TARGETS),
+                program["results"],
+                divisions_text(program),
+            ]
             ws.append(values)
             for c in ws[ws.max_row]:
                 c.alignment = wrap
             # openpyxl cannot autofit and LibreOffice does not on conversion: estimate
             # the wrapped lines (a full-width character is two width units)
-            lines = max(sum(-(-sum(1 + (ord(ch) > 0x7F) for ch in para) // width) or 1 for para in str(v).split("\n"))
-                        for v, width in zip(values, WIDTHS))
+            lines = max(
+                sum(-(-sum(1 + (ord(ch) > 0x7F) for ch in para) // width) or 1 for para in str(v).split("\n"))
+                for v, width in zip(values, WIDTHS, strict=False)
+            )
             ws.row_dimensions[ws.max_row].height = 13 * lines
-    for column, width in zip("ABCDEFGHIJKL", WIDTHS):
+    for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=False):
         ws.column_dimensions[column].width = width
     wb.save(path)
 
@@ -159,10 +173,23 @@ def libreoffice(document: dict, tmp: Path, repeat: int) -> tuple[float, str] | N
     xlsx = tmp / "booklet.xlsx"
     write_xlsx(document, xlsx)
     profile = (tmp / "lo-profile").as_uri()  # its own profile: no clash with a running office
-    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(xlsx)]
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp),
+        str(xlsx),
+    ]
     subprocess.run(command, check=True, capture_output=True)  # first start creates the profile
     seconds, _ = timed(lambda: subprocess.run(command, check=True, capture_output=True), repeat)
-    pages = subprocess.run(["pdfinfo", str(tmp / "booklet.pdf")], capture_output=True, text=True).stdout if shutil.which("pdfinfo") else ""
+    pages = (
+        subprocess.run(["pdfinfo", str(tmp / "booklet.pdf")], capture_output=True, text=True).stdout
+        if shutil.which("pdfinfo")
+        else ""
+    )
     count = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")), "?")
     return seconds, count
 
@@ -185,11 +212,17 @@ def main() -> None:
     rows = sum(len(m["placements"]) for _, m in headings(document) if m)
 
     print(f"document: {source}")
-    load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
-    print(f"machine: {os.cpu_count()} CPUs{load}, Python {sys.version.split()[0]}, font {fonts.embedded or 'CID (not embedded)'}")
-    print(f"one-off per process: import ReportLab + booklet {imported - start:.3f} s, find and register fonts {fonts_found - imported:.3f} s")
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    print(
+        f"machine: {os.cpu_count()} CPUs{load}, Python {sys.version.split()[0]}, font {fonts.embedded or 'CID (not embedded)'}"
+    )
+    print(
+        f"one-off per process: import ReportLab + booklet {imported - start:.3f} s, find and register fonts {fonts_found - imported:.3f} s"
+    )
     print()
-    print(f"{'in-process build_booklet (median of ' + str(args.repeat) + ')':<58} {'seconds':>8} {'pages':>6} {'rows':>6}")
+    print(
+        f"{'in-process build_booklet (median of ' + str(args.repeat) + ')':<58} {'seconds':>8} {'pages':>6} {'rows':>6}"
+    )
     results = {}
     for label, doc, n in (("FY2024", document, rows), ("10x FY2024 (synthetic copies)", big, rows * 10)):
         seconds, pages = in_process(doc, args.repeat)

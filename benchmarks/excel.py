@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from booklet import fy2024_document  # noqa: E402  (the same FY2024 data as the booklet benchmark)
+from booklet import fy2024_document
 
 RETURNS = 25
 
@@ -104,7 +104,17 @@ def main() -> None:
 
         def command():
             subprocess.run(
-                [sys.executable, "-m", "kodomo_desktop", "--db", str(tmp / "bench.sqlite"), "import-returns", str(returns_dir), "--format", "json"],
+                [
+                    sys.executable,
+                    "-m",
+                    "kodomo_desktop",
+                    "--db",
+                    str(tmp / "bench.sqlite"),
+                    "import-returns",
+                    str(returns_dir),
+                    "--format",
+                    "json",
+                ],
                 check=False,
                 capture_output=True,
             )

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from booklet import fy2024_document, scaled  # noqa: E402  (the same 10× data as the booklet benchmark)
+from booklet import fy2024_document, scaled
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
 
@@ -72,7 +72,10 @@ def startup(repeat: int, folder: Path) -> None:
 
     target = folder / "fy2024.sqlite"
     open_database(str(target)).dispose()  # created and seeded once; start-up then only opens it
-    for label, bytecode in (("bytecode cached, as installed", True), ("no bytecode (PYTHONDONTWRITEBYTECODE=1)", False)):
+    for label, bytecode in (
+        ("bytecode cached, as installed", True),
+        ("no bytecode (PYTHONDONTWRITEBYTECODE=1)", False),
+    ):
         env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"), HOME=str(folder))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         if bytecode:
@@ -128,7 +131,9 @@ def big_grid(repeat: int, folder: Path) -> None:
     window = MainWindow(db, Settings(QSettings(str(folder / "big.ini"), QSettings.Format.IniFormat)))
     window.show()
     window.grid.viewport().repaint()
-    print(f"  window with すべての事業 shown ({window.grid_model.rowCount():,} rows) : {ms(time.perf_counter() - start)}")
+    print(
+        f"  window with すべての事業 shown ({window.grid_model.rowCount():,} rows) : {ms(time.perf_counter() - start)}"
+    )
     start = time.perf_counter()
     app.processEvents()  # the validation panel attaches and checks the whole edition
     print(f"  validation panel attached and filled       : {ms(time.perf_counter() - start)}")
@@ -149,7 +154,9 @@ def big_grid(repeat: int, folder: Path) -> None:
         keystrokes.append(typed("育"))
     window.search.clear()
     app.processEvents()
-    print(f"  one search keystroke (median of {len(keystrokes)})     : {ms(statistics.median(keystrokes))}  (slowest {ms(max(keystrokes))})")
+    print(
+        f"  one search keystroke (median of {len(keystrokes)})     : {ms(statistics.median(keystrokes))}  (slowest {ms(max(keystrokes))})"
+    )
 
     grid = window.grid
     toggles = []
@@ -159,11 +166,15 @@ def big_grid(repeat: int, folder: Path) -> None:
         QTest.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
         grid.viewport().repaint()
         toggles.append(time.perf_counter() - start)
-    print(f"  one target toggle, written and shown (median of {repeat}): {ms(statistics.median(toggles))}  (slowest {ms(max(toggles))})")
+    print(
+        f"  one target toggle, written and shown (median of {repeat}): {ms(statistics.median(toggles))}  (slowest {ms(max(toggles))})"
+    )
     if window.findings is not None:
         start = time.perf_counter()
         window.findings.refresh({window.grid_model.program(0).uid})
-        print(f"  validation re-check after an edit burst      : {ms(time.perf_counter() - start)}  (the panel's own work, {FINDINGS_DELAY_MS} ms after the last edit)")
+        print(
+            f"  validation re-check after an edit burst      : {ms(time.perf_counter() - start)}  (the panel's own work, {FINDINGS_DELAY_MS} ms after the last edit)"
+        )
     window.close()
     db.dispose()
 

@@ -76,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="「旭川市こども計画」関連事業・取組一覧の編集・検証・印刷。引数なしでウィンドウを開きます。",
     )
     parser.add_argument("--version", action="version", version=f"kodomo-desktop {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)

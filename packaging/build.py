@@ -58,8 +58,19 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no font file {font}")
     print("font:", ", ".join(map(str, font_files)) or "none (the booklet will use the CID fallback)")
 
-    command = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--log-level", "WARN",
-               "--distpath", str(args.dist), "--workpath", str(args.work)]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(SPEC),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(args.dist),
+        "--workpath",
+        str(args.work),
+    ]
     command += ["--", *(arg for font in font_files for arg in ("--font", str(font.resolve())))]
     if built := subprocess.run(command).returncode:
         return built

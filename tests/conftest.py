@@ -42,13 +42,18 @@ SAMPLE_DOCUMENT = {
                         {
                             "number": 1,
                             "title": "遊びや体験",
-                            "placements": [{"program": "P0003", "relisted": False}, {"program": "P0001", "relisted": True}],
+                            "placements": [
+                                {"program": "P0003", "relisted": False},
+                                {"program": "P0001", "relisted": True},
+                            ],
                         }
                     ],
                 },
                 {
                     "title": "青年期",
-                    "measures": [{"number": 1, "title": "就労支援", "placements": [{"program": "P0002", "relisted": True}]}],
+                    "measures": [
+                        {"number": 1, "title": "就労支援", "placements": [{"program": "P0002", "relisted": True}]}
+                    ],
                 },
             ],
         },

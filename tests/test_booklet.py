@@ -12,8 +12,7 @@ from types import SimpleNamespace
 import pdfplumber
 import pytest
 
-from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet
-from kodomo_desktop.booklet import command, fonts
+from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet, command, fonts
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.targets import TARGETS
 
@@ -38,21 +37,31 @@ def make_document(measures: int = 6, rows: int = 5, *, status: str = "draft", lo
                 out.append({"program": programs[(m * 7) % len(programs)]["id"], "relisted": True})
                 continue
             i = len(programs) + 1
-            summary = KINSOKU_SUMMARY if i == 3 else f"事業{i}の概要。\n・箇条書きの一つ目\n・二つ目は長めに書いて折り返すことを確かめるための文章です"
+            summary = (
+                KINSOKU_SUMMARY
+                if i == 3
+                else f"事業{i}の概要。\n・箇条書きの一つ目\n・二つ目は長めに書いて折り返すことを確かめるための文章です"
+            )
             if i == long_program:
                 summary = LONG_SUMMARY
-            programs.append({
-                "id": f"T{i:04d}",
-                "name": f"テスト事業{i}",
-                "alias": "通称テスト" if i % 4 == 0 else None,
-                "summary": summary,
-                "targets": [t for k, t in enumerate(TARGETS) if (i + k) % 3 == 0],
-                "results": f"実施回数 {i}回\n参加者 {i * 1000 + 364:,}人",
-                "divisions": [{"department": "子育て支援部", "division": "子育て支援課"}] if i % 2
-                else [{"department": "子育て支援部", "division": "主幹付"}, {"department": "子育て支援部", "division": "おやこ応援課"}],
-                "needs_review": False,
-                "review_notes": [],
-            })
+            programs.append(
+                {
+                    "id": f"T{i:04d}",
+                    "name": f"テスト事業{i}",
+                    "alias": "通称テスト" if i % 4 == 0 else None,
+                    "summary": summary,
+                    "targets": [t for k, t in enumerate(TARGETS) if (i + k) % 3 == 0],
+                    "results": f"実施回数 {i}回\n参加者 {i * 1000 + 364:,}人",
+                    "divisions": [{"department": "子育て支援部", "division": "子育て支援課"}]
+                    if i % 2
+                    else [
+                        {"department": "子育て支援部", "division": "主幹付"},
+                        {"department": "子育て支援部", "division": "おやこ応援課"},
+                    ],
+                    "needs_review": False,
+                    "review_notes": [],
+                }
+            )
             out.append({"program": programs[-1]["id"], "relisted": False})
         placed.extend(out)
         return out
@@ -67,10 +76,14 @@ def make_document(measures: int = 6, rows: int = 5, *, status: str = "draft", lo
     stage_a = measures - half - half // 2
     policies = [
         {"number": 1, "title": "第一の基本施策", "measures": [measure(n) for n in range(1, half + 1)]},
-        {"number": 2, "title": "第二の基本施策", "stages": [
-            {"title": "ライフステージを通して", "measures": [measure(n) for n in range(1, stage_a + 1)]},
-            {"title": "青年期", "measures": [measure(n) for n in range(1, half // 2 + 1)]},
-        ]},
+        {
+            "number": 2,
+            "title": "第二の基本施策",
+            "stages": [
+                {"title": "ライフステージを通して", "measures": [measure(n) for n in range(1, stage_a + 1)]},
+                {"title": "青年期", "measures": [measure(n) for n in range(1, half // 2 + 1)]},
+            ],
+        },
     ]
     return {
         "format": "kodomo-edition/1",
@@ -105,7 +118,7 @@ class Booklet:
             self.texts = [page.extract_text() or "" for page in pdf.pages]
             self.numbers = [self._printed_number(text) for text in self.texts]
             self.rows = []  # (printed page number, row cells) of every body-table row
-            for number, page in zip(self.numbers, pdf.pages):
+            for number, page in zip(self.numbers, pdf.pages, strict=False):
                 if number is None:
                     continue
                 for table in page.extract_tables():
@@ -150,9 +163,9 @@ def test_every_placement_in_order_with_marks_results_and_divisions(sample):
         if row[0] or not rows:
             rows.append(list(row))
         else:
-            rows[-1] = [cell(a) + cell(b) for a, b in zip(rows[-1], row)]
+            rows[-1] = [cell(a) + cell(b) for a, b in zip(rows[-1], row, strict=False)]
     assert len(rows) == len(expected)
-    for row, (program, relisted) in zip(rows, expected):
+    for row, (program, relisted) in zip(rows, expected, strict=False):
         name = ("【再掲】" if relisted else "") + program["name"]
         if program["alias"]:
             name += f"通称:{program['alias']}"
@@ -172,7 +185,7 @@ def test_contents_page_numbers_are_the_printed_ones(sample):
     assert len(entries) == measures + len(document["policies"])
     for title, number in entries:
         heading = title.split()[-1]
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts) if n is not None and heading in text)
+        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n is not None and heading in text)
         assert number == first, (title, number, first)
     numbered = [n for n in booklet.numbers if n is not None]
     assert numbered == list(range(1, len(numbered) + 1))
@@ -185,7 +198,7 @@ def test_contents_over_two_pages(tmp_path):
     entries = booklet.contents()
     assert len(entries) == 62
     for title, number in entries:
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts) if n and title.split()[-1] in text)
+        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and title.split()[-1] in text)
         assert number == first, title
 
 
@@ -204,7 +217,7 @@ def test_header_repeats_on_continued_pages_and_long_row_splits(sample):
 def test_headings_stay_with_their_table_and_no_page_is_blank(tmp_path, rows, long_program):
     document = make_document(8, rows, long_program=long_program)
     booklet, _ = build(document, tmp_path / "h.pdf")
-    body = [(n, text) for n, text in zip(booklet.numbers, booklet.texts) if n is not None]
+    body = [(n, text) for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n is not None]
     assert all("事業・取組名称" in text for _, text in body)
     by_id = {p["id"]: p for p in document["programs"]}
     for policy in document["policies"]:
@@ -239,7 +252,7 @@ def test_no_nul_and_metadata(sample):
 
 
 def test_outline_has_every_heading(sample):
-    document, booklet, _ = sample
+    _document, booklet, _ = sample
     with pdfplumber.open(booklet.path) as pdf:
         titles = [title for _, title, *_ in pdf.doc.get_outlines()]
     assert titles[0] == "目次"
@@ -332,7 +345,7 @@ def test_progress_reaches_total(tmp_path):
 
 
 def test_portrait_a3_builds(tmp_path):
-    booklet, report = build(make_document(3, 2), tmp_path / "a3.pdf", paper="A3", landscape=False)
+    booklet, _report = build(make_document(3, 2), tmp_path / "a3.pdf", paper="A3", landscape=False)
     with pdfplumber.open(booklet.path) as pdf:
         assert (round(pdf.pages[0].width), round(pdf.pages[0].height)) == (842, 1191)
 
@@ -358,7 +371,9 @@ def test_command_writes_pdf_and_reports(tmp_path):
 
 
 def test_command_bad_input_exit_2(tmp_path):
-    code, _, err = run_command(tmp_path, make_document(3, 2), "-o", str(tmp_path / "x.pdf"), "--font", str(tmp_path / "none.ttf"))
+    code, _, err = run_command(
+        tmp_path, make_document(3, 2), "-o", str(tmp_path / "x.pdf"), "--font", str(tmp_path / "none.ttf")
+    )
     assert code == 2 and "フォント" in err
     code, _, err = run_command(tmp_path, {"format": "other"}, "-o", str(tmp_path / "x.pdf"))
     assert code == 2 and "kodomo-edition/1" in err
@@ -374,13 +389,15 @@ def test_seed_edition_booklet(tmp_path):
     assert report.embedded_font and not [w for w in report.warnings if "U+" in w]
     names = [cell(row[0]) for _, row in booklet.rows if row[0]]
     expected = [
-        ("【再掲】" if relisted else "") + program["name"] + (f"通称:{program['alias']}" if program.get("alias") else "")
+        ("【再掲】" if relisted else "")
+        + program["name"]
+        + (f"通称:{program['alias']}" if program.get("alias") else "")
         for program, relisted in placements_in_order(document)
     ]
     assert names == expected
     for title, number in booklet.contents():
         heading = re.sub(r"\s", "", title)[-12:]
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts) if n and heading in re.sub(r"\s", "", text))
+        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and heading in re.sub(r"\s", "", text))
         assert number == first, title
 
 

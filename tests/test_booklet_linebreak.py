@@ -49,8 +49,10 @@ def test_breaks_kept_and_bullets_hang():
     assert lines[0] == (0.0, "対象")
     assert lines[1][0] == 0.0 and lines[1][1].startswith("・前期")
     bullet_continuation = [indent for indent, line in lines[2:] if not line.startswith("※")]
-    assert bullet_continuation and all(indent == measure("・") + 0 or indent == measure("・ ") for indent in bullet_continuation)
-    note = [i for i, (_, line) in enumerate(lines) if line.startswith("※")][0]
+    assert bullet_continuation and all(
+        indent == measure("・") + 0 or indent == measure("・ ") for indent in bullet_continuation
+    )
+    note = next(i for i, (_, line) in enumerate(lines) if line.startswith("※"))
     assert lines[note + 1][0] == measure("※")
 
 

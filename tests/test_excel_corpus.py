@@ -218,7 +218,9 @@ REJECTED = [
     ("old_xls", _bytes("old.xls", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)), "Excel 97-2003"),
     pytest.param("real_xls", _real_xls, "Excel 97-2003", marks=[needs_soffice, pytest.mark.slow], id="real_xls"),
     ("ods", lambda c: ods(c.path("return.ods")), "OpenDocument 形式（.ods）"),
-    pytest.param("real_ods", _real_ods, "OpenDocument 形式（.ods）", marks=[needs_soffice, pytest.mark.slow], id="real_ods"),
+    pytest.param(
+        "real_ods", _real_ods, "OpenDocument 形式（.ods）", marks=[needs_soffice, pytest.mark.slow], id="real_ods"
+    ),
     ("csv", _bytes("return.csv", "ID,事業・取組名称\nP0001,児童\n".encode("cp932")), "CSV・テキスト形式"),
     ("pdf", _bytes("return.pdf", b"%PDF-1.7\n%\xe2\xe3"), "PDF ファイル"),
     ("binary", _bytes("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(100)), "Excel ブック（.xlsx）ではありません"),
@@ -247,7 +249,13 @@ CELL_ERRORS = [
     ("other_unit", _cell("ID", "P0003"), "other_unit", "A3", "選挙管理委員会事務局の事業"),
     ("not_a_tick", _cell("幼児", "△"), "not_a_tick", "G3", "「△」は使えません"),
     ("bad_status", _cell("変更区分", "廃止"), "bad_status", "O3", "変更区分「廃止」"),
-    ("unknown_division", _cell("所管", "子育て支援部 おやか応援課"), "unknown_division", "N3", "候補: 子育て支援部 おやこ応援課"),
+    (
+        "unknown_division",
+        _cell("所管", "子育て支援部 おやか応援課"),
+        "unknown_division",
+        "N3",
+        "候補: 子育て支援部 おやこ応援課",
+    ),
     ("empty_name", _cell("事業・取組名称", "　"), "empty_name", "B3", "名称が空"),
     ("error_value", _cell("実績 (令和6年度)", "#DIV/0!", data_type="e"), "error_value", "M3", "エラー値"),
     ("new_row_without_name", _new_row({"概要": "名前のない事業"}), "empty_name", "B6", "名称が空"),
@@ -257,7 +265,12 @@ WARNINGS = [
     ("macro", _macro, "macro", "マクロ"),
     ("missing_row", _missing_row, "missing_row", "ID「P0001」の行がありません"),
     ("deleted_program", _deleted_program, "deleted_program", "削除されました"),
-    ("name_of_another_units_program", _new_row({"事業・取組名称": "ちびっこ広場"}), "existing_name", "ID「P0003」にすでにあります"),
+    (
+        "name_of_another_units_program",
+        _new_row({"事業・取組名称": "ちびっこ広場"}),
+        "existing_name",
+        "ID「P0003」にすでにあります",
+    ),
 ]
 
 UNTICKED = {"幼児": "×", "小学": "x", "中学": "-", "高校": 0, "18歳超": False}
@@ -265,16 +278,36 @@ VARIANTS = [
     ("circles", _ticks({"妊婦等": "〇", "乳児": "◯", "親等": "⭕", **UNTICKED}), []),
     (
         "other_ticks",
-        _ticks({"妊婦等": "●", "乳児": "◎", "幼児": "✓", "小学": "✔", "中学": "レ", "高校": 1, "18歳超": True, "親等": "ＴＲＵＥ"}),
+        _ticks(
+            {
+                "妊婦等": "●",
+                "乳児": "◎",
+                "幼児": "✓",
+                "小学": "✔",
+                "中学": "レ",
+                "高校": 1,
+                "18歳超": True,
+                "親等": "ＴＲＵＥ",
+            }
+        ),
         [("P0001", "targets", ["妊婦等", "乳児", "幼児", "小学", "中学", "高校", "18歳超", "親等"])],
     ),
     ("emoji_tick_and_fullwidth_cross", _ticks({"妊婦等": "⭕️", "幼児": "✕", "小学": "ｘ", "中学": "FALSE"}), []),
     (
         "widths_and_invisible_spaces",
-        _ticks({"事業・取組名称": "\u3000児童の権利に関する\u200b条約の普及啓発\u200b", "実績 (令和6年度)": "ガイドブック　３,０００部\ufeff"}),
+        _ticks(
+            {
+                "事業・取組名称": "\u3000児童の権利に関する\u200b条約の普及啓発\u200b",
+                "実績 (令和6年度)": "ガイドブック　３,０００部\ufeff",
+            }
+        ),
         [],
     ),
-    ("excel_carriage_returns", _ticks({"概要": "・相談_x000D_\n・セミナー"}, unit="子育て支援部主幹付", row="P0002"), []),
+    (
+        "excel_carriage_returns",
+        _ticks({"概要": "・相談_x000D_\n・セミナー"}, unit="子育て支援部主幹付", row="P0002"),
+        [],
+    ),
     ("crlf", _ticks({"概要": "・相談\r\n・セミナー"}, unit="子育て支援部主幹付", row="P0002"), []),
     ("escaped_underscore", _ticks({"通称": "A_x005F_x000D_B"}), [("P0001", "alias", "A_x000D_B")]),
     ("number_stored_as_text", _ticks({"実績 (令和6年度)": "0123"}), [("P0001", "results", "0123")]),
@@ -303,7 +336,9 @@ def run(db, path, *flags):
     return code, report
 
 
-@pytest.mark.parametrize(("name", "build", "message"), REJECTED, ids=[c[0] if isinstance(c, tuple) else c.id for c in REJECTED])
+@pytest.mark.parametrize(
+    ("name", "build", "message"), REJECTED, ids=[c[0] if isinstance(c, tuple) else c.id for c in REJECTED]
+)
 def test_refused_files_change_nothing(case, name, build, message):
     path = build(case)
     before = state(case.db)
@@ -351,7 +386,9 @@ def test_lock_files_are_skipped_silently(case):
     shutil.copy(case.template, case.dir / "return.xlsx")
     (case.dir / "~$return.xlsx").write_bytes(b"\x00" * 165)
     out = io.StringIO()
-    assert main(["--db", str(case.db.path), "import-returns", str(case.dir), "--format", "json"], out, io.StringIO()) == 0
+    assert (
+        main(["--db", str(case.db.path), "import-returns", str(case.dir), "--format", "json"], out, io.StringIO()) == 0
+    )
     assert [f["file"] for f in json.loads(out.getvalue())["files"]] == [str(case.dir / "return.xlsx")]
 
 

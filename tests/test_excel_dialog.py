@@ -10,7 +10,7 @@ from kodomo_desktop.core.interchange import export_document
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
 
 def program(db, uid):
@@ -29,7 +29,9 @@ def no_message_boxes(monkeypatch):
 def returned(sample_db, tmp_path):
     template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
     e = ReturnEditor(template)
-    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set("P0001", "通称", "回答の通称")
+    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set(
+        "P0001", "通称", "回答の通称"
+    )
     (tmp_path / "returns").mkdir()
     return e.save(tmp_path / "returns" / "return.xlsx")
 
@@ -89,7 +91,9 @@ def test_overview_shows_returned_and_outstanding_units(qtbot, sample_db, returne
     apply_returns(sample_db, 2024, [default_plan(r) for r in check_returns(sample_db, 2024, [returned])])
     overview = ReturnsOverview(sample_db, 2024)
     qtbot.addWidget(overview)
-    rows = {overview.table.item(r, 0).text(): overview.table.item(r, 2).text() for r in range(overview.table.rowCount())}
+    rows = {
+        overview.table.item(r, 0).text(): overview.table.item(r, 2).text() for r in range(overview.table.rowCount())
+    }
     assert rows == {
         "子育て支援部 子育て支援課": "回答済み（1 回）",
         "子育て支援部主幹付": "未回答",

@@ -29,7 +29,9 @@ def run_cli(db, *args):
 
 def counts(db):
     with db.read() as s:
-        return s.scalar(select(func.count()).select_from(ChangeLog)), s.scalar(select(func.count()).select_from(ReturnImport))
+        return s.scalar(select(func.count()).select_from(ChangeLog)), s.scalar(
+            select(func.count()).select_from(ReturnImport)
+        )
 
 
 def program_id(db, uid):
@@ -48,7 +50,9 @@ def fill_department_return(path, out):
     e.set("P0002", "変更区分", "終了")
     e.set("P0002", "所管", "子育て支援部主幹付")
     r = e.blank_row()
-    e.set(r, "事業・取組名称", "プレママ相談").set(r, "概要", "妊婦の相談").set(r, "妊婦等", "○").set(r, "実績 (令和6年度)", "相談 40件")
+    e.set(r, "事業・取組名称", "プレママ相談").set(r, "概要", "妊婦の相談").set(r, "妊婦等", "○").set(
+        r, "実績 (令和6年度)", "相談 40件"
+    )
     e.set(r, "所管", "子育て支援部 おやこ応援課")
     return e.save(out)
 
@@ -101,7 +105,9 @@ def test_round_trip_shows_exactly_the_returned_changes(sample_db, tmp_path):
 
     with sample_db.read() as s:
         sources = set(s.scalars(select(ChangeLog.source).where(ChangeLog.source.like("import:%"))))
-        imported = s.execute(select(ReturnImport.unit, ReturnImport.file_name, ReturnImport.sha256, ReturnImport.changes)).one()
+        imported = s.execute(
+            select(ReturnImport.unit, ReturnImport.file_name, ReturnImport.sha256, ReturnImport.changes)
+        ).one()
     assert sources == {"import:return.xlsx"}
     assert imported.unit == "子育て支援部" and imported.file_name == "return.xlsx" and len(imported.sha256) == 64
     assert imported.changes == 13
@@ -183,7 +189,12 @@ def test_failure_half_way_through_apply_leaves_the_database_as_before(sample_db,
 
 def test_apply_refuses_a_stale_preview(sample_db, tmp_path):
     template = write_templates(sample_db, tmp_path)[UNIT]
-    returned = ReturnEditor(template).set("P0001", "概要", "課の概要").set("P0001", "通称", "課の通称").save(tmp_path / "r.xlsx")
+    returned = (
+        ReturnEditor(template)
+        .set("P0001", "概要", "課の概要")
+        .set("P0001", "通称", "課の通称")
+        .save(tmp_path / "r.xlsx")
+    )
     results = check_returns(sample_db, 2024, [returned])
     ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": "その間の編集"})
     before, logged = export_document(sample_db, 2024), counts(sample_db)
@@ -204,7 +215,9 @@ def test_a_return_resaved_by_libreoffice_imports_the_same(sample_db, tmp_path):
     assert libreoffice.to_json()["changes"] == original.to_json()["changes"]
     assert libreoffice.issues == original.issues == []
     # and a template re-saved untouched reads back with no changes at all
-    (untouched,) = check_returns(sample_db, 2024, [soffice_convert(templates["子育て支援部"], tmp_path / "lo2", "xlsx")])
+    (untouched,) = check_returns(
+        sample_db, 2024, [soffice_convert(templates["子育て支援部"], tmp_path / "lo2", "xlsx")]
+    )
     assert untouched.status == "ok" and untouched.changes == [] and untouched.issues == []
 
 
@@ -221,7 +234,10 @@ def test_divisions_text_reads_back_as_printed(sample_db):
         [("選挙管理委員会事務局", None), ("子育て支援部", "主幹付")],
     ):
         assert names.parse(format_divisions(pairs)) == pairs
-    assert names.parse("子育て支援部　子育て支援課，おやこ応援課") == [("子育て支援部", "子育て支援課"), ("子育て支援部", "おやこ応援課")]
+    assert names.parse("子育て支援部　子育て支援課，おやこ応援課") == [
+        ("子育て支援部", "子育て支援課"),
+        ("子育て支援部", "おやこ応援課"),
+    ]
     assert names.parse("おやこ応援課") == [("子育て支援部", "おやこ応援課")]
     with pytest.raises(FieldError, match="候補: 子育て支援部 おやこ応援課"):
         names.parse("子育て支援部 おやか応援課")

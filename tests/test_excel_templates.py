@@ -23,7 +23,12 @@ def input_sheet(path):
 
 def test_one_template_per_division_with_its_programs(sample_db, tmp_path):
     templates = write_templates(sample_db, tmp_path)
-    assert list(templates) == ["子育て支援部 子育て支援課", "子育て支援部主幹付", "子育て支援部 おやこ応援課", "選挙管理委員会事務局"]
+    assert list(templates) == [
+        "子育て支援部 子育て支援課",
+        "子育て支援部主幹付",
+        "子育て支援部 おやこ応援課",
+        "選挙管理委員会事務局",
+    ]
     assert templates["子育て支援部 子育て支援課"].name == "令和6年度_子育て支援部_子育て支援課.xlsx"
     ids = {}
     for unit, path in templates.items():
@@ -65,7 +70,9 @@ def test_input_sheet_layout(sample_db, tmp_path):
     assert ws.freeze_panes == "C3"
     assert ws["D3"].alignment.wrap_text and ws.column_dimensions["D"].width > 40
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert (
+        ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    )
     assert ws.print_title_rows == "$2:$2"
     props = {p.name: p.value for p in wb.custom_doc_props}
     assert props["kodomo.template"] == "kodomo-return" and props["kodomo.fiscal_year"] == 2024
@@ -75,7 +82,7 @@ def test_input_sheet_layout(sample_db, tmp_path):
 
 
 def test_formula_like_text_is_written_as_text(sample_document, tmp_path, empty_db):
-    sample_document["programs"][0]["summary"] = "=HYPERLINK(\"http://x\")"
+    sample_document["programs"][0]["summary"] = '=HYPERLINK("http://x")'
     sample_document["programs"][0]["results"] = "+3件"
     sample_document["programs"][0]["alias"] = "@窓口"
     sample_document["programs"][0]["name"] = "-相談"
@@ -91,7 +98,7 @@ def test_ended_programs_are_not_sent_and_previous_results_column(empty_db, sampl
     import_document(empty_db, sample_document, source="test")
     templates = write_templates(empty_db, tmp_path)
     assert "選挙管理委員会事務局" not in templates
-    _wb, ws, ref = input_sheet(templates["子育て支援部 子育て支援課"])
+    _wb, ws, _ref = input_sheet(templates["子育て支援部 子育て支援課"])
     headers = [c.value for c in ws[2]]
     assert headers[12:14] == ["実績 (令和6年度)", "実績 (令和5年度)"]
     assert ws["N3"].value == "ガイドブック 2,800部" and ws["N3"].protection.locked
@@ -104,7 +111,9 @@ def test_unknown_unit_kind_is_bad_input(sample_db, tmp_path):
     from kodomo_desktop.cli import main
 
     err = io.StringIO()
-    assert main(["--db", str(sample_db.path), "templates", "-o", str(tmp_path), "--by", "team"], io.StringIO(), err) == 2
+    assert (
+        main(["--db", str(sample_db.path), "templates", "-o", str(tmp_path), "--by", "team"], io.StringIO(), err) == 2
+    )
 
 
 def test_templates_command(sample_db, tmp_path):

@@ -56,11 +56,20 @@ def _log_count(db):
         (lambda d: d.update(format="kodomo-edition/2"), "format"),
         (lambda d: d["programs"][0].update(targets=["大人"]), "programs/0/targets/0"),
         (lambda d: d["programs"][1].update(id="P0001"), "重複"),
-        (lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P9999", "relisted": True}), "P9999"),
+        (
+            lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P9999", "relisted": True}),
+            "P9999",
+        ),
         (lambda d: d["policies"][1]["stages"][0]["measures"][0]["placements"][1].update(relisted=False), "2件"),
-        (lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P0001", "relisted": True}), "二度"),
+        (
+            lambda d: d["policies"][0]["measures"][0]["placements"].append({"program": "P0001", "relisted": True}),
+            "二度",
+        ),
         (lambda d: d["programs"][0].pop("divisions"), "divisions"),
-        (lambda d: d["programs"][0]["divisions"].append(dict(d["programs"][0]["divisions"][0])), r"programs/0/divisions: 所管に同じ部・課が重複"),
+        (
+            lambda d: d["programs"][0]["divisions"].append(dict(d["programs"][0]["divisions"][0])),
+            r"programs/0/divisions: 所管に同じ部・課が重複",
+        ),
         (lambda d: d["policies"][0].update(stages=[]), "両方"),
     ],
 )
@@ -126,7 +135,11 @@ def editions(draw):
             "divisions": [
                 {"department": dept, "division": div}
                 for dept, div in draw(
-                    st.lists(st.tuples(st.sampled_from(departments), st.none() | st.sampled_from(["課A", "課B"])), max_size=3, unique=True)
+                    st.lists(
+                        st.tuples(st.sampled_from(departments), st.none() | st.sampled_from(["課A", "課B"])),
+                        max_size=3,
+                        unique=True,
+                    )
                 )
             ],
             "needs_review": draw(st.booleans()),
@@ -143,7 +156,9 @@ def editions(draw):
     split = draw(st.integers(0, n_measures))
     policies = [{"number": 1, "title": draw(_name), "measures": measures[:split]}]
     if draw(st.booleans()):
-        policies.append({"number": 2, "title": draw(_name), "stages": [{"title": draw(_name), "measures": measures[split:]}]})
+        policies.append(
+            {"number": 2, "title": draw(_name), "stages": [{"title": draw(_name), "measures": measures[split:]}]}
+        )
     else:
         policies.append({"number": 2, "title": draw(_name), "measures": measures[split:]})
     return {

@@ -64,7 +64,9 @@ def test_add_department_and_division(sample_db):
 def test_rename_reprints_every_program_and_refuses_a_clash(sample_db):
     entry = entries(sample_db)[("子育て支援部", "おやこ応援課")]
     result = master.rename_entry(sample_db, "division", entry.id, "おやこ支援課")
-    assert [(c.entity, c.field, c.old, c.new) for c in result.changes] == [("division", "name", "おやこ応援課", "おやこ支援課")]
+    assert [(c.entity, c.field, c.old, c.new) for c in result.changes] == [
+        ("division", "name", "おやこ応援課", "おやこ支援課")
+    ]
     assert divisions(sample_db, "P0002") == [("子育て支援部", "主幹付"), ("子育て支援部", "おやこ支援課")]
     with pytest.raises(InvalidInput, match="統合"):
         master.rename_entry(sample_db, "division", entry.id, "子育て支援課")
@@ -121,7 +123,11 @@ def test_merge_moves_every_program_logs_and_drops_the_entry(sample_db):
     assert divisions(sample_db, "P0002") == [("子育て支援部", "おやこ応援課"), ("子育て支援部", "主幹付")]
     assert ("子育て支援部", "おやか応援課") not in entries(sample_db)
     logged = {(c.entity, c.entity_id, c.field) for c in result.changes}
-    assert {("program", "P0001", "divisions"), ("program", "P0002", "divisions"), ("division", str(typo), "deleted")} <= logged
+    assert {
+        ("program", "P0001", "divisions"),
+        ("program", "P0002", "divisions"),
+        ("division", str(typo), "deleted"),
+    } <= logged
     with sample_db.read() as s:
         rows = s.scalars(select(ChangeLog).where(ChangeLog.entity == "program", ChangeLog.entity_id == "P0001")).all()
         assert rows[-1].new == [["子育て支援部", "おやこ応援課"]]
@@ -130,9 +136,16 @@ def test_merge_moves_every_program_logs_and_drops_the_entry(sample_db):
 def test_merge_leaves_published_editions_alone(sample_db, sample_document):
     typo = with_typo(sample_db)
     ops.publish(sample_db, 2024)
-    import_document(sample_db, dict(sample_document, fiscal_year=2025) | {"programs": [
-        dict(p, divisions=[{"department": "子育て支援部", "division": "おやか応援課"}]) for p in sample_document["programs"]
-    ]})
+    import_document(
+        sample_db,
+        dict(sample_document, fiscal_year=2025)
+        | {
+            "programs": [
+                dict(p, divisions=[{"department": "子育て支援部", "division": "おやか応援課"}])
+                for p in sample_document["programs"]
+            ]
+        },
+    )
     target = entries(sample_db)[("子育て支援部", "おやこ応援課")].id
     assert master.merge_entries(sample_db, "division", typo, target).value == 3
     assert divisions(sample_db, "P0001", 2025) == [("子育て支援部", "おやこ応援課")]
@@ -158,7 +171,11 @@ def test_failed_merge_changes_nothing(sample_db, monkeypatch):
     with pytest.raises(RuntimeError):
         master.merge_entries(sample_db, "division", typo, entries(sample_db)[("子育て支援部", "おやこ応援課")].id)
     assert len(calls) == 2  # the first program had been moved when it failed
-    assert (dump_document(export_document(sample_db, 2024)), master.master_list(sample_db), log_count(sample_db)) == before
+    assert (
+        dump_document(export_document(sample_db, 2024)),
+        master.master_list(sample_db),
+        log_count(sample_db),
+    ) == before
 
 
 def test_merge_departments_pairs_divisions_by_name(sample_db):

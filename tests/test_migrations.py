@@ -15,7 +15,7 @@ from kodomo_desktop.core.models import Base
 
 
 def test_schema_revision_constant_is_the_head():
-    assert SCHEMA_REVISION == head_revision()
+    assert head_revision() == SCHEMA_REVISION
 
 
 def test_migrations_produce_the_models_schema(empty_db):

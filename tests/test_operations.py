@@ -33,7 +33,10 @@ def placement_id(db, uid: str, title: str) -> int:
 
 def log_rows(db):
     with db.read() as s:
-        return [(r.source, r.entity, r.entity_id, r.field, r.old, r.new) for r in s.scalars(select(ChangeLog).order_by(ChangeLog.id))]
+        return [
+            (r.source, r.entity, r.entity_id, r.field, r.old, r.new)
+            for r in s.scalars(select(ChangeLog).order_by(ChangeLog.id))
+        ]
 
 
 def program_doc(db, uid):
@@ -121,7 +124,11 @@ def test_reorder_and_move_between_measures(sample_db):
     ops.move_placement(sample_db, p2, 1, measure_id(sample_db, "遊びや体験"))
     doc = export_document(sample_db, 2024)
     assert [p["program"] for p in doc["policies"][0]["measures"][0]["placements"]] == ["P0001"]
-    assert [p["program"] for p in doc["policies"][1]["stages"][0]["measures"][0]["placements"]] == ["P0003", "P0002", "P0001"]
+    assert [p["program"] for p in doc["policies"][1]["stages"][0]["measures"][0]["placements"]] == [
+        "P0003",
+        "P0002",
+        "P0001",
+    ]
     with pytest.raises(InvalidInput, match="すでに掲載"):
         ops.add_placement(sample_db, program_id(sample_db, "P0002"), measure_id(sample_db, "遊びや体験"))
 
@@ -155,7 +162,10 @@ def test_create_and_delete_program_restores_exactly(sample_db):
 
 def test_new_program_gets_fresh_id(sample_db):
     result = ops.create_program(
-        sample_db, _edition_id(sample_db), {"name": "新しい事業", "targets": ["幼児"]}, [(measure_id(sample_db, "就労支援"), None, True)]
+        sample_db,
+        _edition_id(sample_db),
+        {"name": "新しい事業", "targets": ["幼児"]},
+        [(measure_id(sample_db, "就労支援"), None, True)],
     )
     with sample_db.read() as s:
         assert s.get(Program, result.value).uid == "P0004"

@@ -41,7 +41,10 @@ def bundle(tmp_path_factory) -> Path:
     started = time.perf_counter()
     done = subprocess.run(
         [*uv, "packaging/build.py", "--dist", str(out / "dist"), "--work", str(out / "work")],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     print(f"\nbuild: {time.perf_counter() - started:.0f} s; {done.stdout.strip().splitlines()[-1]}")

@@ -49,7 +49,9 @@ def attempts(db, sample_document):
         "set_targets": lambda: ops.set_targets(db, program, ["中学"]),
         "set_targets_for": lambda: ops.set_targets_for(db, {program: ["中学"]}),
         "set_divisions": lambda: ops.set_divisions(db, program, [("子育て支援部", "おやこ応援課")]),
-        "create_program": lambda: ops.create_program(db, edition, {"name": "新事業"}, [(nodes["就労支援"], None, True)]),
+        "create_program": lambda: ops.create_program(
+            db, edition, {"name": "新事業"}, [(nodes["就労支援"], None, True)]
+        ),
         "delete_program": lambda: ops.delete_program(db, program),
         "add_placement": lambda: ops.add_placement(db, program, nodes["就労支援"]),
         "remove_placement": lambda: ops.remove_placement(db, relisting),
@@ -108,7 +110,7 @@ def test_every_operation_is_refused_on_a_published_edition(sample_db, sample_doc
     table = attempts(sample_db, sample_document)
     ops.publish(sample_db, 2024)
     before, logged = dump_document(export_document(sample_db, 2024)), log_size(sample_db)
-    for name, attempt in table.items():
+    for attempt in table.values():
         with pytest.raises(ReadOnlyEdition, match="公開済み"):
             attempt()
     assert dump_document(export_document(sample_db, 2024)) == before
@@ -160,5 +162,5 @@ def test_unpublish_needs_a_reason_and_is_logged(sample_db):
     assert {(r.field, r.new) for r in rows} == {("status", "draft"), ("unpublish_reason", "誤字の訂正")}
     assert {(r.user, r.source) for r in rows} == {(sample_db.user, "editor")}
     assert export_document(sample_db, 2024)["status"] == "draft"
-    edition, program, _, _ = ids(sample_db)
+    _edition, program, _, _ = ids(sample_db)
     assert ops.update_program(sample_db, program, {"summary": "訂正後の概要"})

@@ -22,7 +22,9 @@ from kodomo_desktop.core.queries import program_across_editions
 def program_id(db, uid: str, year: int = 2024) -> int:
     with db.read() as s:
         return s.scalar(
-            select(Program.id).join(Edition, Edition.id == Program.edition_id).where(Program.uid == uid, Edition.fiscal_year == year)
+            select(Program.id)
+            .join(Edition, Edition.id == Program.edition_id)
+            .where(Program.uid == uid, Edition.fiscal_year == year)
         )
 
 
@@ -96,8 +98,14 @@ def test_export_keeps_ended_programs_and_previous_results(sample_db, tmp_path):
 def test_review_work_of_the_old_year_stays_with_it(sample_db):
     with sample_db.write_session() as s:
         edition = s.scalar(select(Edition.id).where(Edition.fiscal_year == 2024))
-        s.add(FindingAck(edition_id=edition, program_uid="P0001", code="x", field="summary", fingerprint="f", user="u", at="t"))
-        s.add(ReturnImport(edition_id=edition, unit="子育て支援課", file_name="a.xlsx", sha256="0" * 64, user="u", at="t"))
+        s.add(
+            FindingAck(
+                edition_id=edition, program_uid="P0001", code="x", field="summary", fingerprint="f", user="u", at="t"
+            )
+        )
+        s.add(
+            ReturnImport(edition_id=edition, unit="子育て支援課", file_name="a.xlsx", sha256="0" * 64, user="u", at="t")
+        )
     new = rollover(sample_db, 2024, 2025).value
     with sample_db.read() as s:
         assert s.scalar(select(func.count()).select_from(FindingAck).where(FindingAck.edition_id == new)) == 0

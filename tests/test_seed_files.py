@@ -18,7 +18,9 @@ def test_committed_seed_files_are_what_the_parser_makes(tmp_path):
 
     for built in build_seed_files(SOURCE_LIST, tmp_path):
         shipped = locations.seed_edition_path().parent / built.name
-        assert built.read_bytes() == shipped.read_bytes(), f"{shipped} は原資料から作り直すと変わります: seed-build を実行してください"
+        assert built.read_bytes() == shipped.read_bytes(), (
+            f"{shipped} は原資料から作り直すと変わります: seed-build を実行してください"
+        )
 
 
 def test_new_database_holds_the_seed_edition_byte_for_byte(seeded_db):

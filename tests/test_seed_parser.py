@@ -18,7 +18,9 @@ from kodomo_desktop.core.text import name_key, normalize_line
 SOURCE = Path(__file__).resolve().parents[2] / "shared/seed/000_c34372a1bd31b2c1.txt"
 SCHEMA = Path(__file__).resolve().parents[1] / "kodomo_desktop/core/kodomo-edition-1.schema.json"
 
-pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason=f"原資料 {SOURCE} がありません（shared/seed を置いてください）")
+pytestmark = pytest.mark.skipif(
+    not SOURCE.exists(), reason=f"原資料 {SOURCE} がありません（shared/seed を置いてください）"
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,11 +107,21 @@ def test_policy_tree(doc):
     ]
     stages = policies[1]["stages"]
     assert "measures" not in policies[1]
-    assert [s["title"] for s in stages] == ["ライフステージを通して", "こどもの誕生前から幼児期まで", "学童期・思春期", "青年期"]
+    assert [s["title"] for s in stages] == [
+        "ライフステージを通して",
+        "こどもの誕生前から幼児期まで",
+        "学童期・思春期",
+        "青年期",
+    ]
     assert [len(s["measures"]) for s in stages] == [6, 2, 7, 4]
     assert [len(policies[i]["measures"]) for i in (0, 2, 3)] == [2, 4, 1]
     assert all("stages" not in policies[i] for i in (0, 2, 3))
-    for group in [policies[0]["measures"], *(s["measures"] for s in stages), policies[2]["measures"], policies[3]["measures"]]:
+    for group in [
+        policies[0]["measures"],
+        *(s["measures"] for s in stages),
+        policies[2]["measures"],
+        policies[3]["measures"],
+    ]:
         assert [m["number"] for m in group] == list(range(1, len(group) + 1))
     school = stages[2]["measures"]
     assert school[5]["title"] == "不登校のこどもへの支援"  # the 目次's wording
@@ -204,7 +216,10 @@ def test_name_variants_are_one_program(result, by_name):
     assert "旭川市子ども家庭センター" not in by_name
     assert "アセスメントツール「心と身体チェック」" not in by_name
     assert {n.line for n in notes(result, "name_variant")} == {193, 287, 298, 323}
-    names = {normalize_line(re.sub("^【再掲】", "", f.split("\t")[0])) for f in _data_rows(SOURCE.read_text(encoding="utf-8"))}
+    names = {
+        normalize_line(re.sub("^【再掲】", "", f.split("\t")[0]))
+        for f in _data_rows(SOURCE.read_text(encoding="utf-8"))
+    }
     assert len(names) == 127 and len({name_key(n.split(" 通称")[0]) for n in names}) == 124
 
 
@@ -300,7 +315,9 @@ def test_headings_that_differ_keep_the_table_of_contents(result):
 
 def test_notes_are_in_source_order_and_name_their_line(result):
     summary, *rest = result.notes
-    assert summary.code == "summary" and "124" in summary.message and "194" in summary.message and "70" in summary.message
+    assert (
+        summary.code == "summary" and "124" in summary.message and "194" in summary.message and "70" in summary.message
+    )
     assert [n.line for n in rest] == sorted(n.line for n in rest)
     for n in rest:
         assert f"{n.line}行目" in n.message or (n.code == "target_slots_9" and f"{n.line}〜" in n.message)
@@ -320,7 +337,11 @@ def test_report_groups_notes_by_kind(result):
 
 
 def _data_rows(text: str) -> list[str]:
-    return [line for line in text.split("\n") if len(line.split("\t")) >= 11 and line.split("\t")[0] and not line.startswith("事業・取組名称")]
+    return [
+        line
+        for line in text.split("\n")
+        if len(line.split("\t")) >= 11 and line.split("\t")[0] and not line.startswith("事業・取組名称")
+    ]
 
 
 def test_every_division_text_round_trips_through_format_divisions(text):

@@ -48,7 +48,18 @@ class TestNormalizeText:
 
     @pytest.mark.parametrize(
         "kept",
-        ["①②", "30㎡", "5月～11月", "※R7.4月末実績", "「もりもりパーク」", "（令和6年度）", "(令和6年度)", "0123", "ASOBI~BA", "！？"],
+        [
+            "①②",
+            "30㎡",
+            "5月～11月",
+            "※R7.4月末実績",
+            "「もりもりパーク」",
+            "（令和6年度）",
+            "(令和6年度)",
+            "0123",
+            "ASOBI~BA",
+            "！？",
+        ],
     )
     def test_other_characters_are_kept_as_written(self, kept):
         assert normalize_text(kept) == kept
@@ -75,7 +86,9 @@ class TestSearchKey:
         assert search_key(None) == search_key("") == ""
 
     def test_fast_enough_for_ten_thousand_rows(self):
-        rows = [f"こども向け屋内遊戯場「もりもりパーク」（{i}） ＡＢＣ カタカナ 来場者数 104,400人" for i in range(10_000)]
+        rows = [
+            f"こども向け屋内遊戯場「もりもりパーク」（{i}） ＡＢＣ カタカナ 来場者数 104,400人" for i in range(10_000)
+        ]
         start = time.perf_counter()
         for row in rows:
             search_key(row)
@@ -89,7 +102,10 @@ class TestNameKey:
             ("旭川市こども家庭センター", "旭川市子ども家庭センター"),
             ("放課後子供教室", "放課後こども教室"),
             ("アセスメントツール「心と身体のチェック」", "アセスメントツール「心と身体チェック」"),
-            ("あさひかわ若者サポートステーション／あさひかわサポステ・プラス", "あさひかわ若者サポートステーション/あさひかわサポステ・プラス"),
+            (
+                "あさひかわ若者サポートステーション／あさひかわサポステ・プラス",
+                "あさひかわ若者サポートステーション/あさひかわサポステ・プラス",
+            ),
             ("こども向け屋内遊戯場「もりもりパーク」", "こども向け屋内遊戯場 もりもりパーク"),
         ],
     )
@@ -116,12 +132,37 @@ class TestNameKey:
 
 class TestTickValue:
     @pytest.mark.parametrize(
-        "value", ["○", "〇", "◯", "⭕", "⭕\ufe0f", "●", "◎", "✓", "✔", "✔\ufe0f", "レ", "ﾚ", "1", "１", "TRUE", "true", "True", " ○ ", "\u200b○\u3000", 1, True]
+        "value",
+        [
+            "○",
+            "〇",
+            "◯",
+            "⭕",
+            "⭕\ufe0f",
+            "●",
+            "◎",
+            "✓",
+            "✔",
+            "✔\ufe0f",
+            "レ",
+            "ﾚ",
+            "1",
+            "１",
+            "TRUE",
+            "true",
+            "True",
+            " ○ ",
+            "\u200b○\u3000",
+            1,
+            True,
+        ],
     )
     def test_ticked(self, value):
         assert tick_value(value) is True
 
-    @pytest.mark.parametrize("value", ["", "  ", None, "×", "x", "X", "ｘ", "✕", "-", "－", "ー", "0", "０", "FALSE", "false", 0, False])
+    @pytest.mark.parametrize(
+        "value", ["", "  ", None, "×", "x", "X", "ｘ", "✕", "-", "－", "ー", "0", "０", "FALSE", "false", 0, False]
+    )
     def test_not_ticked(self, value):
         assert tick_value(value) is False
 
@@ -142,7 +183,9 @@ class TestHtmlToText:
 
     def test_source_ul_with_inline_bullets(self):
         cell = '<ul style="list-style-type: none"> ・「生命(いのち)の安全教育」(小学校第1学年) ・CAPあさひかわによる人権教育プログラム '
-        assert html_to_text(cell) == "・「生命(いのち)の安全教育」(小学校第1学年)\n・CAPあさひかわによる人権教育プログラム"
+        assert (
+            html_to_text(cell) == "・「生命(いのち)の安全教育」(小学校第1学年)\n・CAPあさひかわによる人権教育プログラム"
+        )
 
     def test_inline_bullets_split_when_the_cell_starts_with_one(self):
         assert html_to_text("・窓口 1,447件") == "・窓口 1,447件"

@@ -45,11 +45,20 @@ def test_choosing_editions_shows_the_differences_by_kind(qtbot, three_years):
     dialog.to_box.setCurrentIndex(1)
     assert dialog.summary.text() == "令和6年度版と令和7年度版の比較"
     assert tab_titles(dialog) == [
-        "追加された事業（0）", "終了した事業（1）", "名称が変わった事業（1）",
-        "内容が変わった事業（0）", "掲載の変更（0）", "施策体系の変更（0）",
+        "追加された事業（0）",
+        "終了した事業（1）",
+        "名称が変わった事業（1）",
+        "内容が変わった事業（0）",
+        "掲載の変更（0）",
+        "施策体系の変更（0）",
     ]
     ended = dialog.tabs.widget(1)
-    assert [ended.horizontalHeaderItem(c).text() for c in range(ended.columnCount())] == ["事業ID", "事業・取組名称", "所管", "掲載先"]
+    assert [ended.horizontalHeaderItem(c).text() for c in range(ended.columnCount())] == [
+        "事業ID",
+        "事業・取組名称",
+        "所管",
+        "掲載先",
+    ]
     assert [ended.item(0, c).text() for c in range(2)] == ["P0003", "ちびっこ広場"]
     renamed = dialog.tabs.widget(2)
     assert renamed.item(0, 2).text() == "こどもの権利の普及啓発"

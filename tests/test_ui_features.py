@@ -149,7 +149,9 @@ def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, 
 
 
 def test_a_feature_that_fails_to_load_is_disabled_with_the_reason(qtbot, sample_db, tmp_path, messages, monkeypatch):
-    monkeypatch.setattr(features, "COMPARE_DIALOG", features.Feature("kodomo_desktop.ui.tsv", "NoSuchDialog", "比較画面"))
+    monkeypatch.setattr(
+        features, "COMPARE_DIALOG", features.Feature("kodomo_desktop.ui.tsv", "NoSuchDialog", "比較画面")
+    )
     window = open_window(qtbot, sample_db, tmp_path)
     ops.create_edition(sample_db, 2025)
     window.reload_everything()

@@ -46,7 +46,7 @@ def test_updates_after_an_edit_and_reports_worst_severities(qtbot, panel, sample
     result = ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
     with qtbot.waitSignal(panel.severities_changed) as signal:
         panel.refresh(result.touched("program"))
-    assert ("targets.none", "P0003") == listed(panel)[0]
+    assert listed(panel)[0] == ("targets.none", "P0003")
     assert signal.args[0] == {"P0003": "error", "P0002": "warning", "P0001": "info"}
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), ["幼児"])
     panel.refresh({"P0003"})

@@ -47,7 +47,9 @@ def program(doc: dict, uid: str) -> dict:
 
 
 def measures(doc: dict) -> list[dict]:
-    return [m for policy in doc["policies"] for group in policy.get("stages", [policy]) for m in group.get("measures", [])]
+    return [
+        m for policy in doc["policies"] for group in policy.get("stages", [policy]) for m in group.get("measures", [])
+    ]
 
 
 def check(doc: dict, *, master: MasterList = MASTER, typesetting: Typesetting = SMALL_PAGE, publishing: bool = False):
@@ -135,7 +137,11 @@ CASES = {
     "policy.number": (duplicate_measure_number, same_number_other_stage, {}),
     "name.duplicate": (live_copy, ended_copy, {}),
     "text.control": (set_field("P0001", summary="普及\u200b啓発\x07"), set_field("P0001", summary="普及\n啓発"), {}),
-    "text.unprintable": (set_field("P0003", name="髙砂台ちびっこ広場"), set_field("P0003", name="高砂台ちびっこ広場"), {}),
+    "text.unprintable": (
+        set_field("P0003", name="髙砂台ちびっこ広場"),
+        set_field("P0003", name="高砂台ちびっこ広場"),
+        {},
+    ),
     "text.width": (set_field("P0002", results="相談 １,３６４人"), set_field("P0002", results="相談 1,364人"), {}),
     "results.year": (
         set_field("P0002", results="相談 1,364人（令和5年度）"),

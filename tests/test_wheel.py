@@ -35,9 +35,18 @@ def test_installed_wheel_initialises_a_database(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "2024\t令和6年度" in done.stdout
     site = subprocess.run(
-        [str(venv / "bin/python"), "-c", "import kodomo_desktop, pathlib; print(pathlib.Path(kodomo_desktop.__file__).parent)"],
-        capture_output=True, text=True, cwd=tmp_path, check=True,
+        [
+            str(venv / "bin/python"),
+            "-c",
+            "import kodomo_desktop, pathlib; print(pathlib.Path(kodomo_desktop.__file__).parent)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
     ).stdout.strip()
     assert (Path(site) / "_db" / "versions").is_dir()
-    report = subprocess.run([str(exe), "seed-report"], cwd=tmp_path, capture_output=True, text=True, env={**env, "KODOMO_DB": str(db)})
+    report = subprocess.run(
+        [str(exe), "seed-report"], cwd=tmp_path, capture_output=True, text=True, env={**env, "KODOMO_DB": str(db)}
+    )
     assert report.returncode == 0 and "124" in report.stdout

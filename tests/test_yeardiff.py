@@ -67,12 +67,18 @@ def test_unchanged_copy_in_the_database_gives_nothing(sample_db, sample_document
 def test_after_rollover_only_the_cleared_results_differ(sample_db):
     rollover(sample_db, 2024, 2025)
     changes = only(compare_editions(sample_db, 2024, 2025), "fields")
-    assert [(c.uid, c.field, c.new) for c in changes] == [("P0001", "results", ""), ("P0002", "results", ""), ("P0003", "results", "")]
+    assert [(c.uid, c.field, c.new) for c in changes] == [
+        ("P0001", "results", ""),
+        ("P0002", "results", ""),
+        ("P0003", "results", ""),
+    ]
 
 
 def test_added_program(sample_document):
     new = next_year(sample_document)
-    new["programs"].append({**copy.deepcopy(program(new, "P0003")), "id": "P0004", "name": "プレーパーク", "status": "新規"})
+    new["programs"].append(
+        {**copy.deepcopy(program(new, "P0003")), "id": "P0004", "name": "プレーパーク", "status": "新規"}
+    )
     measure(new, "就労支援")["placements"].append({"program": "P0004", "relisted": False})
     measure(new, "権利の普及")["placements"].append({"program": "P0004", "relisted": True})
     assert only(diff_documents(sample_document, new), "added") == (
@@ -103,7 +109,9 @@ def test_renamed_program(sample_document):
     new = next_year(sample_document)
     program(new, "P0001")["name"] = "こどもの権利の普及啓発"
     assert only(diff_documents(sample_document, new), "renamed") == (
-        FieldChange("P0001", "こどもの権利の普及啓発", "name", "児童の権利に関する条約の普及啓発", "こどもの権利の普及啓発"),
+        FieldChange(
+            "P0001", "こどもの権利の普及啓発", "name", "児童の権利に関する条約の普及啓発", "こどもの権利の普及啓発"
+        ),
     )
 
 
@@ -171,7 +179,9 @@ def test_policy_tree_changes(sample_document):
 
 def test_policy_node_removed(sample_document):
     old = copy.deepcopy(sample_document)
-    old["policies"].append({"number": 3, "title": "廃止される基本施策", "measures": [{"number": 1, "title": "旧施策", "placements": []}]})
+    old["policies"].append(
+        {"number": 3, "title": "廃止される基本施策", "measures": [{"number": 1, "title": "旧施策", "placements": []}]}
+    )
     changes = only(diff_documents(old, next_year(sample_document)), "policy")
     assert [(c.kind, c.change, c.old) for c in changes] == [
         ("policy", "removed", "基本施策3「廃止される基本施策」"),
@@ -210,11 +220,21 @@ def test_cli_text(two_years):
 
 def test_cli_json(two_years, tmp_path):
     target = tmp_path / "diff.json"
-    code, _, err = run("--db", two_years, "diff", "--from", "2024", "--to", "2025", "--format", "json", "-o", str(target))
+    code, _, err = run(
+        "--db", two_years, "diff", "--from", "2024", "--to", "2025", "--format", "json", "-o", str(target)
+    )
     assert code == 0, err
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert (doc["from_year"], doc["to_year"]) == (2024, 2025)
-    assert doc["renamed"] == [{"uid": "P0001", "name": "こどもの権利の普及啓発", "field": "name", "old": "児童の権利に関する条約の普及啓発", "new": "こどもの権利の普及啓発"}]
+    assert doc["renamed"] == [
+        {
+            "uid": "P0001",
+            "name": "こどもの権利の普及啓発",
+            "field": "name",
+            "old": "児童の権利に関する条約の普及啓発",
+            "new": "こどもの権利の普及啓発",
+        }
+    ]
     assert [c["field"] for c in doc["fields"]] == ["summary"]
     assert doc["added"] == doc["ended"] == doc["placements"] == doc["policy"] == []
 
@@ -223,15 +243,29 @@ def test_cli_xlsx_report(two_years, tmp_path):
     from openpyxl import load_workbook
 
     target = tmp_path / "report.xlsx"
-    code, _, err = run("--db", two_years, "diff", "--from", "2024", "--to", "2025", "--format", "xlsx", "-o", str(target))
+    code, _, err = run(
+        "--db", two_years, "diff", "--from", "2024", "--to", "2025", "--format", "xlsx", "-o", str(target)
+    )
     assert code == 0, err
     book = load_workbook(target)
-    assert book.sheetnames == ["概要", "追加された事業", "終了した事業", "名称が変わった事業", "内容が変わった事業", "掲載の変更", "施策体系の変更"]
+    assert book.sheetnames == [
+        "概要",
+        "追加された事業",
+        "終了した事業",
+        "名称が変わった事業",
+        "内容が変わった事業",
+        "掲載の変更",
+        "施策体系の変更",
+    ]
     summary = book["概要"]
     assert summary["A1"].value == "令和6年度版と令和7年度版の比較"
     assert [(r[0].value, r[1].value) for r in summary.iter_rows(min_row=4)] == [
-        ("追加された事業", 0), ("終了した事業", 0), ("名称が変わった事業", 1),
-        ("内容が変わった事業", 1), ("掲載の変更", 0), ("施策体系の変更", 0),
+        ("追加された事業", 0),
+        ("終了した事業", 0),
+        ("名称が変わった事業", 1),
+        ("内容が変わった事業", 1),
+        ("掲載の変更", 0),
+        ("施策体系の変更", 0),
     ]
     fields = book["内容が変わった事業"]
     assert [c.value for c in fields[1]] == ["事業ID", "事業・取組名称", "項目", "変更前", "変更後"]

@@ -13,7 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     orientation = parser.add_mutually_exclusive_group()
     orientation.add_argument("--landscape", dest="landscape", action="store_true", default=True, help="横向き（既定）")
     orientation.add_argument("--portrait", dest="landscape", action="store_false", help="縦向き")
-    parser.add_argument("--font", metavar="PATH", help="使う TrueType フォント（既定: BIZ UDゴシック、IPAexゴシックの順に探す）")
+    parser.add_argument(
+        "--font", metavar="PATH", help="使う TrueType フォント（既定: BIZ UDゴシック、IPAexゴシックの順に探す）"
+    )
     parser.add_argument("--force", action="store_true", help="検証でエラーがある年度版でも作成する")
 
 

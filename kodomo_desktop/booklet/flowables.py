@@ -205,8 +205,12 @@ class ContentsEntry(Flowable):
             canv.setLineCap(1)
             canv.setLineWidth(0.9)
             canv.setDash(0.01, 3)  # round caps turn near-zero dashes into dots
-            canv.line(self.indent + indent + style.measure(last) + LEADER_GAP, y + 0.3 * style.size,
-                      self.width - style.measure(number) - LEADER_GAP, y + 0.3 * style.size)
+            canv.line(
+                self.indent + indent + style.measure(last) + LEADER_GAP,
+                y + 0.3 * style.size,
+                self.width - style.measure(number) - LEADER_GAP,
+                y + 0.3 * style.size,
+            )
             canv.restoreState()
             canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
         canv.drawText(text)

@@ -111,7 +111,9 @@ def find_fonts(font_path: str | os.PathLike | None = None) -> FontSet:
         try:
             return _ttf_set(path)
         except Exception as e:
-            raise InvalidInput(f"フォントファイル {path} を使えません（TrueType アウトラインのフォントが必要です）: {e}") from e
+            raise InvalidInput(
+                f"フォントファイル {path} を使えません（TrueType アウトラインのフォントが必要です）: {e}"
+            ) from e
     for path in _found(tuple(font_dirs())):
         try:
             return _ttf_set(path)

@@ -120,10 +120,7 @@ def width_cache(string_width: Callable[[str, str, float], float], font: str, siz
     def measure(text: str) -> float:
         w = cache.get(text)
         if w is None:
-            if len(text) == 1:
-                w = string_width(text, font, size)
-            else:
-                w = sum(measure(ch) for ch in text)
+            w = string_width(text, font, size) if len(text) == 1 else sum(measure(ch) for ch in text)
             cache[text] = w
         return w
 

@@ -24,16 +24,35 @@ rl_config.useA85 = 0
 class BookletTemplate(BaseDocTemplate):
     """Cover and contents pages carry no number; the body counts from 1, as its contents say."""
 
-    def __init__(self, out, layout: Layout, *, title: str, subject: str, draft: bool, steps: int,
-                 progress: Callable[[int, int], None] | None, cancel: Callable[[], bool] | None):
+    def __init__(
+        self,
+        out,
+        layout: Layout,
+        *,
+        title: str,
+        subject: str,
+        draft: bool,
+        steps: int,
+        progress: Callable[[int, int], None] | None,
+        cancel: Callable[[], bool] | None,
+    ):
         fonts = layout.fonts
         super().__init__(
             out,
             pagesize=layout.pagesize,
-            leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
-            title=title, author=AUTHOR, subject=subject, creator="kodomo-desktop", lang="ja-JP",
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=title,
+            author=AUTHOR,
+            subject=subject,
+            creator="kodomo-desktop",
+            lang="ja-JP",
             invariant=1,  # same document, same bytes
-            initialFontName=fonts.regular, initialFontSize=8, initialLeading=11,
+            initialFontName=fonts.regular,
+            initialFontSize=8,
+            initialLeading=11,
             displayDocTitle=1,
         )
         self.layout, self.draft = layout, draft
@@ -43,14 +62,24 @@ class BookletTemplate(BaseDocTemplate):
         self.page_count = 0
 
         def frame():
-            return Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
-                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            return Frame(
+                self.leftMargin,
+                self.bottomMargin,
+                self.width,
+                self.height,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
 
-        self.addPageTemplates([
-            PageTemplate("cover", [frame()], onPage=self._furnish),
-            PageTemplate("front", [frame()], onPage=self._furnish),
-            PageTemplate("body", [frame()], onPageEnd=self._furnish),
-        ])
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [frame()], onPage=self._furnish),
+                PageTemplate("front", [frame()], onPage=self._furnish),
+                PageTemplate("body", [frame()], onPageEnd=self._furnish),
+            ]
+        )
 
     def build_passes(self, story: list) -> int:
         """multiBuild, with a first pass that lays out without drawing.

@@ -6,7 +6,15 @@ from reportlab.platypus import CondPageBreak, HRFlowable, NextPageTemplate, Page
 
 from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
 from kodomo_desktop.booklet.layout import (
-    BOX_WIDTH, CELL_PADDING, GRID, GRID_WIDTH, HEADER_FILL, HEADING_ROOM, POLICY_FILL, TARGET_PADDING, Layout,
+    BOX_WIDTH,
+    CELL_PADDING,
+    GRID,
+    GRID_WIDTH,
+    HEADER_FILL,
+    HEADING_ROOM,
+    POLICY_FILL,
+    TARGET_PADDING,
+    Layout,
 )
 from kodomo_desktop.booklet.linebreak import wrap
 from kodomo_desktop.core.divisions import format_divisions
@@ -65,7 +73,7 @@ class Story:
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
         padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * len(TARGETS), CELL_PADDING, CELL_PADDING]
-        self.inner = [w - 2 * p for w, p in zip(self.widths, padding)]  # text width of each column
+        self.inner = [w - 2 * p for w, p in zip(self.widths, padding, strict=False)]  # text width of each column
         self.cell = layout.cell
         self.header = self._header_rows()
         self.table_style = self._table_style()
@@ -126,14 +134,30 @@ class Story:
         layout = self.layout
         if heading.level == 0:
             style = layout.policy_heading
-            return TextBlock(heading.text, style, label_hang(heading.text, style.measure), splittable=False,
-                             fill=POLICY_FILL, pad=4, space_after=8, heading=heading)
+            return TextBlock(
+                heading.text,
+                style,
+                label_hang(heading.text, style.measure),
+                splittable=False,
+                fill=POLICY_FILL,
+                pad=4,
+                space_after=8,
+                heading=heading,
+            )
         if not heading.numbered:
-            return TextBlock(heading.text, layout.stage_heading, splittable=False,
-                             space_before=6, space_after=2, heading=heading)
+            return TextBlock(
+                heading.text, layout.stage_heading, splittable=False, space_before=6, space_after=2, heading=heading
+            )
         style = layout.measure_heading
-        return TextBlock(heading.text, style, label_hang(heading.text, style.measure), splittable=False,
-                         space_before=12, space_after=4, heading=heading)
+        return TextBlock(
+            heading.text,
+            style,
+            label_hang(heading.text, style.measure),
+            splittable=False,
+            space_before=12,
+            space_after=4,
+            heading=heading,
+        )
 
     def table(self, rows: list[list]) -> BodyTable:
         return BodyTable(
@@ -163,8 +187,14 @@ class Story:
         def fit(text: str, column: int) -> str:
             return "\n".join(line for _, line in wrap(text, self.inner[column], style.measure))
 
-        top = [fit("事業・取組名称", 0), fit("概要", 1), "対象", *[""] * (n - 1),
-               fit(results_header(self.document["fiscal_year"]), n + 2), fit("所管", n + 3)]
+        top = [
+            fit("事業・取組名称", 0),
+            fit("概要", 1),
+            "対象",
+            *[""] * (n - 1),
+            fit(results_header(self.document["fiscal_year"]), n + 2),
+            fit("所管", n + 3),
+        ]
         bottom = ["", "", *(fit(t, 2 + i) for i, t in enumerate(TARGETS)), "", ""]
         return [top, bottom]
 
@@ -172,34 +202,36 @@ class Story:
         layout, n = self.layout, len(TARGETS)
         header, mark = layout.header, layout.mark
         last = n + 3
-        return TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), layout.fonts.regular),
-            ("FONTSIZE", (0, 0), (-1, -1), mark.size),
-            ("LEADING", (0, 0), (-1, -1), mark.leading),
-            ("FONTNAME", (0, 0), (-1, 1), header.font),
-            ("FONTSIZE", (0, 0), (-1, 1), header.size),
-            ("LEADING", (0, 0), (-1, 1), header.leading),
-            ("SPAN", (0, 0), (0, 1)),
-            ("SPAN", (1, 0), (1, 1)),
-            ("SPAN", (2, 0), (n + 1, 0)),
-            ("SPAN", (n + 2, 0), (n + 2, 1)),
-            ("SPAN", (last, 0), (last, 1)),
-            ("BACKGROUND", (0, 0), (-1, 1), HEADER_FILL),
-            ("ALIGN", (0, 0), (-1, 1), "CENTER"),
-            ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
-            # TOP below the header: MIDDLE changes a split row's style between passes
-            ("VALIGN", (0, 2), (-1, -1), "TOP"),
-            ("ALIGN", (2, 2), (n + 1, -1), "CENTER"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("LEFTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
-            ("RIGHTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID),
-            ("BOX", (0, 0), (-1, -1), BOX_WIDTH, GRID),
-            ("LINEBELOW", (0, 1), (-1, 1), BOX_WIDTH, GRID),
-        ])
+        return TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), layout.fonts.regular),
+                ("FONTSIZE", (0, 0), (-1, -1), mark.size),
+                ("LEADING", (0, 0), (-1, -1), mark.leading),
+                ("FONTNAME", (0, 0), (-1, 1), header.font),
+                ("FONTSIZE", (0, 0), (-1, 1), header.size),
+                ("LEADING", (0, 0), (-1, 1), header.leading),
+                ("SPAN", (0, 0), (0, 1)),
+                ("SPAN", (1, 0), (1, 1)),
+                ("SPAN", (2, 0), (n + 1, 0)),
+                ("SPAN", (n + 2, 0), (n + 2, 1)),
+                ("SPAN", (last, 0), (last, 1)),
+                ("BACKGROUND", (0, 0), (-1, 1), HEADER_FILL),
+                ("ALIGN", (0, 0), (-1, 1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
+                # TOP below the header: MIDDLE changes a split row's style between passes
+                ("VALIGN", (0, 2), (-1, -1), "TOP"),
+                ("ALIGN", (2, 2), (n + 1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("LEFTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
+                ("RIGHTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID),
+                ("BOX", (0, 0), (-1, -1), BOX_WIDTH, GRID),
+                ("LINEBELOW", (0, 1), (-1, 1), BOX_WIDTH, GRID),
+            ]
+        )
 
     def _start_height(self, headings: list[TextBlock], table, rows: list[list]) -> float:
         """Room a table needs below its headings, so that they never end a page alone:

@@ -4,7 +4,9 @@ FORMATS = ("text", "json", "xlsx")
 
 
 def add_arguments(parser):
-    parser.add_argument("--from", dest="from_year", type=int, required=True, metavar="YEAR", help="比較元の年度（西暦）")
+    parser.add_argument(
+        "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="比較元の年度（西暦）"
+    )
     parser.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR", help="比較先の年度（西暦）")
     parser.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定: text）")
     parser.add_argument("-o", "--output", metavar="FILE", help="出力ファイル（xlsx では必須。省略時は標準出力）")
@@ -43,6 +45,8 @@ def run(args, ctx) -> int:
         write_diff_report(diff, args.output)
         ctx.err.write(f"比較結果を保存しました: {args.output}\n")
         return 0
-    text = render_text(diff) if args.format == "text" else json.dumps(diff.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    text = (
+        render_text(diff) if args.format == "text" else json.dumps(diff.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    )
     ctx.write_output(text)
     return 0

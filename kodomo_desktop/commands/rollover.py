@@ -2,7 +2,9 @@ HELP = "前年度の版から新年度の版を作成する（作成前にバッ
 
 
 def add_arguments(parser):
-    parser.add_argument("--from", dest="from_year", type=int, required=True, metavar="YEAR", help="元の版の年度（西暦、例: 2024）")
+    parser.add_argument(
+        "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="元の版の年度（西暦、例: 2024）"
+    )
     parser.add_argument("--to", dest="to_year", type=int, metavar="YEAR", help="新しい版の年度（省略時は翌年度）")
 
 

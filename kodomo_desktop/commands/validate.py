@@ -13,7 +13,9 @@ def add_arguments(parser) -> None:
         metavar="EDITION.json",
         help="データベースの年度版の代わりに kodomo-edition/1 の文書を検証する（取り込む前の確認）",
     )
-    parser.add_argument("--publishing", action="store_true", help="公開前の検査として実行する（実績が空の事業もエラー）")
+    parser.add_argument(
+        "--publishing", action="store_true", help="公開前の検査として実行する（実績が空の事業もエラー）"
+    )
 
 
 def _typesetting(fiscal_year: int):

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.database import Database, now_iso
-from kodomo_desktop.core.errors import NotFound, ReadOnlyEdition
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import NotFound, ReadOnlyEdition
 from kodomo_desktop.core.models import ChangeLog, Edition
 
 

@@ -35,7 +35,9 @@ def latest_year(db: Database) -> int:
     with db.read() as session:
         year = session.scalar(select(Edition.fiscal_year).order_by(Edition.fiscal_year.desc()).limit(1))
     if year is None:
-        raise NotFound("データベースに年度版がありません。`kodomo-desktop init` または `import-json` で作成してください。")
+        raise NotFound(
+            "データベースに年度版がありません。`kodomo-desktop init` または `import-json` で作成してください。"
+        )
     return year
 
 
@@ -57,7 +59,9 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
             .order_by(Program.uid)
             .options(
                 # program_document names each division's department: load them here, not one by one
-                selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department),
+                selectinload(Program.divisions)
+                .selectinload(ProgramDivision.division)
+                .selectinload(Division.department),
                 selectinload(Program.placements),
             )
         ).all()
@@ -79,9 +83,7 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
             doc: dict[str, Any] = {"number": node.number, "title": node.title}
             children = node.children
             if children and children[0].kind == "stage":
-                doc["stages"] = [
-                    {"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children
-                ]
+                doc["stages"] = [{"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children]
             else:
                 doc["measures"] = [measure_doc(m) for m in children]
             return doc
@@ -124,7 +126,9 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
     if errors:
         lines = [f"  {_where(e.absolute_path)}: {e.message}" for e in errors[:10]]
         more = f"\n  …ほか{len(errors) - 10}件" if len(errors) > 10 else ""
-        raise InvalidInput(f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more)
+        raise InvalidInput(
+            f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more
+        )
     problems: list[str] = []
     seen: set[str] = set()
     for i, program in enumerate(doc["programs"]):
@@ -153,7 +157,9 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
         if "stages" in policy and "measures" in policy:
             problems.append(f"policies/{i}: stages と measures の両方があります（どちらか一方）")
     if problems:
-        raise InvalidInput(f"{name}: 内容に矛盾があります（{len(problems)}件）。\n" + "\n".join(f"  {p}" for p in problems[:20]))
+        raise InvalidInput(
+            f"{name}: 内容に矛盾があります（{len(problems)}件）。\n" + "\n".join(f"  {p}" for p in problems[:20])
+        )
 
 
 def _measures_with_path(doc: dict[str, Any]):
@@ -192,7 +198,9 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status="draft")
     w.session.add(edition)
     w.session.flush()
-    w.log("edition", edition.id, "created", None, {"fiscal_year": edition.fiscal_year, "title": edition.title}, edition.id)
+    w.log(
+        "edition", edition.id, "created", None, {"fiscal_year": edition.fiscal_year, "title": edition.title}, edition.id
+    )
     programs = {}
     for program_doc in doc["programs"]:
         program = add_program(w, edition.id, program_doc, create_divisions=True)
@@ -206,7 +214,9 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
         ] or [(policy, policy_doc.get("measures", []))]
         for parent, measures in groups:
             for measure_doc in measures:
-                measure = insert_node(w, edition.id, parent.id, "measure", measure_doc["title"], measure_doc["number"], None)
+                measure = insert_node(
+                    w, edition.id, parent.id, "measure", measure_doc["title"], measure_doc["number"], None
+                )
                 for placement in measure_doc["placements"]:
                     insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
     # status last: a published edition refuses writes, including this import's own
@@ -216,7 +226,9 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     return edition
 
 
-def import_document(db: Database, doc: dict[str, Any], *, replace: bool = False, source: str = "cli", name: str = "JSON") -> OpResult:
+def import_document(
+    db: Database, doc: dict[str, Any], *, replace: bool = False, source: str = "cli", name: str = "JSON"
+) -> OpResult:
     """Create the document's edition; with replace=True an existing draft of that year is replaced.
 
     All in one transaction: a bad document or a failure half-way changes nothing.

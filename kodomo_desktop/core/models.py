@@ -85,9 +85,7 @@ class Department(Base):
     position: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
 
-    divisions: Mapped[list[Division]] = relationship(
-        back_populates="department", order_by="Division.position"
-    )
+    divisions: Mapped[list[Division]] = relationship(back_populates="department", order_by="Division.position")
 
 
 class Division(Base):

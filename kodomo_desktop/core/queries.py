@@ -36,9 +36,7 @@ class EditionInfo:
 
 def list_editions(db: Database) -> list[EditionInfo]:
     with db.read() as session:
-        programs = (
-            select(Program.edition_id, func.count().label("n")).group_by(Program.edition_id).subquery()
-        )
+        programs = select(Program.edition_id, func.count().label("n")).group_by(Program.edition_id).subquery()
         placements = (
             select(Program.edition_id, func.count().label("n"))
             .join(Placement, Placement.program_id == Program.id)
@@ -170,8 +168,15 @@ class ProgramRow:
 def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = None) -> list[ProgramRow]:
     """The edition's programs (or only those uids), ordered by uid."""
     query = select(
-        Program.id, Program.uid, Program.name, Program.alias, Program.summary, Program.results,
-        Program.targets, Program.status, Program.needs_review,
+        Program.id,
+        Program.uid,
+        Program.name,
+        Program.alias,
+        Program.summary,
+        Program.results,
+        Program.targets,
+        Program.status,
+        Program.needs_review,
     ).where(Program.edition_id == edition_id)
     division_query = (
         select(ProgramDivision.program_id, Department.id, Department.name, Division.id, Division.name)
@@ -237,8 +242,9 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
         order = {m: i for i, m in enumerate(measure_ids)}
         with db.read() as session:
             rows = session.execute(
-                select(Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary)
-                .where(Placement.measure_id.in_(measure_ids))
+                select(
+                    Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary
+                ).where(Placement.measure_id.in_(measure_ids))
             ).all()
         rows.sort(key=lambda r: (order[r.measure_id], r.position))
         return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in rows]
@@ -263,7 +269,10 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     with db.read() as session:
         rows = session.execute(query).all()
     rows.sort(key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0]))
-    return [Listing(program_id, placement_id, measure_id, position, False) for program_id, placement_id, measure_id, position in rows]
+    return [
+        Listing(program_id, placement_id, measure_id, position, False)
+        for program_id, placement_id, measure_id, position in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -392,8 +401,17 @@ def program_detail(db: Database, program_id: int) -> ProgramDetail:
         )
         placements = sorted(program.placements, key=lambda p: (not p.is_primary, p.id))
         return ProgramDetail(
-            program.id, program.uid, program.edition_id, program.name, program.alias, program.summary,
-            program.results, program.previous_results, program.targets, program.status, program.needs_review,
+            program.id,
+            program.uid,
+            program.edition_id,
+            program.name,
+            program.alias,
+            program.summary,
+            program.results,
+            program.previous_results,
+            program.targets,
+            program.status,
+            program.needs_review,
             tuple(program.review_notes),
             tuple((pd.division.department.name, pd.division.name) for pd in program.divisions),
             tuple(PlacementInfo(p.id, p.measure_id, p.position, p.is_primary, sizes[p.measure_id]) for p in placements),
@@ -415,7 +433,15 @@ def program_history(db: Database, uid: str) -> list[HistoryEntry]:
     """Every logged change of a program (by its stable id, so across editions), newest first."""
     with db.read() as session:
         rows = session.execute(
-            select(ChangeLog.at, ChangeLog.user, ChangeLog.source, Edition.fiscal_year, ChangeLog.field, ChangeLog.old, ChangeLog.new)
+            select(
+                ChangeLog.at,
+                ChangeLog.user,
+                ChangeLog.source,
+                Edition.fiscal_year,
+                ChangeLog.field,
+                ChangeLog.old,
+                ChangeLog.new,
+            )
             .outerjoin(Edition, Edition.id == ChangeLog.edition_id)
             .where(ChangeLog.entity == "program", ChangeLog.entity_id == uid)
             .order_by(ChangeLog.id.desc())
@@ -428,7 +454,9 @@ def find_program_ids(db: Database, edition_id: int, uids: Iterable[str]) -> dict
     uids = set(uids)
     with db.read() as session:
         found = dict(
-            session.execute(select(Program.uid, Program.id).where(Program.edition_id == edition_id, Program.uid.in_(uids))).all()
+            session.execute(
+                select(Program.uid, Program.id).where(Program.edition_id == edition_id, Program.uid.in_(uids))
+            ).all()
         )
     if missing := sorted(uids - found.keys()):
         raise NotFound(f"事業ID「{'、'.join(missing)}」が見つかりません。別の画面で削除された可能性があります。")
@@ -468,8 +496,15 @@ def program_across_editions(db: Database, uid: str) -> list[ProgramInEdition]:
     with db.read() as session:
         programs = session.execute(
             select(
-                Edition.fiscal_year, Edition.status, Program.id, Program.status, Program.name, Program.alias,
-                Program.summary, Program.targets, Program.results,
+                Edition.fiscal_year,
+                Edition.status,
+                Program.id,
+                Program.status,
+                Program.name,
+                Program.alias,
+                Program.summary,
+                Program.targets,
+                Program.results,
             )
             .join(Edition, Edition.id == Program.edition_id)
             .where(Program.uid == uid)
@@ -488,8 +523,16 @@ def program_across_editions(db: Database, uid: str) -> list[ProgramInEdition]:
         pairs.setdefault(program_id, []).append((dept, div))
     return [
         ProgramInEdition(
-            year, edition_status, program_id, status, name, alias, summary, targets,
-            format_divisions(pairs.get(program_id, ())), results,
+            year,
+            edition_status,
+            program_id,
+            status,
+            name,
+            alias,
+            summary,
+            targets,
+            format_divisions(pairs.get(program_id, ())),
+            results,
         )
         for year, edition_status, program_id, status, name, alias, summary, targets, results in programs
     ]

@@ -15,7 +15,7 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085]")
 # Invisible characters that Excel, web pages and PDF extractors leave in text.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_CONTROLS = [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
+_CONTROLS = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
 
 _CLEAN = str.maketrans(
     {

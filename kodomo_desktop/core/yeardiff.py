@@ -16,10 +16,10 @@ from typing import Any
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import is_listed
 from kodomo_desktop.core.operations.policy import KIND_LABELS
-from kodomo_desktop.core.fields import FIELD_LABELS
 
 # the fields compared, in the order they are reported; the name has its own list (renamed)
 COMPARED_FIELDS = ("alias", "summary", "targets", "divisions", "results")
@@ -124,7 +124,11 @@ def _nodes(doc: dict[str, Any]) -> list[_Node]:
             for measure in group["measures"]:
                 placements = tuple((p["program"], p["relisted"]) for p in measure["placements"])
                 address = (policy["number"], stage_title, measure["number"])
-                nodes.append(_Node("measure", address, f"{parent_label} 個別施策{measure['number']}", measure["title"], placements))
+                nodes.append(
+                    _Node(
+                        "measure", address, f"{parent_label} 個別施策{measure['number']}", measure["title"], placements
+                    )
+                )
     return nodes
 
 
@@ -232,8 +236,12 @@ def diff_documents(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> YearDiff
     return YearDiff(
         from_year=old_doc["fiscal_year"],
         to_year=new_doc["fiscal_year"],
-        added=tuple(_entry(new_programs[u], new_placements[u]) for u in sorted(new_programs.keys() - old_programs.keys())),
-        ended=tuple(_entry(old_programs[u], old_placements[u]) for u in sorted(old_programs.keys() - new_programs.keys())),
+        added=tuple(
+            _entry(new_programs[u], new_placements[u]) for u in sorted(new_programs.keys() - old_programs.keys())
+        ),
+        ended=tuple(
+            _entry(old_programs[u], old_placements[u]) for u in sorted(old_programs.keys() - new_programs.keys())
+        ),
         renamed=tuple(renamed),
         fields=tuple(fields),
         placements=tuple(placements),

@@ -105,7 +105,9 @@ def _update_program(
         raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の事業が削除されました"))
     now = program_document(program)
     for change in changes:
-        if change.field != "note" and display_value(change.field, output_value(change.field, comparable(change.field, now))) != display_value(change.field, change.old):
+        if change.field != "note" and display_value(
+            change.field, output_value(change.field, comparable(change.field, now))
+        ) != display_value(change.field, change.old):
             raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の{FIELD_LABELS[change.field]}"))
     for field, value in values.items():
         _write_field(w, program, field, value, result)
@@ -137,7 +139,10 @@ def _pairs(value: list) -> list[tuple[str, str | None]]:
 
 def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
     name = fields.name(values["name"])
-    if any(name_key(n) == name_key(name) for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))):
+    if any(
+        name_key(n) == name_key(name)
+        for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
+    ):
         raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
@@ -173,7 +178,9 @@ def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNo
         first = next(measure_of[uid] for uid in result.unit_programs if counts.get(measure_of.get(uid)) == best)
         return w.session.get(PolicyNode, first)
     measure = w.session.scalar(
-        select(PolicyNode).where(PolicyNode.edition_id == edition.id, PolicyNode.kind == "measure").order_by(PolicyNode.id)
+        select(PolicyNode)
+        .where(PolicyNode.edition_id == edition.id, PolicyNode.kind == "measure")
+        .order_by(PolicyNode.id)
     )
     if measure is None:
         raise InvalidInput(f"{result.path.name}: 新しい事業を掲載する個別施策がこの年度版にありません。")
@@ -198,4 +205,11 @@ def _record_return(w: Writer, edition: Edition, result: ReturnResult, count: int
     )
     w.session.add(row)
     w.session.flush()
-    w.log("return_import", row.id, "imported", None, {"file": result.path.name, "sha256": result.sha256, "unit": row.unit}, edition.id)
+    w.log(
+        "return_import",
+        row.id,
+        "imported",
+        None,
+        {"file": result.path.name, "sha256": result.sha256, "unit": row.unit},
+        edition.id,
+    )

@@ -117,13 +117,21 @@ def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:
             changes += _new_program(sheet, state, row, new_names)
             continue
         if row.id in seen_ids:
-            sheet.issue(row.cells["id"], "duplicate_id", f"セル {row.cells['id']}: ID「{row.id}」が重複しています。2行目以降は読み飛ばしました。")
+            sheet.issue(
+                row.cells["id"],
+                "duplicate_id",
+                f"セル {row.cells['id']}: ID「{row.id}」が重複しています。2行目以降は読み飛ばしました。",
+            )
             continue
         seen_ids.add(row.id)
         ours = state.programs.get(row.id)
         if row.id not in sheet.base:
             if ours is None:
-                sheet.issue(row.cells["id"], "unknown_id", f"セル {row.cells['id']}: ID「{row.id}」の事業はありません。ID は変更しないでください。")
+                sheet.issue(
+                    row.cells["id"],
+                    "unknown_id",
+                    f"セル {row.cells['id']}: ID「{row.id}」の事業はありません。ID は変更しないでください。",
+                )
             else:
                 owner = format_divisions(program_pairs(ours)) or "所管なし"
                 sheet.issue(
@@ -134,16 +142,23 @@ def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:
             continue
         if ours is None:
             sheet.issue(
-                row.cells["id"], "deleted_program", f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。この行は取り込みません。", "warning"
+                row.cells["id"],
+                "deleted_program",
+                f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。この行は取り込みません。",
+                "warning",
             )
             continue
         changes += _program_changes(sheet, row, base_program(sheet.base[row.id]), ours)
     for uid in sheet.base.keys() - seen_ids:
-        sheet.issue("", "missing_row", f"ID「{uid}」の行がありません（削除された行は変更なしとして扱います）。", "warning")
+        sheet.issue(
+            "", "missing_row", f"ID「{uid}」の行がありません（削除された行は変更なしとして扱います）。", "warning"
+        )
     return changes
 
 
-def _program_changes(sheet: ReturnSheet, row: ReturnRow, base: dict[str, Any], ours: dict[str, Any]) -> list[FieldChange]:
+def _program_changes(
+    sheet: ReturnSheet, row: ReturnRow, base: dict[str, Any], ours: dict[str, Any]
+) -> list[FieldChange]:
     changes = []
     for field in FIELDS:
         if field not in row.values:
@@ -196,7 +211,11 @@ def _new_program(sheet: ReturnSheet, state: EditionState, row: ReturnRow, new_na
     if "divisions" not in values:
         unit_pair = (sheet.unit.department, sheet.unit.division)
         if unit_pair not in state.divisions.pairs:
-            sheet.issue(row.cells["divisions"], "empty_divisions", f"セル {row.cells['divisions']}: 新しい事業の所管を入力してください。")
+            sheet.issue(
+                row.cells["divisions"],
+                "empty_divisions",
+                f"セル {row.cells['divisions']}: 新しい事業の所管を入力してください。",
+            )
             return []
         values["divisions"] = [unit_pair]
     values["status"] = values.get("status") or NEW

@@ -91,7 +91,9 @@ def status(value: Any) -> str | None:
     if not word:
         return None
     if word not in STATUS_CHOICES:
-        raise FieldError("bad_status", f"変更区分「{word}」は使えません。{'・'.join(STATUS_CHOICES)} のいずれかを選んでください。")
+        raise FieldError(
+            "bad_status", f"変更区分「{word}」は使えません。{'・'.join(STATUS_CHOICES)} のいずれかを選んでください。"
+        )
     return word
 
 
@@ -128,7 +130,7 @@ class DivisionNames:
                 continue
             dept = next((d for d in self._prefixes if word.startswith(d)), None)
             if dept is not None:
-                groups.append((dept, [n for n in _DIVISION_SEPARATORS.split(word[len(dept):]) if n]))
+                groups.append((dept, [n for n in _DIVISION_SEPARATORS.split(word[len(dept) :]) if n]))
                 continue
             for n in names:
                 owners = self._owners.get(n, [])

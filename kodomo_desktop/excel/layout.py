@@ -74,4 +74,14 @@ def columns(fiscal_year: int, with_previous_results: bool) -> list[Column]:
 
 
 # the columns a return must have to be read at all
-REQUIRED_KEYS = ("id", "name", "alias", "summary", *(target_key(t) for t in TARGETS), "results", "divisions", "status", "note")
+REQUIRED_KEYS = (
+    "id",
+    "name",
+    "alias",
+    "summary",
+    *(target_key(t) for t in TARGETS),
+    "results",
+    "divisions",
+    "status",
+    "note",
+)

@@ -8,6 +8,7 @@ cannot be read becomes an Issue with its sheet and cell, and the rest is parsed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -32,7 +33,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
-RESAVE_XLSX = "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから、もう一度取り込んでください。"
+RESAVE_XLSX = (
+    "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから、もう一度取り込んでください。"
+)
 
 
 class ReturnRejected(Exception):
@@ -96,7 +99,8 @@ def _read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ReturnRejected(
-                path, f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB、上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。回答票のファイルか確認してください。"
+                path,
+                f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB、上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。回答票のファイルか確認してください。",
             )
         return path.read_bytes()
     except FileNotFoundError:
@@ -118,11 +122,14 @@ def _check_container(path: Path, data: bytes) -> list[tuple[str, str]]:
             infos = zf.infolist()
             names = {info.filename for info in infos}
             if len(infos) > MAX_ZIP_ENTRIES:
-                raise ReturnRejected(path, f"圧縮ファイルの中身が多すぎます（{len(infos)}個）。回答票のファイルではありません。")
+                raise ReturnRejected(
+                    path, f"圧縮ファイルの中身が多すぎます（{len(infos)}個）。回答票のファイルではありません。"
+                )
             unpacked = sum(info.file_size for info in infos)
             if unpacked > MAX_UNPACKED_BYTES:
                 raise ReturnRejected(
-                    path, f"展開すると大きすぎるファイルです（{unpacked / 1024 / 1024:.0f} MB）。回答票のファイルではありません。"
+                    path,
+                    f"展開すると大きすぎるファイルです（{unpacked / 1024 / 1024:.0f} MB）。回答票のファイルではありません。",
                 )
             if "mimetype" in names and zf.read("mimetype").strip() == ODS_MIMETYPE:
                 raise ReturnRejected(
@@ -131,13 +138,20 @@ def _check_container(path: Path, data: bytes) -> list[tuple[str, str]]:
                     "「Excel 2007-365 (.xlsx)」を選んで保存し直してから、もう一度取り込んでください。",
                 )
     except zipfile.BadZipFile:
-        raise ReturnRejected(path, "ファイルが壊れています（zip として読めません）。送り直してもらってください。") from None
+        raise ReturnRejected(
+            path, "ファイルが壊れています（zip として読めません）。送り直してもらってください。"
+        ) from None
     if "xl/workbook.bin" in names:
         raise ReturnRejected(path, "Excel バイナリブック（.xlsb）です。" + RESAVE_XLSX)
     if "xl/workbook.xml" not in names:
         raise ReturnRejected(path, "Excel ブック（.xlsx）ではありません。回答票のファイルか確認してください。")
     if "xl/vbaProject.bin" in names:
-        return [("macro", "マクロが含まれています（実行はしません）。回答票を .xlsx 形式で保存し直すようお願いしてください。")]
+        return [
+            (
+                "macro",
+                "マクロが含まれています（実行はしません）。回答票を .xlsx 形式で保存し直すようお願いしてください。",
+            )
+        ]
     return []
 
 
@@ -204,7 +218,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
 def _check_identity(path: Path, props: dict[str, Any], fiscal_year: int) -> Unit:
     if props.get(layout.PROP_KIND) != layout.TEMPLATE_KIND:
         raise ReturnRejected(
-            path, "このアプリが作成した回答票ではありません。「回答票を作成」で作ったファイルに記入してもらってください。"
+            path,
+            "このアプリが作成した回答票ではありません。「回答票を作成」で作ったファイルに記入してもらってください。",
         )
     version = _int(props.get(layout.PROP_VERSION))
     if version != layout.TEMPLATE_VERSION:
@@ -217,7 +232,9 @@ def _check_identity(path: Path, props: dict[str, Any], fiscal_year: int) -> Unit
     year = _int(props.get(layout.PROP_YEAR))
     if year != fiscal_year:
         which = era_label(year) if year else "不明な年度"
-        raise ReturnRejected(path, f"{which}版の回答票です（取り込み先は{era_label(fiscal_year)}版）。年度を確かめてください。")
+        raise ReturnRejected(
+            path, f"{which}版の回答票です（取り込み先は{era_label(fiscal_year)}版）。年度を確かめてください。"
+        )
     kind = props.get(layout.PROP_UNIT_KIND)
     department = props.get(layout.PROP_DEPARTMENT)
     if kind not in UNIT_KINDS or not department:
@@ -238,7 +255,9 @@ def _named_range(path: Path, wb, name: str, what: str):
     defined = wb.defined_names.get(name)
     destinations = list(defined.destinations) if defined is not None else []
     if not destinations or destinations[0][0] not in wb.sheetnames:
-        raise ReturnRejected(path, f"{what}が見つかりません（名前「{name}」がありません）。回答票を作り直して送ってください。")
+        raise ReturnRejected(
+            path, f"{what}が見つかりません（名前「{name}」がありません）。回答票を作り直して送ってください。"
+        )
     title, ref = destinations[0]
     return wb[title], range_boundaries(ref.replace("$", ""))
 
@@ -254,7 +273,9 @@ def _base(path: Path, wb) -> dict[str, dict[str, Any]]:
     ws, (min_col, min_row, _max_col, max_row) = _named_range(path, wb, layout.BASE_NAME, "回答票の元データ")
     base = {}
     try:
-        for uid, value in ws.iter_rows(min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=min_col + 1, values_only=True):
+        for uid, value in ws.iter_rows(
+            min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=min_col + 1, values_only=True
+        ):
             base[str(uid)] = json.loads(value)
     except (TypeError, ValueError):
         raise ReturnRejected(path, "回答票の元データが壊れています。回答票を作り直して送ってください。") from None
@@ -269,10 +290,15 @@ def _header_columns(path: Path, ws, header_row: int, fiscal_year: int) -> dict[s
         key = wanted.get(search_key(fields.cell_text(cell.value)))
         if key is not None:
             found.setdefault(key, cell.column)
-    missing = [col.header for col in layout.columns(fiscal_year, False) if col.key in layout.REQUIRED_KEYS and col.key not in found]
+    missing = [
+        col.header
+        for col in layout.columns(fiscal_year, False)
+        if col.key in layout.REQUIRED_KEYS and col.key not in found
+    ]
     if missing:
         raise ReturnRejected(
-            path, f"「{ws.title}」シートに列「{'」「'.join(missing)}」が見つかりません。列見出しの文字は変えずに返送してもらってください。"
+            path,
+            f"「{ws.title}」シートに列「{'」「'.join(missing)}」が見つかりません。列見出しの文字は変えずに返送してもらってください。",
         )
     return found
 
@@ -283,7 +309,11 @@ def _merged_input_cells(sheet: ReturnSheet, ws, first_row: int, input_columns: s
         rows = range(max(rng.min_row, first_row), min(rng.max_row, ws.max_row) + 1)
         cols = [c for c in range(rng.min_col, rng.max_col + 1) if c in input_columns]
         if rows and cols:
-            sheet.issue(rng.coord, "merged", f"セル {rng.coord} が結合されています。結合を解除して、1つのセルに1つの値を入力してください。")
+            sheet.issue(
+                rng.coord,
+                "merged",
+                f"セル {rng.coord} が結合されています。結合を解除して、1つのセルに1つの値を入力してください。",
+            )
             merged.update((r, c) for r in rows for c in cols)
     return merged
 
@@ -312,10 +342,18 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.Divis
         if (cell.row, cell.column) in merged:
             return False
         if cell.data_type == "f":
-            sheet.issue(cell.coordinate, "formula", f"セル {cell.coordinate} に数式があります。数式ではなく値を入力してください。")
+            sheet.issue(
+                cell.coordinate,
+                "formula",
+                f"セル {cell.coordinate} に数式があります。数式ではなく値を入力してください。",
+            )
             return False
         if cell.data_type == "e":
-            sheet.issue(cell.coordinate, "error_value", f"セル {cell.coordinate} がエラー値（{cell.value}）です。値を入力し直してください。")
+            sheet.issue(
+                cell.coordinate,
+                "error_value",
+                f"セル {cell.coordinate} がエラー値（{cell.value}）です。値を入力し直してください。",
+            )
             return False
         return True
 
@@ -339,10 +377,8 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.Divis
             if key == "divisions" and not row.id and _is_blank(cell.value):
                 continue  # a new program without 所管 belongs to the unit that returned it
             if readable(cell):
-                try:
+                with contextlib.suppress(fields.FieldError):
                     row.values[key] = parse(cell, parser)
-                except fields.FieldError:
-                    pass
         row.cells["targets"] = ws.cell(r, target_columns[0][1]).coordinate
         ticked, complete = [], True
         for label, c in target_columns:

@@ -60,7 +60,9 @@ def _print_text(results, out) -> None:
             who = f"{c.program} {c.program_name}" if c.program else f"新規（{c.row}行目）{c.program_name}"
             mark = "[競合] " if c.conflict else ""
             old = display_value(c.field, c.old)
-            out.write(f"  {mark}{who} {FIELD_LABELS[c.field]}: 「{short(old)}」→「{short(display_value(c.field, c.new))}」\n")
+            out.write(
+                f"  {mark}{who} {FIELD_LABELS[c.field]}: 「{short(old)}」→「{short(display_value(c.field, c.new))}」\n"
+            )
         for i in r.issues:
             where = f"{i.sheet}!{i.cell}" if i.cell else i.sheet
             level = "エラー" if i.severity == "error" else "注意"

@@ -36,7 +36,7 @@ LINE_POINTS = 15
 BLANK_ROW_LINES = 2
 
 # openpyxl refuses these control characters in a cell
-_ILLEGAL = str.maketrans(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]))
+_ILLEGAL = str.maketrans(dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]))
 
 
 def write_templates(

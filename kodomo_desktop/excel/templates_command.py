@@ -7,7 +7,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="回答票を書き出すフォルダ")
     parser.add_argument(
-        "--by", choices=("division", "department"), default="division", help="回答票の単位: division（課ごと、既定）または department（部ごと）"
+        "--by",
+        choices=("division", "department"),
+        default="division",
+        help="回答票の単位: division（課ごと、既定）または department（部ごと）",
     )
 
 

@@ -105,4 +105,4 @@ class DivisionEditor(QWidget):
         self.picker.setCurrentIndex(-1)
         self.picker.clearEditText()
         self.list.setCurrentRow(len(self._pairs))
-        self.edited.emit(self._pairs + (pair,))
+        self.edited.emit((*self._pairs, pair))

@@ -119,7 +119,9 @@ class FindingsPanel(QWidget):
             if program_uids is None or self.report is None:
                 report = validate_edition(self.db, self.fiscal_year, typesetting)
             else:
-                report = validate_programs(self.db, self.fiscal_year, program_uids, typesetting).merged_into(self.report)
+                report = validate_programs(self.db, self.fiscal_year, program_uids, typesetting).merged_into(
+                    self.report
+                )
         except KodomoError as exc:
             self.report = None
             self._fill()
@@ -147,7 +149,10 @@ class FindingsPanel(QWidget):
         finding = chosen[0]
         if note is None:
             note, ok = QInputDialog.getMultiLineText(
-                self, "確認済みにする", f"{finding.message}\n\n確認した内容・理由（メモ）:", chosen[1].note if chosen[1] else ""
+                self,
+                "確認済みにする",
+                f"{finding.message}\n\n確認した内容・理由（メモ）:",
+                chosen[1].note if chosen[1] else "",
             )
             if not ok:
                 return
@@ -205,7 +210,9 @@ class FindingsPanel(QWidget):
 
     def _item(self, index: int, finding: Finding, ack: Ack | None) -> QTreeWidgetItem:
         where = f"{finding.program} {finding.program_name}" if finding.program else "年度版全体"
-        item = QTreeWidgetItem([finding.severity.label, where, FIELD_LABELS.get(finding.field or "", ""), finding.message])
+        item = QTreeWidgetItem(
+            [finding.severity.label, where, FIELD_LABELS.get(finding.field or "", ""), finding.message]
+        )
         item.setData(0, Qt.ItemDataRole.UserRole, index)
         tip = finding.message + (f"\n\n確認済み（{ack.user}）: {ack.note}" if ack else "")
         item.setToolTip(3, tip)

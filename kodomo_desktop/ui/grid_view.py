@@ -202,10 +202,10 @@ class ProgramGridView(QTableView):
             )
         model = self.model()
         masks: dict[str, tuple[int, int]] = {}
-        for r, line in zip(rows, cells):
+        for r, line in zip(rows, cells, strict=False):
             program = model.program(r)
             old, new = masks.get(program.uid, (program.targets, program.targets))
-            for c, value in zip(columns, line):
+            for c, value in zip(columns, line, strict=False):
                 ticked = tick_value(value)
                 if ticked is None:
                     raise InvalidInput(

@@ -135,7 +135,9 @@ class MainWindow(QMainWindow):
 
     # --- actions ------------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut=None, icon=None, tip: str = "", feature: Feature | None = None) -> QAction:
+    def _action(
+        self, text: str, slot, shortcut=None, icon=None, tip: str = "", feature: Feature | None = None
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
@@ -167,9 +169,13 @@ class MainWindow(QMainWindow):
         group.redoTextChanged.connect(lambda t: self.act_redo.setToolTip(f"やり直す: {t}" if t else "やり直す"))
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        self.act_copy = self._action("表のセルをコピー", self.grid.copy, tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）")
+        self.act_copy = self._action(
+            "表のセルをコピー", self.grid.copy, tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）"
+        )
         self.act_paste = self._action(
-            "対象の列に貼り付け", self.grid.paste, tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）"
+            "対象の列に貼り付け",
+            self.grid.paste,
+            tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）",
         )
         self.act_find = self._action("検索", self._focus_search, key.Find)
         self.act_add = self._action(
@@ -185,7 +191,9 @@ class MainWindow(QMainWindow):
         for action in (self.act_up, self.act_down):
             action.setStatusTip("個別施策の中での順番を変更（行をドラッグしても変えられます）")
         self.act_move = self._action(
-            "別の個別施策へ移動…", self.move_to_measure, tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）"
+            "別の個別施策へ移動…",
+            self.move_to_measure,
+            tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）",
         )
         self.act_new_edition = self._action(
             "前年度から新しい年度版を作成…",
@@ -198,15 +206,16 @@ class MainWindow(QMainWindow):
             "年度の比較…", lambda: self._run_dialog(features.COMPARE_DIALOG, self.db), feature=features.COMPARE_DIALOG
         )
         self.act_booklet = self._action(
-            "冊子(PDF)を作成…", lambda: booklet_action.make_booklet(self), QKeySequence("Ctrl+P"),
-            sp.SP_DialogSaveButton, feature=features.BOOKLET,
+            "冊子(PDF)を作成…",
+            lambda: booklet_action.make_booklet(self),
+            QKeySequence("Ctrl+P"),
+            sp.SP_DialogSaveButton,
+            feature=features.BOOKLET,
         )
         self.act_templates = self._action(
             "様式を書き出す…", lambda: excel_actions.write_templates(self), feature=features.WRITE_TEMPLATES
         )
-        self.act_import_returns = self._action(
-            "回答を取り込む…", self._import_returns, feature=features.RETURNS_DIALOG
-        )
+        self.act_import_returns = self._action("回答を取り込む…", self._import_returns, feature=features.RETURNS_DIALOG)
         self.act_returns_overview = self._action(
             "回答の状況",
             lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year),
@@ -224,8 +233,20 @@ class MainWindow(QMainWindow):
         menus = {
             "ファイル(&F)": [self.act_booklet, None, self.act_quit],
             "編集(&E)": [
-                self.act_undo, self.act_redo, None, self.act_copy, self.act_paste, None, self.act_find, None,
-                self.act_add, self.act_delete, None, self.act_up, self.act_down, self.act_move,
+                self.act_undo,
+                self.act_redo,
+                None,
+                self.act_copy,
+                self.act_paste,
+                None,
+                self.act_find,
+                None,
+                self.act_add,
+                self.act_delete,
+                None,
+                self.act_up,
+                self.act_down,
+                self.act_move,
             ],
             "年度版(&Y)": [self.act_new_edition, None, self.act_publish, self.act_unpublish, None, self.act_compare],
             "Excel(&X)": [self.act_templates, self.act_import_returns, self.act_returns_overview],
@@ -237,7 +258,15 @@ class MainWindow(QMainWindow):
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
         self.menuBar().setNativeMenuBar(False)
-        for action in (self.act_add, self.act_delete, self.act_up, self.act_down, self.act_move, self.act_copy, self.act_paste):
+        for action in (
+            self.act_add,
+            self.act_delete,
+            self.act_up,
+            self.act_down,
+            self.act_move,
+            self.act_copy,
+            self.act_paste,
+        ):
             self.grid.addAction(action)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
@@ -247,7 +276,14 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.setMovable(False)
         for action in (
-            self.act_undo, self.act_redo, None, self.act_add, self.act_delete, self.act_up, self.act_down, None,
+            self.act_undo,
+            self.act_redo,
+            None,
+            self.act_add,
+            self.act_delete,
+            self.act_up,
+            self.act_down,
+            None,
             self.act_booklet,
         ):
             bar.addSeparator() if action is None else bar.addAction(action)
@@ -359,7 +395,9 @@ class MainWindow(QMainWindow):
             self.grid_model.set_listings([], False)
             self.scope_label.setText("年度版がありません")
         else:
-            self.grid_model.set_listings(queries.listings(self.db, self.edition.id, scope, self.tree), self._in_measure())
+            self.grid_model.set_listings(
+                queries.listings(self.db, self.edition.id, scope, self.tree), self._in_measure()
+            )
             self.scope_label.setText(scope_title(self.tree, self.groups, scope))
         self._select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
@@ -379,7 +417,9 @@ class MainWindow(QMainWindow):
         if update.structure:
             self.tree = queries.policy_tree(self.db, edition_id)
             self.form.set_tree(self.tree)
-            self.grid_model.set_listings(queries.listings(self.db, edition_id, self.scope, self.tree), self._in_measure())
+            self.grid_model.set_listings(
+                queries.listings(self.db, edition_id, self.scope, self.tree), self._in_measure()
+            )
             self._select(selected, fallback_row=current_row)
         if update.groups:
             self.groups = queries.program_groups(self.db, edition_id)
@@ -501,9 +541,7 @@ class MainWindow(QMainWindow):
         items = self.grid.selected_placements()
         if not items:
             return
-        measure = choose_measure(
-            self, self.tree, {m for _, m, _ in items}, "別の個別施策へ移動", "移動先の個別施策:"
-        )
+        measure = choose_measure(self, self.tree, {m for _, m, _ in items}, "別の個別施策へ移動", "移動先の個別施策:")
         if measure is not None:
             self._drop_on_measure(items, measure)
 
@@ -550,7 +588,9 @@ class MainWindow(QMainWindow):
         else:
             state = STATUS_LABEL.get(self.edition.status, self.edition.status)
             suffix = "（公開済み・読み取り専用）" if self.session.read_only else ""
-            self.setWindowTitle(f"{era_label(self.edition.fiscal_year)}版{suffix} — {self.edition.title} — kodomo-desktop")
+            self.setWindowTitle(
+                f"{era_label(self.edition.fiscal_year)}版{suffix} — {self.edition.title} — kodomo-desktop"
+            )
             self.edition_label.setText(f"{era_label(self.edition.fiscal_year)}版: {state}")
         self._update_actions()
 

@@ -176,7 +176,9 @@ class MasterListDialog(QDialog):
         if name is None:
             department, division = self._find(entry)
             current = department.name if division is None else division.name
-            name = self._ask("名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current)
+            name = self._ask(
+                "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current
+            )
         if name is not None:
             self._apply(master.rename_entry, entry[0], entry[1], name, select=entry)
 
@@ -210,11 +212,7 @@ class MasterListDialog(QDialog):
         if kind == "department":
             return [("department", d.id) for d in self.entries if d.active and d.id != entry_id]
         return [
-            ("division", v.id)
-            for d in self.entries
-            if d.active
-            for v in d.divisions
-            if v.active and v.id != entry_id
+            ("division", v.id) for d in self.entries if d.active for v in d.divisions if v.active and v.id != entry_id
         ]
 
     def merge_selected(self, target: Entry | None = None) -> None:

@@ -16,8 +16,8 @@ def expected_error_text(exc: BaseException) -> str | None:
     """The message for an error the user can act on; None for a bug."""
     if isinstance(exc, KodomoError):
         return exc.message
-    from sqlalchemy.exc import OperationalError
     from sqlalchemy.exc import DatabaseError as SADatabaseError
+    from sqlalchemy.exc import OperationalError
 
     if isinstance(exc, OperationalError) and any(word in str(exc.orig) for word in ("locked", "busy")):
         return BUSY

@@ -177,7 +177,7 @@ class ProgramTableModel(QAbstractTableModel):
         rows = {id(item): r for r, item in enumerate(self._view)}
         new_indexes = [
             self.index(rows[id(item)], i.column()) if id(item) in rows else QModelIndex()
-            for i, item in zip(old_indexes, old_items)
+            for i, item in zip(old_indexes, old_items, strict=False)
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
         self.layoutChanged.emit()
@@ -379,4 +379,3 @@ class TargetDelegate(QStyledItemDelegate):
     def editorEvent(self, event, model, option, index) -> bool:
         # the view toggles targets itself (multi-row, undoable); the default would call setData
         return False
-

@@ -145,7 +145,9 @@ class ReturnsDialog(QDialog):
     # --- reading ------------------------------------------------------------------------
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "回答票を選ぶ", "", "Excel ブック (*.xlsx *.xlsm);;すべてのファイル (*)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "回答票を選ぶ", "", "Excel ブック (*.xlsx *.xlsm);;すべてのファイル (*)"
+        )
         if names:
             self.load(names)
 
@@ -172,7 +174,9 @@ class ReturnsDialog(QDialog):
     def _show_results(self, results: list) -> None:
         self.results = results
         self.decisions = [
-            Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new) for r in results for c in r.changes
+            Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new)
+            for r in results
+            for c in r.changes
         ]
         self._fill_files()
         self._fill_changes()
@@ -181,7 +185,8 @@ class ReturnsDialog(QDialog):
         conflicts = sum(d.change.conflict for d in self.decisions)
         rejected = sum(r.status == "rejected" for r in results)
         self.summary.setText(
-            f"{len(results)} ファイル、変更 {changes} 件（競合 {conflicts} 件）" + (f"、取り込めないファイル {rejected} 件" if rejected else "")
+            f"{len(results)} ファイル、変更 {changes} 件（競合 {conflicts} 件）"
+            + (f"、取り込めないファイル {rejected} 件" if rejected else "")
         )
         self._update_buttons()
         self.loaded.emit()
@@ -198,7 +203,14 @@ class ReturnsDialog(QDialog):
             else:
                 state = "読み込み済み"
             errors = sum(i.severity == "error" for i in r.issues)
-            cells = [r.path.name, r.unit.name if r.unit else "", state, str(len(r.changes)), str(len(r.conflicts)), f"{len(r.issues)}（エラー {errors}）" if r.issues else ""]
+            cells = [
+                r.path.name,
+                r.unit.name if r.unit else "",
+                state,
+                str(len(r.changes)),
+                str(len(r.conflicts)),
+                f"{len(r.issues)}（エラー {errors}）" if r.issues else "",
+            ]
             for col, text in enumerate(cells):
                 self.files.setItem(row, col, _item(text))
         self.files.resizeColumnsToContents()
@@ -239,7 +251,9 @@ class ReturnsDialog(QDialog):
         results = [r for n, r in enumerate(self.results) if not selected or n in selected]
         rows = [(r.path.name, "", "", "エラー", r.error) for r in results if r.status == "rejected"]
         rows += [
-            (r.path.name, i.sheet, i.cell, "エラー" if i.severity == "error" else "注意", i.message) for r in results for i in r.issues
+            (r.path.name, i.sheet, i.cell, "エラー" if i.severity == "error" else "注意", i.message)
+            for r in results
+            for i in r.issues
         ]
         self.issues.setRowCount(len(rows))
         for n, cells in enumerate(rows):
@@ -251,7 +265,9 @@ class ReturnsDialog(QDialog):
     # --- review -------------------------------------------------------------------------
 
     def set_accepted(self, row: int, accepted: bool) -> None:
-        self.changes.item(row, ACCEPT_COLUMN).setCheckState(Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
+        self.changes.item(row, ACCEPT_COLUMN).setCheckState(
+            Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked
+        )
 
     def set_all(self, accepted: bool) -> None:
         """Accept or reject every change; conflicts are left as they are resolved (or not)."""
@@ -295,7 +311,9 @@ class ReturnsDialog(QDialog):
             return choice if ok else None
         if field == "divisions":
             current = format_divisions((x["department"], x["division"]) for x in d.value or [])
-            text, ok = QInputDialog.getText(self, label, "所管（例: 子育て支援部 子育て支援課、おやこ応援課）", text=current)
+            text, ok = QInputDialog.getText(
+                self, label, "所管（例: 子育て支援部 子育て支援課、おやこ応援課）", text=current
+            )
             if not ok:
                 return None
             try:
@@ -338,7 +356,9 @@ class ReturnsDialog(QDialog):
         ):
             return
         db, year = self.db, self.fiscal_year
-        task = BackgroundTask(self, "回答を取り込んでいます…", lambda _p, _c: apply_returns(db, year, plans), cancellable=False)
+        task = BackgroundTask(
+            self, "回答を取り込んでいます…", lambda _p, _c: apply_returns(db, year, plans), cancellable=False
+        )
         task.finished.connect(self._applied)
         task.failed.connect(lambda exc: show_error(self, exc, "回答の取り込み"))
         task.start()

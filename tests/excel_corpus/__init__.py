@@ -38,9 +38,7 @@ class ReturnEditor:
         title, ref = next(iter(self.wb.defined_names["kodomo_table"].destinations))
         self.ws = self.wb[title]
         _c, self.header_row, _c2, _r = range_boundaries(ref.replace("$", ""))
-        self.columns = {
-            cell.value: cell.column for cell in self.ws[self.header_row] if cell.value is not None
-        }
+        self.columns = {cell.value: cell.column for cell in self.ws[self.header_row] if cell.value is not None}
 
     def row(self, uid: str) -> int:
         col = self.columns["ID"]
@@ -76,7 +74,13 @@ def edited(template: Path, out: Path, **changes_by_uid) -> Path:
     return editor.save(out)
 
 
-def rewrite_zip(src: Path, out: Path, replace: dict[str, bytes] | None = None, drop: tuple[str, ...] = (), add: dict[str, bytes] | None = None) -> Path:
+def rewrite_zip(
+    src: Path,
+    out: Path,
+    replace: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+    add: dict[str, bytes] | None = None,
+) -> Path:
     """Copy an .xlsx member by member, replacing, dropping or adding parts."""
     replace = replace or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -106,17 +110,24 @@ def xml_bomb(src: Path, out: Path) -> Path:
     part = sheet_part(src, "回答")
     with zipfile.ZipFile(src) as zf:
         xml = zf.read(part).decode()
-    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     doctype = f"<!DOCTYPE worksheet [{entities}]>"
     bomb = xml.replace("?>", "?>" + doctype, 1) if xml.startswith("<?xml") else doctype + xml
-    bomb = bomb.replace("</sheetData>", '<row r="999"><c r="A999" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>', 1)
+    bomb = bomb.replace(
+        "</sheetData>", '<row r="999"><c r="A999" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>', 1
+    )
     return rewrite_zip(src, out, replace={part: bomb.encode()})
 
 
 def zip_bomb(src: Path, out: Path, size: int) -> Path:
     """A valid template plus a member of `size` zero bytes (deflates to almost nothing)."""
     shutil.copy(src, out)
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf, zf.open("xl/media/zeros.bin", "w", force_zip64=True) as f:
+    with (
+        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("xl/media/zeros.bin", "w", force_zip64=True) as f,
+    ):
         chunk = bytes(1 << 20)
         for _ in range(size >> 20):
             f.write(chunk)
@@ -146,7 +157,16 @@ def soffice_convert(src: Path, out_dir: Path, to: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / ".lo-profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to, "--outdir", str(out_dir), str(src)],
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

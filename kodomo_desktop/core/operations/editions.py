@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.validation import blocking_message, edition_errors
 from kodomo_desktop.core.validation.read_model import edition_by_year
@@ -15,9 +15,7 @@ from kodomo_desktop.core.validation.read_model import edition_by_year
 DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
 
 
-def create_edition(
-    db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor"
-) -> OpResult:
+def create_edition(db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor") -> OpResult:
     """An empty draft edition. Returns its id."""
     with writing(db, source) as w:
         if w.session.scalar(select(Edition.id).where(Edition.fiscal_year == fiscal_year)):

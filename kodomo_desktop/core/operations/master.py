@@ -93,7 +93,9 @@ def add_department(db: Database, name: str, *, position: int | None = None, sour
             raise InvalidInput(f"部「{name}」はすでに所管の一覧にあります。")
         department = Department(name=name, position=0)
         _insert(w, "department", department, _departments(w), position)
-        _insert(w, "division", Division(department_id=department.id, name=None, position=0, department=department), [], 0)
+        _insert(
+            w, "division", Division(department_id=department.id, name=None, position=0, department=department), [], 0
+        )
         return w.result(department.id)
 
 
@@ -198,7 +200,9 @@ def _merge_division(w: Writer, source: Division, target: Division) -> int:
         rest = [d for d in source.department.divisions if d is not source]
         w.session.delete(source)
         reindex(rest)
-    w.log("division", target.id, "merged", None, {"from": format_divisions([source_pair]), "programs": len(moved)}, None)
+    w.log(
+        "division", target.id, "merged", None, {"from": format_divisions([source_pair]), "programs": len(moved)}, None
+    )
     return len(moved)
 
 
@@ -236,10 +240,7 @@ def merge_entries(db: Database, kind: str, source_id: int, target_id: int, *, so
             raise InvalidInput("統合元と統合先が同じです。")
         if not new.active or (isinstance(new, Division) and not new.department.active):
             raise InvalidInput(f"統合先「{_label(new)}」は使用停止です。先に使用を再開してください。")
-        if isinstance(old, Department):
-            moved = _merge_department(w, old, new)
-        else:
-            moved = _merge_division(w, old, new)
+        moved = _merge_department(w, old, new) if isinstance(old, Department) else _merge_division(w, old, new)
         return w.result(moved)
 
 
@@ -266,7 +267,9 @@ def master_list(db: Database) -> list[DepartmentEntry]:
     """The whole list in its order, inactive entries too, with how many programs name each."""
     with db.read() as session:
         used = dict(
-            session.execute(select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)).all()
+            session.execute(
+                select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)
+            ).all()
         )
         departments = session.scalars(
             select(Department).order_by(Department.position).options(selectinload(Department.divisions))

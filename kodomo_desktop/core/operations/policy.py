@@ -30,7 +30,13 @@ def siblings(w: Writer, edition_id: int, parent_id: int | None) -> list[PolicyNo
 
 
 def node_value(node: PolicyNode) -> dict:
-    return {"kind": node.kind, "number": node.number, "title": node.title, "parent": node.parent_id, "position": node.position}
+    return {
+        "kind": node.kind,
+        "number": node.number,
+        "title": node.title,
+        "parent": node.parent_id,
+        "position": node.position,
+    }
 
 
 def insert_node(
@@ -51,7 +57,9 @@ def insert_node(
         raise InvalidInput(f"{KIND_LABELS[kind]}の名称は空にできません。")
     if kind != "stage" and number is None:
         number = max((r.number or 0 for r in rows), default=0) + 1
-    node = PolicyNode(edition_id=edition_id, parent_id=parent_id, kind=kind, number=number, title=title, position=len(rows))
+    node = PolicyNode(
+        edition_id=edition_id, parent_id=parent_id, kind=kind, number=number, title=title, position=len(rows)
+    )
     w.session.add(node)
     rows.insert(clamp_position(position, len(rows)), node)
     reindex(rows)
@@ -121,7 +129,9 @@ def delete_node(db: Database, node_id: int, *, source: str = "editor") -> OpResu
         if node.children:
             raise InvalidInput(f"「{node.title}」の下に施策があるため削除できません。")
         if measure_rows(w, node.id):
-            raise InvalidInput(f"「{node.title}」に事業が掲載されているため削除できません。先に事業を移動してください。")
+            raise InvalidInput(
+                f"「{node.title}」に事業が掲載されているため削除できません。先に事業を移動してください。"
+            )
         value = node_value(node)
         rows = siblings(w, node.edition_id, node.parent_id)
         rows.remove(node)

@@ -13,7 +13,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
 from kodomo_desktop.core.listing import CONTINUING
-from kodomo_desktop.core.models import PROGRAM_STATUSES, Division, PolicyNode, Placement, Program, ProgramDivision
+from kodomo_desktop.core.models import PROGRAM_STATUSES, Division, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
 
@@ -79,7 +79,7 @@ def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source:
 def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, source: str = "editor") -> OpResult:
     """Give several programs each its own target set, in one transaction (a pasted block and its undo)."""
     with writing(db, source) as w:
-        for program, labels in zip(_programs(w, list(targets)), targets.values()):
+        for program, labels in zip(_programs(w, list(targets)), targets.values(), strict=False):
             write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
@@ -96,7 +96,14 @@ def _programs(w: Writer, program_ids: list[int]) -> list[Program]:
 
 def write_targets(w: Writer, program: Program, mask: int) -> None:
     if mask != program.targets:
-        w.log("program", program.uid, "targets", labels_from_mask(program.targets), labels_from_mask(mask), program.edition_id)
+        w.log(
+            "program",
+            program.uid,
+            "targets",
+            labels_from_mask(program.targets),
+            labels_from_mask(mask),
+            program.edition_id,
+        )
         program.targets = mask
 
 
@@ -247,7 +254,9 @@ def measure_in(w: Writer, measure_id: int, edition_id: int) -> PolicyNode:
 
 
 def measure_rows(w: Writer, measure_id: int) -> list[Placement]:
-    return list(w.session.scalars(select(Placement).where(Placement.measure_id == measure_id).order_by(Placement.position)))
+    return list(
+        w.session.scalars(select(Placement).where(Placement.measure_id == measure_id).order_by(Placement.position))
+    )
 
 
 def placement_value(w: Writer, placement: Placement) -> dict[str, Any]:
@@ -259,7 +268,9 @@ def placement_value(w: Writer, placement: Placement) -> dict[str, Any]:
     }
 
 
-def insert_placement(w: Writer, program: Program, measure: PolicyNode, position: int | None, primary: bool) -> Placement:
+def insert_placement(
+    w: Writer, program: Program, measure: PolicyNode, position: int | None, primary: bool
+) -> Placement:
     rows = measure_rows(w, measure.id)
     if any(p.program_id == program.id for p in rows):
         raise InvalidInput(f"事業「{program.name}」は{node_label(w.session, measure)}にすでに掲載されています。")

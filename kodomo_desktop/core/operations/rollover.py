@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document, write_edition
 from kodomo_desktop.core.listing import CONTINUING, NEW, is_listed, without_ended
 from kodomo_desktop.core.models import Edition

@@ -182,7 +182,7 @@ class _Parser:
             "summary",
             f"{self.source} から事業 {len(programs)}件、掲載 {len(self.rows)}件（うち【再掲】{relisted}件）を読み込みました。",
         )
-        notes = [summary] + sorted(self.notes, key=lambda n: n.line or 0)
+        notes = [summary, *sorted(self.notes, key=lambda n: n.line or 0)]
         document = {
             "format": "kodomo-edition/1",
             "fiscal_year": self.years.pop(),
@@ -233,7 +233,9 @@ class _Parser:
                 (stage["measures"] if stage else policy.setdefault("measures", [])).append(measure)
                 stage_title = stage["title"] if stage else None
                 parent = f"基本施策{policy['number']}" + (f"（{stage_title}）" if stage else "")
-                self.measures.append(_Measure(measure, policy, stage_title, parent, f"{parent}の個別施策{number}「{title}」"))
+                self.measures.append(
+                    _Measure(measure, policy, stage_title, parent, f"{parent}の個別施策{number}「{title}」")
+                )
         raise self.error(len(self.lines), "目次の後に本文がありません")
 
     def check_heading(self, line: int, what: str, toc: str, body: str):
@@ -262,10 +264,14 @@ class _Parser:
                     raise self.error(line, f"目次にない見出しです: {raw.strip()}")
                 if kind == "policy":
                     if number != following.policy["number"]:
-                        raise self.error(line, f"基本施策{number}は目次の順序（基本施策{following.policy['number']}）と合いません")
+                        raise self.error(
+                            line, f"基本施策{number}は目次の順序（基本施策{following.policy['number']}）と合いません"
+                        )
                     self.check_heading(line, f"基本施策{number}", following.policy["title"], title)
                 elif kind == "stage":
-                    self.check_heading(line, f"基本施策{following.policy['number']}のライフステージ", following.stage or "", title)
+                    self.check_heading(
+                        line, f"基本施策{following.policy['number']}のライフステージ", following.stage or "", title
+                    )
                 else:
                     if number != following.doc["number"]:
                         raise self.error(line, f"個別施策{number}は目次の順序（{following.where}）と合いません")
@@ -303,7 +309,7 @@ class _Parser:
         slots = cells[2:-2]
         ticks = [tick_value(c) for c in slots]
         if None in ticks or len(slots) not in (7, 8, 9):
-            bad = next((c for c, t in zip(slots, ticks) if t is None), None)
+            bad = next((c for c, t in zip(slots, ticks, strict=False) if t is None), None)
             reason = f"対象欄「{bad}」が○でも空欄でもありません" if bad else f"対象欄が{len(slots)}個あります"
             raise self.error(line, f"{reason}（{fields[0]}）")
         name = normalize_line(cells[0])
@@ -319,7 +325,13 @@ class _Parser:
             summary=cells[1], results=cells[-2], division_text=cells[-1], ticks=ticks,
         )  # fmt: skip
         if trailing:
-            self.notes.append(SeedNote("trailing_field", f"{measure.where}の{line}行目「{name}」の行末に余分な空欄があったため、無視しました。", line=line))
+            self.notes.append(
+                SeedNote(
+                    "trailing_field",
+                    f"{measure.where}の{line}行目「{name}」の行末に余分な空欄があったため、無視しました。",
+                    line=line,
+                )
+            )
         return row
 
     # --- programs -----------------------------------------------------------------
@@ -351,11 +363,15 @@ class _Parser:
             primary = (primaries or rows)[0]
             programs[pid] = [primary] + [r for r in rows if r is not primary]
             for row in rows:
-                if fields := "と".join(f for f, cell in (("概要", row.summary), ("実績", row.results)) if _TAG.search(cell)):
+                if fields := "と".join(
+                    f for f, cell in (("概要", row.summary), ("実績", row.results)) if _TAG.search(cell)
+                ):
                     message = f"{row.label}「{row.name}」の{fields}にあるHTMLタグ（<ul>、<p> など）を、改行と「・」の箇条書きに変換しました。"
                     self.note("html_converted", message, pid, row.line)
         for row in self.rows:
-            row.measure.doc["placements"].append({"program": row.program, "relisted": row is not programs[row.program][0]})
+            row.measure.doc["placements"].append(
+                {"program": row.program, "relisted": row is not programs[row.program][0]}
+            )
         return programs
 
     def resolve_target_slots(self):
@@ -363,7 +379,7 @@ class _Parser:
         irregular = defaultdict(list)  # (table, slot count) -> rows
         for row in self.rows:
             if len(row.ticks) == 8:
-                row.targets = frozenset(t for t, ticked in zip(TARGETS, row.ticks) if ticked)
+                row.targets = frozenset(t for t, ticked in zip(TARGETS, row.ticks, strict=False) if ticked)
                 regular[row.program].add(row.targets)
             else:
                 irregular[row.table, len(row.ticks)].append(row)
@@ -415,13 +431,20 @@ class _Parser:
                 self.note("name_variant", message, pid, copy.line, review=False)
             differences = []
             if copy.targets != primary.targets:
-                differences.append(f"対象（{copy.line}行目「{_labels(copy.targets)}」、主な掲載箇所「{_labels(primary.targets)}」）")
-            for what, mine, theirs in (("概要", html_to_text(copy.summary), summary), ("実績", html_to_text(copy.results), results)):
+                differences.append(
+                    f"対象（{copy.line}行目「{_labels(copy.targets)}」、主な掲載箇所「{_labels(primary.targets)}」）"
+                )
+            for what, mine, theirs in (
+                ("概要", html_to_text(copy.summary), summary),
+                ("実績", html_to_text(copy.results), results),
+            ):
                 if _compare_key(mine) != _compare_key(theirs):
                     a, b = _excerpts(_compare_key(mine), _compare_key(theirs))
                     differences.append(f"{what}（{copy.line}行目「{a}」、主な掲載箇所「{b}」）")
             if copy.divisions != primary.divisions:
-                differences.append(f"所管（{copy.line}行目「{format_divisions(copy.divisions)}」、主な掲載箇所「{format_divisions(primary.divisions)}」）")
+                differences.append(
+                    f"所管（{copy.line}行目「{format_divisions(copy.divisions)}」、主な掲載箇所「{format_divisions(primary.divisions)}」）"
+                )
             if differences:
                 message = (
                     f"「{primary.name}」は、主な掲載箇所（【再掲】のない方）の{primary.label}と、{copy.label}とで"
@@ -511,7 +534,7 @@ class _SlotTable:
         self.empty = {i for i in range(self.n) if not any(r.ticks[i] for r in rows)}
 
     def targets(self, row: _Row, reading) -> frozenset[str]:
-        return frozenset(t for t, ticked in zip(reading, row.ticks) if ticked)
+        return frozenset(t for t, ticked in zip(reading, row.ticks, strict=False) if ticked)
 
     def split(self, reading) -> list[int]:
         return [i for i in range(self.n) if reading.count(reading[i]) > 1]
@@ -520,9 +543,9 @@ class _SlotTable:
         read = [self.targets(row, reading) for row in self.rows]
         halves = self.split(reading)
         return (
-            sum(t in self.regular[row.program] for row, t in zip(self.rows, read)),
+            sum(t in self.regular[row.program] for row, t in zip(self.rows, read, strict=False)),
             any(i in self.empty for i in halves),
-            sum(bool(re.search(_MENTIONS[t], row.name + row.summary)) for row, ts in zip(self.rows, read) for t in ts),
+            sum(bool(re.search(_MENTIONS[t], row.name + row.summary)) for row, ts in zip(self.rows, read, strict=False) for t in ts),
             -sum(bool(halves) and all(row.ticks[i] for i in halves) for row in self.rows),
             -sum(_has_gap(ts) for ts in read),
         )
@@ -600,7 +623,11 @@ def format_report(notes: Sequence[SeedNote]) -> str:
     out = ["原資料の取り込み報告", ""] + [note.message for note in by_code.pop("summary", [])]
     kinds = list(dict.fromkeys(code for code in [*NOTE_KINDS, *sorted(by_code)] if code in by_code))
     counts = "、".join(f"{NOTE_KINDS.get(code, code)} {len(by_code[code])}件" for code in kinds)
-    out.append(f"判断・注意事項は{sum(len(by_code[code]) for code in kinds)}件です（{counts}）。" if kinds else "判断・注意事項はありません。")
+    out.append(
+        f"判断・注意事項は{sum(len(by_code[code]) for code in kinds)}件です（{counts}）。"
+        if kinds
+        else "判断・注意事項はありません。"
+    )
     for code in kinds:
         out += ["", f"■ {NOTE_KINDS.get(code, code)}（{len(by_code[code])}件）"]
         out += [f"・{note.message}" for note in by_code[code]]

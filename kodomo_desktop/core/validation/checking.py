@@ -17,7 +17,9 @@ from kodomo_desktop.core.validation.registry import RULES, Context, run_rules, s
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
 
 
-def validate_view(view: EditionView, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False) -> list[Finding]:
+def validate_view(
+    view: EditionView, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False
+) -> list[Finding]:
     """Every finding for the programs in the view and the edition as a whole (no acknowledgements)."""
     return run_rules(Context(view, typesetting, publishing or view.status == "published"))
 
@@ -45,7 +47,9 @@ class Report:
         key = sort_key(self.order)
         return Report(
             tuple(sorted([*filter(kept, previous.findings), *self.findings], key=key)),
-            tuple(sorted([*(a for a in previous.acknowledged if kept(a[0])), *self.acknowledged], key=lambda a: key(a[0]))),
+            tuple(
+                sorted([*(a for a in previous.acknowledged if kept(a[0])), *self.acknowledged], key=lambda a: key(a[0]))
+            ),
             self.skipped,
             previous.scope,
             self.order,
@@ -54,7 +58,9 @@ class Report:
 
 def _report(session: Session, edition: Edition, uids, typesetting: Typesetting, publishing: bool) -> Report:
     view = load_view(session, edition, uids)
-    shown, acked = split_acknowledged(validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id))
+    shown, acked = split_acknowledged(
+        validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id)
+    )
     scope = None if uids is None else frozenset(uids)
     return Report(tuple(shown), tuple(acked), typesetting.skipped, scope, view.order)
 

@@ -30,7 +30,6 @@ SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_LABELS = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "提案"}
 
 
-
 def fingerprint(judged: str) -> str:
     return hashlib.sha256(judged.encode("utf-8")).hexdigest()
 

@@ -182,7 +182,9 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
                 placements = tuple((p["program"], bool(p["relisted"])) for p in measure["placements"])
                 number = measure.get("number")
                 nodes.append(
-                    NodeView("measure", number, measure["title"], measure_label(parent_label, number), (i, j), placements)
+                    NodeView(
+                        "measure", number, measure["title"], measure_label(parent_label, number), (i, j), placements
+                    )
                 )
     programs = {p["id"]: ProgramView.from_document(p) for p in doc["programs"]}
     return EditionView(
@@ -248,18 +250,24 @@ def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = N
             label = f"{parent_label} ({node.title})"
         else:
             label = measure_label(parent_label, node.number)
-            nodes.append(NodeView("measure", node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ()))))
+            nodes.append(
+                NodeView("measure", node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
+            )
         for child in children.get(node.id, ()):
             walk(child, label)
 
     for top in children.get(None, ()):
         walk(top, "")
 
-    catalog = session.execute(select(Program.uid, Program.name, Program.status).where(Program.edition_id == edition.id)).all()
+    catalog = session.execute(
+        select(Program.uid, Program.name, Program.status).where(Program.edition_id == edition.id)
+    ).all()
     query = (
         select(Program)
         .where(Program.edition_id == edition.id)
-        .options(selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department))
+        .options(
+            selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department)
+        )
     )
     if uids is not None:
         query = query.where(Program.uid.in_(list(uids)))

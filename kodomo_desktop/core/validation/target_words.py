@@ -26,7 +26,18 @@ IMPLIED_BY: dict[str, tuple[str, ...]] = {
 
 # group -> words of which the text of a program serving the group names at least one
 MENTIONED_BY: dict[str, tuple[str, ...]] = {
-    "妊婦等": ("妊", "出産", "産前", "産後", "母子健康手帳", "母子手帳", "不育", "助産", "プレコンセプション", "プレママ"),
+    "妊婦等": (
+        "妊",
+        "出産",
+        "産前",
+        "産後",
+        "母子健康手帳",
+        "母子手帳",
+        "不育",
+        "助産",
+        "プレコンセプション",
+        "プレママ",
+    ),
 }
 
 # A program for everyone ticks most groups without naming each of them in its text;

@@ -69,4 +69,3 @@ def cell_texts(name: str, alias: str | None, summary: str, results: str, divisio
 
 def tallest_column(page: PageMetrics, cells: Mapping[str, str]) -> str:
     return max(cells, key=lambda column: page.lines(cells[column], column))
-

@@ -15,11 +15,12 @@ def primary_placement(p, ctx):
     if not placements:
         yield Hit("どの個別施策にも掲載されていません。", "placements")
     elif not primaries:
-        yield Hit("主な掲載先がありません（すべて【再掲】です）。【再掲】でない掲載がちょうど一つ必要です。", "placements")
+        yield Hit(
+            "主な掲載先がありません（すべて【再掲】です）。【再掲】でない掲載がちょうど一つ必要です。", "placements"
+        )
     elif len(primaries) > 1:
         yield Hit(
-            f"主な掲載先が{len(primaries)}か所あります（{'、'.join(primaries)}）。"
-            "一つを残して【再掲】にしてください。",
+            f"主な掲載先が{len(primaries)}か所あります（{'、'.join(primaries)}）。一つを残して【再掲】にしてください。",
             "placements",
         )
 

@@ -29,7 +29,9 @@ def control_characters(p, ctx):
     for field, text in p.texts():
         found = _distinct(ch for ch in text if ch != "\n" and unicodedata.category(ch) in _INVISIBLE_CATEGORIES)
         if found:
-            yield Hit(f"{FIELD_LABELS[field]}に制御文字・見えない文字があります（{_codes(found)}）。削除してください。", field)
+            yield Hit(
+                f"{FIELD_LABELS[field]}に制御文字・見えない文字があります（{_codes(found)}）。削除してください。", field
+            )
 
 
 @program_rule("text.unprintable", Severity.WARNING, "冊子のフォントにない文字")
@@ -39,7 +41,8 @@ def unprintable_characters(p, ctx):
         return
     for field, text in p.texts():
         found = _distinct(
-            ch for ch in text
+            ch
+            for ch in text
             if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES and not covers(ch)
         )
         if found:
