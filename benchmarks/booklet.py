@@ -23,7 +23,6 @@ from pathlib import Path
 from kodomo_desktop.core import locations
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE_LIST = REPO.parent / "shared" / "seed" / "000_c34372a1bd31b2c1.txt"
 WIDTHS = (24, 48, 4, 4, 4, 4, 4, 4, 5, 4, 22, 18)  # .xlsx columns, in characters
 
 
@@ -31,7 +30,7 @@ def fy2024_document() -> tuple[dict, str]:
     path = locations.seed_edition_path()
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8")), str(path)
-    from kodomo_desktop.core.seed.parser import parse_source
+    from kodomo_desktop.core.seed.parser import SOURCE_LIST, parse_source
 
     return parse_source(
         SOURCE_LIST.read_text(encoding="utf-8")

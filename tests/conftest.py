@@ -11,7 +11,6 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE_LIST = REPO.parent / "shared" / "seed" / "000_c34372a1bd31b2c1.txt"
 SEED_EDITION = REPO / "db" / "seed" / "edition-2024.json"
 
 SAMPLE_DOCUMENT = {

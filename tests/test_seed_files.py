@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.interchange import dump_document, export_document
-from tests.conftest import SOURCE_LIST
+from kodomo_desktop.core.seed.parser import SOURCE_LIST
 
 
-@pytest.mark.skipif(not SOURCE_LIST.exists(), reason="原資料（shared/seed）がありません")
 def test_committed_seed_files_are_what_the_parser_makes(tmp_path):
     from kodomo_desktop.core.seed.report import build_seed_files
 

@@ -13,19 +13,15 @@ from jsonschema import Draft202012Validator
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.seed import SeedNote, format_report, parse_divisions, parse_source
+from kodomo_desktop.core.seed.parser import SOURCE_LIST
 from kodomo_desktop.core.text import name_key, normalize_line
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared/seed/000_c34372a1bd31b2c1.txt"
 SCHEMA = Path(__file__).resolve().parents[1] / "kodomo_desktop/core/kodomo-edition-1.schema.json"
-
-pytestmark = pytest.mark.skipif(
-    not SOURCE.exists(), reason=f"原資料 {SOURCE} がありません（shared/seed を置いてください）"
-)
 
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return SOURCE.read_text(encoding="utf-8")
+    return SOURCE_LIST.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +214,7 @@ def test_name_variants_are_one_program(result, by_name):
     assert {n.line for n in notes(result, "name_variant")} == {193, 287, 298, 323}
     names = {
         normalize_line(re.sub("^【再掲】", "", f.split("\t")[0]))
-        for f in _data_rows(SOURCE.read_text(encoding="utf-8"))
+        for f in _data_rows(SOURCE_LIST.read_text(encoding="utf-8"))
     }
     assert len(names) == 127 and len({name_key(n.split(" 通称")[0]) for n in names}) == 124
 

@@ -2,7 +2,9 @@ HELP = "（開発用）原資料のテキストから埋め込みの令和6年�
 
 
 def add_arguments(parser):
-    parser.add_argument("source", metavar="SOURCE_TXT", help="原資料のテキスト（shared/seed/000_….txt）")
+    parser.add_argument(
+        "source", metavar="SOURCE_TXT", nargs="?", help="原資料のテキスト（省略時はリポジトリの source-list/000_….txt）"
+    )
     parser.add_argument("-o", "--output-dir", metavar="DIR", help="出力先（省略時はパッケージの db/seed）")
 
 
@@ -10,9 +12,11 @@ def run(args, ctx) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core import locations
+    from kodomo_desktop.core.seed.parser import SOURCE_LIST
     from kodomo_desktop.core.seed.report import build_seed_files
 
+    source = Path(args.source) if args.source else SOURCE_LIST
     out_dir = Path(args.output_dir) if args.output_dir else locations.seed_edition_path().parent
-    for path in build_seed_files(Path(args.source), out_dir):
+    for path in build_seed_files(source, out_dir):
         ctx.out.write(f"{path}\n")
     return 0

@@ -1,4 +1,4 @@
-"""The FY2024 edition, built from the text of the printed booklet (shared/seed)."""
+"""The FY2024 edition, built from the text of the printed booklet (source-list/)."""
 
 from kodomo_desktop.core.seed.parser import SeedNote, SeedResult, format_report, parse_divisions, parse_source
 

@@ -1,7 +1,7 @@
 """The FY2024 edition (kodomo-edition/1) from the source list, the text of the printed booklet.
 
 The source is a PDF extraction: a table of contents, then one table per 個別施策 with one
-row per line and tab-separated cells (shared/seed/README.md). It has extraction artefacts
+row per line and tab-separated cells (source-list/README.md). It has extraction artefacts
 and the data problems of a hand-made booklet. Nothing is fixed silently: every decision is
 a SeedNote, and a decision about a program is also written into its review_notes, with
 needs_review where the data does not settle the question.
@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import ERAS
@@ -22,6 +23,8 @@ from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import html_to_text, name_key, normalize_line, tick_value
 
 SOURCE_NAME = "000_c34372a1bd31b2c1.txt"
+# In a checkout or an sdist only: the app ships the edition built from the list, not the list.
+SOURCE_LIST = Path(__file__).resolve().parents[3] / "source-list" / SOURCE_NAME
 
 
 @dataclass(frozen=True)
