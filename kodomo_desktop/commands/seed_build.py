@@ -12,7 +12,7 @@ def run(args, ctx) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core import locations
-    from kodomo_desktop.core.seed.parser import SOURCE_LIST
+    from kodomo_desktop.core.seed.source import SOURCE_LIST
     from kodomo_desktop.core.seed.report import build_seed_files
 
     source = Path(args.source) if args.source else SOURCE_LIST

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.files import write_text_atomic
-from kodomo_desktop.core.seed.parser import SeedNote, format_report, parse_source
+from kodomo_desktop.core.seed.source import SeedNote, format_report, parse_source
 
 
 def canonical_document(document: dict) -> dict:
