@@ -30,7 +30,7 @@ def fy2024_document() -> tuple[dict, str]:
     path = locations.seed_edition_path()
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8")), str(path)
-    from kodomo_desktop.core.seed.source import SOURCE_LIST, parse_source
+    from kodomo_desktop.core.seed import SOURCE_LIST, parse_source
 
     return parse_source(
         SOURCE_LIST.read_text(encoding="utf-8")

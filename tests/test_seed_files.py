@@ -7,7 +7,7 @@ import io
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.interchange import dump_document, export_document
-from kodomo_desktop.core.seed.source import SOURCE_LIST
+from kodomo_desktop.core.seed import SOURCE_LIST
 
 
 def test_committed_seed_files_are_what_the_parser_makes(tmp_path):

@@ -12,8 +12,8 @@ def run(args, ctx) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core import locations
-    from kodomo_desktop.core.seed.source import SOURCE_LIST
     from kodomo_desktop.core.seed.report import build_seed_files
+    from kodomo_desktop.core.seed.source import SOURCE_LIST
 
     source = Path(args.source) if args.source else SOURCE_LIST
     out_dir = Path(args.output_dir) if args.output_dir else locations.seed_edition_path().parent

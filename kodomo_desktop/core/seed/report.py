@@ -1,4 +1,4 @@
-"""The embedded FY2024 edition's files: built from the source list, shipped in db/seed/.
+"""The embedded FY2024 edition's files, built from the source list and shipped in db/seed/, and the report.
 
 edition-2024.json is the edition exactly as `export-json` writes it; report-2024.json
 holds every reconciliation decision the parser made, printed by `seed-report`.
@@ -8,15 +8,35 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.files import write_text_atomic
-from kodomo_desktop.core.seed.source import SeedNote, format_report, parse_source
+from kodomo_desktop.core.seed.edition import parse_source
+from kodomo_desktop.core.seed.notes import SeedNote
+
+# Report order and headings.
+NOTE_KINDS: dict[str, str] = {
+    "summary": "読み込んだ件数",
+    "heading_differs": "目次と本文で見出しが違う",
+    "primary_missing": "【再掲】のない掲載箇所がない事業",
+    "primary_duplicate": "【再掲】のない掲載箇所が2つ以上ある事業",
+    "name_variant": "掲載箇所によって名称の書き方が違う事業",
+    "copies_differ": "掲載箇所によって内容が違う事業",
+    "target_slots_9": "対象欄が9つに分かれていた表",
+    "target_slots_7": "対象欄が7つしかなかった表",
+    "division_typo": "所管の誤記",
+    "division_missing": "所管の記載漏れ",
+    "trailing_field": "行末の余分な空欄",
+    "html_converted": "HTMLタグの変換",
+}
 
 
-def canonical_document(document: dict) -> dict:
+def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
     """The parser's document as the database gives it back (the form every export has)."""
     from kodomo_desktop.core.database import open_database
     from kodomo_desktop.core.interchange import export_document, import_document
@@ -45,3 +65,22 @@ def build_seed_files(source: Path, out_dir: Path) -> list[Path]:
 def load_report() -> str:
     notes = json.loads(locations.seed_report_path().read_text(encoding="utf-8"))
     return format_report([SeedNote(**n) for n in notes])
+
+
+def format_report(notes: Sequence[SeedNote]) -> str:
+    """The reconciliation report in Japanese: the summary line, then the notes grouped by kind."""
+    by_code: dict[str, list[SeedNote]] = defaultdict(list)
+    for note in notes:
+        by_code[note.code].append(note)
+    out = ["原資料の取り込み報告", ""] + [note.message for note in by_code.pop("summary", [])]
+    kinds = list(dict.fromkeys(code for code in [*NOTE_KINDS, *sorted(by_code)] if code in by_code))
+    counts = "、".join(f"{NOTE_KINDS.get(code, code)} {len(by_code[code])}件" for code in kinds)
+    out.append(
+        f"判断・注意事項は{sum(len(by_code[code]) for code in kinds)}件です（{counts}）。"
+        if kinds
+        else "判断・注意事項はありません。"
+    )
+    for code in kinds:
+        out += ["", f"■ {NOTE_KINDS.get(code, code)}（{len(by_code[code])}件）"]
+        out += [f"・{note.message}" for note in by_code[code]]
+    return "\n".join(out) + "\n"
