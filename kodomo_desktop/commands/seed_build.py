@@ -12,10 +12,13 @@ def run(args, ctx) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core import locations
+    from kodomo_desktop.core.errors import InvalidInput
     from kodomo_desktop.core.seed.report import build_seed_files
     from kodomo_desktop.core.seed.source import SOURCE_LIST
 
     source = Path(args.source) if args.source else SOURCE_LIST
+    if not source.is_file():  # the default is a checkout's file: an installed app has no source-list/
+        raise InvalidInput(f"原資料 {source} がありません。SOURCE_TXT に原資料のテキストを指定してください。")
     out_dir = Path(args.output_dir) if args.output_dir else locations.seed_edition_path().parent
     for path in build_seed_files(source, out_dir):
         ctx.out.write(f"{path}\n")
