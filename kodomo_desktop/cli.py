@@ -1,10 +1,8 @@
 """The `kodomo-desktop` command: the window with no arguments, the same operations without one.
 
 Exit status: 0 success, 1 the command ran and found problems, 2 bad input or usage.
-Each subcommand is one module with HELP, add_arguments(parser) and run(args, ctx):
-the data commands in `commands/`, feature commands beside their feature
-(`booklet/command.py`, ...). Heavy imports stay inside run() so that `--help` and
-start-up stay fast.
+Each subcommand is one module in `commands/` with HELP, add_arguments(parser) and
+run(args, ctx). Heavy imports stay inside run() so that `--help` and start-up stay fast.
 """
 
 from __future__ import annotations
@@ -26,9 +24,9 @@ COMMANDS = {
     "import-json": "kodomo_desktop.commands.import_json",
     "seed-report": "kodomo_desktop.commands.seed_report",
     "seed-build": "kodomo_desktop.commands.seed_build",
-    "booklet": "kodomo_desktop.booklet.command",
-    "templates": "kodomo_desktop.excel.templates_command",
-    "import-returns": "kodomo_desktop.excel.returns_command",
+    "booklet": "kodomo_desktop.commands.booklet",
+    "templates": "kodomo_desktop.commands.templates",
+    "import-returns": "kodomo_desktop.commands.import_returns",
     "validate": "kodomo_desktop.commands.validate",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",

@@ -1,6 +1,6 @@
 """The window's editing context: the database, the open edition and its undo stack.
 
-Undo commands (ui/commands.py) run operations through the session. What each
+Undo commands (ui/undo_commands.py) run operations through the session. What each
 operation changed is collected and announced once per push, undo or redo (a
 multi-row edit is one announcement), so every view refreshes only what changed.
 """

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import tick_value
-from kodomo_desktop.ui.commands import MovePlacement, SetTargets
+from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
 from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.program_grid import (
     COL_DIVISIONS,

@@ -31,7 +31,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features
-from kodomo_desktop.ui.commands import CreateProgram, DeleteProgram
+from kodomo_desktop.ui.undo_commands import CreateProgram, DeleteProgram
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView

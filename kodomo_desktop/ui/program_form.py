@@ -29,7 +29,7 @@ from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.models import PROGRAM_STATUSES
 from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.ui.commands import (
+from kodomo_desktop.ui.undo_commands import (
     AddPlacement,
     EditField,
     MovePlacement,
