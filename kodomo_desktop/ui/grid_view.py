@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import tick_value
-from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
 from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.program_grid import (
     COL_DIVISIONS,
@@ -29,6 +28,7 @@ from kodomo_desktop.ui.program_grid import (
     target_index,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
+from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
 
 READ_ONLY = "この年度版は公開済みのため変更できません（読み取り専用）。"
 
