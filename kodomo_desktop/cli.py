@@ -11,10 +11,13 @@ import argparse
 import importlib
 import sys
 from functools import cached_property
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kodomo_desktop import __version__
 from kodomo_desktop.core.errors import KodomoError
+
+if TYPE_CHECKING:
+    from kodomo_desktop.core.database import Database
 
 # subcommand -> module providing HELP, add_arguments(parser), run(args, ctx)
 COMMANDS = {
@@ -42,7 +45,7 @@ class Context:
         self.err = err
 
     @cached_property
-    def db(self):
+    def db(self) -> Database:
         from kodomo_desktop.core.database import open_database
 
         return open_database(self.args.db)
@@ -62,7 +65,7 @@ class Context:
         else:
             self.out.write(text)
 
-    def document(self, year: int | None = None) -> dict:
+    def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document
 
         return export_document(self.db, year)
@@ -105,7 +108,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     try:
         if args.command is None:
             return open_window(args)
-        return args._module.run(args, Context(args, out, err))
+        code: int = args._module.run(args, Context(args, out, err))
+        return code
     except KodomoError as exc:
         err.write(f"エラー: {exc.message}\n")
         return exc.exit_code
