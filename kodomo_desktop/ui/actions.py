@@ -33,17 +33,13 @@ class WindowActions:
         self.undo = new("元に戻す", [KEY.Undo], SP.SP_ArrowBack)
         self.redo = new("やり直す", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], SP.SP_ArrowForward)
         self.copy = new("表のセルをコピー", tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）")
-        self.paste = new(
-            "対象の列に貼り付け", tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）"
-        )
+        self.paste = new("対象の列に貼り付け", tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）")
         self.find = new("検索", [KEY.Find])
         self.add = new("事業を追加", [QKeySequence("Ctrl+N")], SP.SP_FileIcon, "選んでいる個別施策に事業を追加")
         self.delete = new("事業を削除", [], SP.SP_TrashIcon, "選んだ事業を削除（元に戻すで復元できます）")
         self.up = new("上へ", [QKeySequence("Ctrl+Up")], SP.SP_ArrowUp, status_tip=REORDER_TIP)
         self.down = new("下へ", [QKeySequence("Ctrl+Down")], SP.SP_ArrowDown, status_tip=REORDER_TIP)
-        self.move = new(
-            "別の個別施策へ移動…", tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）"
-        )
+        self.move = new("別の個別施策へ移動…", tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）")
         self.new_edition = new("前年度から新しい年度版を作成…", feature=features.ROLLOVER)
         self.publish = new("公開する…")
         self.unpublish = new("公開を取り消す…")
@@ -88,7 +84,7 @@ class WindowActions:
     ) -> QAction:
         action = QAction(text, self._window)
         if shortcuts:
-            action.setShortcuts(list(shortcuts))
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
         if icon is not None:
             action.setIcon(self._window.style().standardIcon(icon))
         if tip:

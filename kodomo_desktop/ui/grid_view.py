@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
@@ -34,7 +34,7 @@ READ_ONLY = "この年度版は公開済みのため変更できません（読�
 
 
 class ProgramGridView(QTableView):
-    def __init__(self, session: EditSession, model: ProgramTableModel, parent=None):
+    def __init__(self, session: EditSession, model: ProgramTableModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.setModel(model)

@@ -7,7 +7,10 @@ only when placements, the review flag or 所管 changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -49,7 +52,7 @@ FINDINGS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: Settings, parent=None):
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
         self.settings = settings
@@ -222,6 +225,11 @@ class MainWindow(QMainWindow):
     def fiscal_year(self) -> int | None:
         return self.edition.fiscal_year if self.edition else None
 
+    def open_year(self) -> int:
+        """The open edition's year, for actions enabled only while one is open."""
+        assert self.edition is not None
+        return self.edition.fiscal_year
+
     def reload_everything(self, fiscal_year: int | None = None) -> None:
         """Re-read the editions and open one (the given year, else the open one, else the newest)."""
         self.editions = queries.list_editions(self.db)
@@ -271,15 +279,18 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def in_measure(self) -> bool:
-        return self.scope.kind == "node" and self.tree.node(self.scope.id).kind == "measure"
+        scope = self.scope
+        return scope.kind == "node" and scope.id is not None and self.tree.node(scope.id).kind == "measure"
 
     # --- spreading changes --------------------------------------------------------------
 
     def _on_changed(self, update: Update) -> None:
+        assert self.edition is not None  # edits are made in the open edition
         edition_id = self.edition.id
-        selected = [(uid, measure) for uid, measure, _ in self.grid.selected_placements()] or (
-            [(self._current_uid(), None)] if self._current_uid() else []
-        )
+        uid = self._current_uid()
+        selected: list[tuple[str, int | None]] = [
+            (uid, measure) for uid, measure, _ in self.grid.selected_placements()
+        ] or ([(uid, None)] if uid else [])
         current_row = self.grid.currentIndex().row()
         self.grid_model.update_programs(update.programs, queries.program_rows(self.db, edition_id, update.programs))
         if update.structure:
@@ -311,7 +322,7 @@ class MainWindow(QMainWindow):
         index = self.grid.currentIndex()
         return self.grid_model.program(index.row()).uid if index.isValid() else None
 
-    def select(self, keys: list[tuple[str, int | None]], fallback_row: int = -1) -> None:
+    def select(self, keys: Sequence[tuple[str, int | None]], fallback_row: int = -1) -> None:
         """Select the rows of (uid, measure id or None for any) keys; the first becomes current."""
         model = self.grid_model
         rows = [
@@ -332,7 +343,7 @@ class MainWindow(QMainWindow):
             selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
         self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
-    def _current_row_changed(self, current, _previous) -> None:
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             self.form.show_program(self.grid_model.program(current.row()).uid)
             measure = self.grid_model.listing(current.row()).measure_id
@@ -429,7 +440,7 @@ class MainWindow(QMainWindow):
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(WINDOW_STATE, self.saveState())

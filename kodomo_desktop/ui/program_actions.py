@@ -35,10 +35,12 @@ def add_program(window: MainWindow) -> None:
     doc = {"name": NEW_PROGRAM_NAME, "summary": "", "results": "", "targets": [], "divisions": []}
     command = CreateProgram(window.session, doc, measure_id, position)
     if window.session.push(command):
-        if not window.grid_model.rows_of(command.uid):  # e.g. listing 要確認: show its measure instead
+        uid = command.uid
+        assert uid is not None  # a command that ran has created its program
+        if not window.grid_model.rows_of(uid):  # e.g. listing 要確認: show its measure instead
             window.search.clear()
             window.navigator.select_scope(Scope("node", measure_id))
-        window.select([(command.uid, measure_id)])
+        window.select([(uid, measure_id)])
         window.form.focus_field("name")
         window.form.name.selectAll()
 

@@ -7,9 +7,10 @@ editing).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,9 +38,13 @@ from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
 from kodomo_desktop.ui.targets_dialog import TargetsDialog
 from kodomo_desktop.ui.workers import BackgroundTask
 
+if TYPE_CHECKING:
+    from kodomo_desktop.excel.apply import ApplyPlan, ApplyReport
+    from kodomo_desktop.excel.returns import ReturnResult
+
 # how a conflict is resolved
 OURS, THEIRS, EDITED = "現在のまま", "回答を採用", "編集…"
-ACCEPT_COLUMN, RESOLVE_COLUMN = 0, 6
+ACCEPT_COLUMN, THEIRS_COLUMN, RESOLVE_COLUMN = 0, 5, 6
 
 
 @dataclass
@@ -60,7 +65,7 @@ class ReturnsDialog(QDialog):
         self.db = db
         self.fiscal_year = fiscal_year
         self.paths: list[Path] = []
-        self.results: list = []
+        self.results: list[ReturnResult] = []
         self.decisions: list[Decision] = []
         self._filling = False
         self.applied_any = False
@@ -129,7 +134,7 @@ class ReturnsDialog(QDialog):
         if folder:
             self.load([folder])
 
-    def load(self, paths) -> None:
+    def load(self, paths: Iterable[str | Path]) -> None:
         """Read and check the returns in a worker thread; `loaded` is emitted when they are shown."""
         from kodomo_desktop.excel.returns import check_returns
 
@@ -144,7 +149,7 @@ class ReturnsDialog(QDialog):
         task.failed.connect(lambda exc: show_error(self, exc, "回答の読み込み"))
         task.start()
 
-    def _show_results(self, results: list) -> None:
+    def _show_results(self, results: list[ReturnResult]) -> None:
         self.results = results
         self.decisions = [
             Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new)
@@ -189,7 +194,8 @@ class ReturnsDialog(QDialog):
         self.files.resizeColumnsToContents()
 
     def _fill_changes(self) -> None:
-        from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+        from kodomo_desktop.core.fields import FIELD_LABELS
+        from kodomo_desktop.excel.diff import display_value
 
         self._filling = True
         self.changes.setRowCount(len(self.decisions))
@@ -204,7 +210,7 @@ class ReturnsDialog(QDialog):
             self.changes.setItem(row, 2, text_item(program))
             self.changes.setItem(row, 3, text_item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
             self.changes.setItem(row, 4, text_item(display_value(c.field, c.old)))
-            self.changes.setItem(row, 5, text_item(display_value(c.field, d.value)))
+            self.changes.setItem(row, THEIRS_COLUMN, text_item(display_value(c.field, d.value)))
             if c.conflict:
                 combo = QComboBox()
                 combo.addItems([OURS, THEIRS, EDITED])
@@ -238,9 +244,9 @@ class ReturnsDialog(QDialog):
     # --- review -------------------------------------------------------------------------
 
     def set_accepted(self, row: int, accepted: bool) -> None:
-        self.changes.item(row, ACCEPT_COLUMN).setCheckState(
-            Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked
-        )
+        item = self.changes.item(row, ACCEPT_COLUMN)
+        assert item is not None  # every row of the review has its check box
+        item.setCheckState(Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
 
     def set_all(self, accepted: bool) -> None:
         """Accept or reject every change; conflicts are left as they are resolved (or not)."""
@@ -265,14 +271,16 @@ class ReturnsDialog(QDialog):
             d.value = d.change.new
         from kodomo_desktop.excel.diff import display_value
 
-        self.changes.item(row, 5).setText(display_value(d.change.field, d.value))
+        value = self.changes.item(row, THEIRS_COLUMN)
+        assert value is not None  # filled for every row
+        value.setText(display_value(d.change.field, d.value))
         self.set_accepted(row, choice != OURS)
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
         from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.core.fields import FIELD_LABELS
         from kodomo_desktop.excel import fields
-        from kodomo_desktop.excel.diff import FIELD_LABELS
         from kodomo_desktop.excel.layout import STATUS_CHOICES
         from kodomo_desktop.excel.units import master_order
 
@@ -307,7 +315,7 @@ class ReturnsDialog(QDialog):
 
     # --- apply --------------------------------------------------------------------------
 
-    def plans(self) -> list:
+    def plans(self) -> list[ApplyPlan]:
         """What apply writes: the accepted changes of each readable file. A clean file is recorded as
         returned even with nothing accepted; a file with errors only where the office took some of it."""
         from kodomo_desktop.excel.apply import ApplyPlan
@@ -343,7 +351,7 @@ class ReturnsDialog(QDialog):
         else:
             super().reject()
 
-    def _applied(self, report) -> None:
+    def _applied(self, report: ApplyReport) -> None:
         self.applied_any = True
         backup = f"\n取り込み前のバックアップ: {report.backup}" if report.backup else ""
         self.summary.setText(f"{report.applied} 件の変更を取り込みました。")
