@@ -1,10 +1,8 @@
 """The `kodomo-desktop` command: the window with no arguments, the same operations without one.
 
 Exit status: 0 success, 1 the command ran and found problems, 2 bad input or usage.
-Each subcommand is one module with HELP, add_arguments(parser) and run(args, ctx):
-the data commands in `commands/`, feature commands beside their feature
-(`booklet/command.py`, ...). Heavy imports stay inside run() so that `--help` and
-start-up stay fast.
+Each subcommand is one module in `commands/` with HELP, add_arguments(parser) and
+run(args, ctx). Heavy imports stay inside run() so that `--help` and start-up stay fast.
 """
 
 from __future__ import annotations
@@ -13,10 +11,13 @@ import argparse
 import importlib
 import sys
 from functools import cached_property
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kodomo_desktop import __version__
 from kodomo_desktop.core.errors import KodomoError
+
+if TYPE_CHECKING:
+    from kodomo_desktop.core.database import Database
 
 # subcommand -> module providing HELP, add_arguments(parser), run(args, ctx)
 COMMANDS = {
@@ -26,9 +27,9 @@ COMMANDS = {
     "import-json": "kodomo_desktop.commands.import_json",
     "seed-report": "kodomo_desktop.commands.seed_report",
     "seed-build": "kodomo_desktop.commands.seed_build",
-    "booklet": "kodomo_desktop.booklet.command",
-    "templates": "kodomo_desktop.excel.templates_command",
-    "import-returns": "kodomo_desktop.excel.returns_command",
+    "booklet": "kodomo_desktop.commands.booklet",
+    "templates": "kodomo_desktop.commands.templates",
+    "import-returns": "kodomo_desktop.commands.import_returns",
     "validate": "kodomo_desktop.commands.validate",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
@@ -44,7 +45,7 @@ class Context:
         self.err = err
 
     @cached_property
-    def db(self):
+    def db(self) -> Database:
         from kodomo_desktop.core.database import open_database
 
         return open_database(self.args.db)
@@ -64,7 +65,7 @@ class Context:
         else:
             self.out.write(text)
 
-    def document(self, year: int | None = None) -> dict:
+    def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document
 
         return export_document(self.db, year)
@@ -107,7 +108,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     try:
         if args.command is None:
             return open_window(args)
-        return args._module.run(args, Context(args, out, err))
+        code: int = args._module.run(args, Context(args, out, err))
+        return code
     except KodomoError as exc:
         err.write(f"エラー: {exc.message}\n")
         return exc.exit_code

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 import pdfplumber
 import pytest
 
-from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet, command, fonts
+from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet, fonts
+from kodomo_desktop.commands import booklet as command
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.targets import TARGETS
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -73,3 +75,17 @@ def test_version(capsys):
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"kodomo-desktop {__version__}\n"
+
+
+def test_help_and_editions_import_neither_reportlab_nor_openpyxl(tmp_path):
+    """Every subcommand's module is imported to build the parser: their heavy imports must wait for run()."""
+    code = (
+        "import sys\n"
+        "from kodomo_desktop.cli import main\n"
+        f"main(['--db', {str(tmp_path / 'x.sqlite')!r}, 'editions'])\n"
+        "main(['--help'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'openpyxl'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -89,7 +89,7 @@ def booklet_run(monkeypatch, tmp_path):
 
 def test_booklet_is_built_in_the_background_and_reported(qtbot, sample_db, tmp_path, messages, booklet_run):
     window = open_window(qtbot, sample_db, tmp_path)
-    window.act_booklet.trigger()
+    window.act.booklet.trigger()
     qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
     assert booklet_run.out.read_bytes().startswith(b"%PDF")
     assert "booklet.pdf を作成しました" in booklet_run.reports[0] and "ページ" in booklet_run.reports[0]
@@ -106,7 +106,7 @@ def test_booklet_of_an_edition_with_errors_asks_first(qtbot, sample_db, tmp_path
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
     window = open_window(qtbot, sample_db, tmp_path)
-    window.act_booklet.trigger()
+    window.act.booklet.trigger()
     assert len(asked) == 1 and "エラーが1件" in asked[0] and "P0003" in asked[0]
     if answer == QMessageBox.StandardButton.Yes:
         qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
@@ -155,7 +155,7 @@ def test_a_feature_that_fails_to_load_is_disabled_with_the_reason(qtbot, sample_
     window = open_window(qtbot, sample_db, tmp_path)
     ops.create_edition(sample_db, 2025)
     window.reload_everything()
-    action = window.act_compare
+    action = window.act.compare
     assert action.isEnabled()
     action.trigger()
     qtbot.waitUntil(lambda: bool(messages))
@@ -179,7 +179,7 @@ def test_new_program_from_the_review_list_shows_its_measure(qtbot, sample_db, tm
     window = open_window(qtbot, sample_db, tmp_path)
     window.navigator.select_scope(Scope("review"))
     window.grid.select_row(0)  # P0002, primary under 権利の普及 at position 2
-    window.act_add.trigger()
+    window.act.add.trigger()
     uid = window.form.detail.uid
     assert window.form.detail.name == "新しい事業"
     assert window.scope_label.text().endswith("権利の普及")
@@ -190,11 +190,11 @@ def test_deleting_several_programs_is_one_undo_step(qtbot, sample_db, tmp_path, 
     window = open_window(qtbot, sample_db, tmp_path)
     before = export_document(sample_db, 2024)
     window.grid.selectAll()
-    window.act_delete.trigger()
+    window.act.delete.trigger()
     assert export_document(sample_db, 2024)["programs"] == []
     assert window.grid_model.rowCount() == 0
     assert window.navigator.model.item(0, 1).text() == "0"
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert export_document(sample_db, 2024) == before
     assert window.grid_model.rowCount() == 3
 
@@ -213,4 +213,4 @@ def test_sorting_and_searching_stop_dragging_and_no_restores_printed_order(qtbot
     assert model.flags(model.index(0, COL_NAME)) & Qt.ItemFlag.ItemIsDropEnabled
     window.search.setText("若者")
     assert not model.flags(model.index(0, COL_NAME)) & Qt.ItemFlag.ItemIsDropEnabled
-    assert not window.act_up.isEnabled()
+    assert not window.act.up.isEnabled()

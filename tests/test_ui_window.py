@@ -102,10 +102,10 @@ def test_click_toggles_a_target_and_undo_redo_restore_the_database(qtbot, window
     click_cell(qtbot, window, 0, column("妊婦等"))
     assert "妊婦等" in program(sample_db, "P0003")["targets"]
     assert window.grid_model.ticked(0, column("妊婦等"))
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert export_document(sample_db, 2024) == before
     assert not window.grid_model.ticked(0, column("妊婦等"))
-    window.act_redo.trigger()
+    window.act.redo.trigger()
     assert "妊婦等" in program(sample_db, "P0003")["targets"]
 
 
@@ -120,7 +120,7 @@ def test_space_sets_one_target_on_every_selected_row_as_one_undo_step(qtbot, win
     qtbot.keyClick(grid, Qt.Key.Key_Space)
     assert all("中学" in program(sample_db, uid)["targets"] for uid in ("P0001", "P0002", "P0003"))
     assert window.session.stack.count() == 1
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert export_document(sample_db, 2024) == before
 
 
@@ -156,7 +156,7 @@ def test_paste_a_block_from_excel_into_the_target_columns(window, sample_db):
     window.grid.paste()
     assert program(sample_db, "P0001")["targets"] == ["乳児", "親等"]
     assert program(sample_db, "P0002")["targets"] == ["妊婦等", "18歳超"]
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert program(sample_db, "P0001")["targets"] == ["妊婦等", "乳児", "親等"]
     assert program(sample_db, "P0002")["targets"] == ["18歳超"]
 
@@ -213,9 +213,9 @@ def test_form_text_is_written_after_a_pause_or_on_focus_out_as_one_undo_step(qtb
     type_text(form.summary, "！")
     form.name.setFocus()
     qtbot.waitUntil(lambda: window.session.stack.count() == 2)  # a second visit is a second step
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert program(sample_db, "P0001")["summary"] == "新しい概要です"
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert program(sample_db, "P0001")["summary"] == original
     assert form.summary.toPlainText() == original
 
@@ -264,8 +264,8 @@ def test_form_targets_and_divisions(window, sample_db):
     form.divisions.up.click()
     assert program(sample_db, "P0003")["divisions"][0]["department"] == "子育て支援部"
     assert window.grid_model.program(2).divisions == "子育て支援部 子育て支援課 選挙管理委員会事務局"
-    window.act_undo.trigger()
-    window.act_undo.trigger()
+    window.act.undo.trigger()
+    window.act.undo.trigger()
     assert program(sample_db, "P0003")["divisions"] == [{"department": "選挙管理委員会事務局", "division": None}]
 
 
@@ -291,7 +291,7 @@ def test_relisting_added_made_primary_and_removed(window, sample_db, monkeypatch
     form.placements.remove.click()
     assert measure_rows(sample_db, "遊びや体験") == [("P0001", True)]
     for _ in range(3):
-        window.act_undo.trigger()
+        window.act.undo.trigger()
     assert measure_rows(sample_db, "遊びや体験") == [("P0003", False), ("P0001", True)]
     assert measure_rows(sample_db, "就労支援") == [("P0002", True)]
 
@@ -299,7 +299,7 @@ def test_relisting_added_made_primary_and_removed(window, sample_db, monkeypatch
 def test_reorder_by_action_and_by_drag_and_drop(window, sample_db):
     choose(window, "権利の普及")
     window.grid.select_row(0)
-    window.act_down.trigger()
+    window.act.down.trigger()
     assert measure_rows(sample_db, "権利の普及") == [("P0002", False), ("P0001", False)]
     assert grid_names(window) == ["若者の就労相談", "児童の権利に関する条約の普及啓発"]
     assert window.grid_model.program(window.grid.currentIndex().row()).uid == "P0001"  # the selection follows
@@ -307,8 +307,8 @@ def test_reorder_by_action_and_by_drag_and_drop(window, sample_db):
     data = model.mimeData([model.index(1, COL_NAME)])
     model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index(0, 0).parent())
     assert measure_rows(sample_db, "権利の普及") == [("P0001", False), ("P0002", False)]
-    window.act_undo.trigger()
-    window.act_undo.trigger()
+    window.act.undo.trigger()
+    window.act.undo.trigger()
     assert measure_rows(sample_db, "権利の普及") == [("P0001", False), ("P0002", False)]
     assert window.session.stack.index() == 0
 
@@ -330,13 +330,13 @@ def test_dropping_rows_on_a_measure_moves_them_there(window, sample_db):
     nav.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
     assert measure_rows(sample_db, "遊びや体験") == [("P0003", False), ("P0001", True), ("P0002", False)]
     assert grid_names(window) == ["児童の権利に関する条約の普及啓発"]
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert export_document(sample_db, 2024) == before
 
 
 def test_add_and_delete_programs_with_undo(window, sample_db):
     choose(window, "就労支援")
-    window.act_add.trigger()
+    window.act.add.trigger()
     doc = export_document(sample_db, 2024)
     new = next(p for p in doc["programs"] if p["name"] == "新しい事業")
     assert measure_rows(sample_db, "就労支援") == [("P0002", True), (new["id"], False)]
@@ -344,13 +344,13 @@ def test_add_and_delete_programs_with_undo(window, sample_db):
     before_delete = export_document(sample_db, 2024)
     choose(window, "すべての事業")
     window.grid.select_row(window.grid_model.rows_of("P0001")[0])
-    window.act_delete.trigger()
+    window.act.delete.trigger()
     assert "P0001" not in [p["id"] for p in export_document(sample_db, 2024)["programs"]]
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert export_document(sample_db, 2024) == before_delete
-    window.act_undo.trigger()
+    window.act.undo.trigger()
     assert new["id"] not in [p["id"] for p in export_document(sample_db, 2024)["programs"]]
-    window.act_redo.trigger()
+    window.act.redo.trigger()
     assert measure_rows(sample_db, "就労支援") == [("P0002", True), (new["id"], False)]
 
 
@@ -380,18 +380,18 @@ def test_published_edition_is_read_only(qtbot, sample_db, settings, messages):
     assert "公開済み" in messages[0]
     assert w.form.name.isReadOnly() and w.form.summary.isReadOnly()
     assert not w.form.targets[0].isEnabled()
-    assert not w.act_add.isEnabled() and not w.act_paste.isEnabled() and not w.act_publish.isEnabled()
-    assert w.act_unpublish.isEnabled()
+    assert not w.act.add.isEnabled() and not w.act.paste.isEnabled() and not w.act.publish.isEnabled()
+    assert w.act.unpublish.isEnabled()
     assert "読み取り専用" in w.windowTitle()
     assert export_document(sample_db, 2024) == before
 
 
 def test_publish_and_unpublish_from_the_menu(window, sample_db, monkeypatch):
-    window.act_publish.trigger()
+    window.act.publish.trigger()
     assert queries.list_editions(sample_db)[0].status == "published"
     assert window.session.read_only and window.form.name.isReadOnly()
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("誤字の訂正", True))
-    window.act_unpublish.trigger()
+    window.act.unpublish.trigger()
     assert queries.list_editions(sample_db)[0].status == "draft"
     assert not window.form.name.isReadOnly()
 

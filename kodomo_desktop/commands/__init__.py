@@ -1,1 +1,1 @@
-"""The data commands of the CLI, one module each (see cli.COMMANDS)."""
+"""The CLI's subcommands, one module each (see cli.COMMANDS)."""

@@ -1,9 +1,18 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+    from kodomo_desktop.core.yeardiff import YearDiff
+
 HELP = "二つの年度版を比較する（事業の追加・終了・名称変更、項目の変更、掲載の変更、施策体系の変更）"
 
 FORMATS = ("text", "json", "xlsx")
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="比較元の年度（西暦）"
     )
@@ -12,7 +21,7 @@ def add_arguments(parser):
     parser.add_argument("-o", "--output", metavar="FILE", help="出力ファイル（xlsx では必須。省略時は標準出力）")
 
 
-def render_text(diff) -> str:
+def render_text(diff: YearDiff) -> str:
     from kodomo_desktop.core.yeardiff import sections, title_of
 
     lines = [title_of(diff)]
@@ -30,7 +39,7 @@ def render_text(diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     import json
 
     from kodomo_desktop.core.errors import InvalidInput

@@ -1,12 +1,20 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
 HELP = "kodomo-edition/1 形式の JSON から年度版を取り込む（不正な文書は何も変えずに拒否）"
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--replace", action="store_true", help="同じ年度の版（作成中）があれば置き換える")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core.era import era_label

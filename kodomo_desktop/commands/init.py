@@ -1,11 +1,19 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
 HELP = "データベースを作成し、令和6年度版（埋め込みの既定データ）を入れる"
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="既存のデータベースをバックアップしてから作り直す")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.commands.editions import print_editions
     from kodomo_desktop.core.database import Database, open_database
     from kodomo_desktop.core.locations import database_target

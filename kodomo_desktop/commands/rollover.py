@@ -1,14 +1,22 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
 HELP = "前年度の版から新年度の版を作成する（作成前にバックアップ、実績は空にして前年度の実績を参考に残す）"
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="元の版の年度（西暦、例: 2024）"
     )
     parser.add_argument("--to", dest="to_year", type=int, metavar="YEAR", help="新しい版の年度（省略時は翌年度）")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.operations.rollover import rollover
 

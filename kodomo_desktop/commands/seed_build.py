@@ -1,14 +1,22 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
 HELP = "（開発用）原資料のテキストから埋め込みの令和6年度版と照合レポートを作り直す"
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source", metavar="SOURCE_TXT", nargs="?", help="原資料のテキスト（省略時はリポジトリの source-list/000_….txt）"
     )
     parser.add_argument("-o", "--output-dir", metavar="DIR", help="出力先（省略時はパッケージの db/seed）")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from pathlib import Path
 
     from kodomo_desktop.core import locations

@@ -1,11 +1,22 @@
 """`kodomo-desktop validate`: an edition's (or a document's) findings; exit 1 when any is an error."""
 
+from __future__ import annotations
+
+import argparse
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+    from kodomo_desktop.core.validation import Finding, Typesetting
+
+# (year, findings shown, how many acknowledged are hidden, checks skipped)
+Checked = tuple[int, list["Finding"], int, tuple[str, ...]]
 
 HELP = "年度版を検証し、エラー・警告・提案を表示する（エラーがあれば終了コード 1）"
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="出力形式（既定: text）")
     parser.add_argument(
@@ -18,7 +29,7 @@ def add_arguments(parser) -> None:
     )
 
 
-def _typesetting(fiscal_year: int):
+def _typesetting(fiscal_year: int) -> Typesetting:
     from kodomo_desktop.core.validation import Typesetting
 
     try:
@@ -28,7 +39,7 @@ def _typesetting(fiscal_year: int):
     return typesetting(fiscal_year)
 
 
-def _document_findings(args, ctx):
+def _document_findings(args: argparse.Namespace, ctx: Context) -> Checked:
     from kodomo_desktop.core.interchange import load_document
     from kodomo_desktop.core.validation import load_master, validate_view, view_from_document
 
@@ -39,7 +50,7 @@ def _document_findings(args, ctx):
     return doc["fiscal_year"], validate_view(view, typesetting, publishing=args.publishing), 0, typesetting.skipped
 
 
-def _edition_findings(args, ctx):
+def _edition_findings(args: argparse.Namespace, ctx: Context) -> Checked:
     from kodomo_desktop.core.validation import validate_edition
 
     year = ctx.year()
@@ -47,9 +58,10 @@ def _edition_findings(args, ctx):
     return year, list(report.findings), len(report.acknowledged), report.skipped
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.validation import FIELD_LABELS, SEVERITY_ORDER, Severity
+    from kodomo_desktop.core.fields import FIELD_LABELS
+    from kodomo_desktop.core.validation import SEVERITY_ORDER, Severity
 
     year, findings, acknowledged, skipped = (_document_findings if args.file else _edition_findings)(args, ctx)
     for note in skipped:

@@ -107,7 +107,9 @@ class AboutDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.license_view, 2)
         layout.addWidget(buttons)
-        self.table.setCurrentItem(self.table.topLevelItem(0))
+        first = self.table.topLevelItem(0)
+        if first is not None:
+            self.table.setCurrentItem(first)
 
     def _show_license(self, item: QTreeWidgetItem | None) -> None:
         # read on demand: the texts add up to a few hundred kilobytes

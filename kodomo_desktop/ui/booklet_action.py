@@ -13,16 +13,17 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.ui.features import BOOKLET, BOOKLET_OPTIONS
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.settings import BOOKLET_FOLDER
-from kodomo_desktop.ui.workers import BackgroundTask
+from kodomo_desktop.ui.workers import BackgroundTask, Cancelled, Progress
 
 if TYPE_CHECKING:
+    from kodomo_desktop.booklet import BookletReport
     from kodomo_desktop.ui.main_window import MainWindow
 
 
 def make_booklet(window: MainWindow) -> None:
     build_booklet = BOOKLET.load()
     options = BOOKLET_OPTIONS.load()()
-    year = window.fiscal_year
+    year = window.open_year()
     if not _confirm_despite_errors(window, year):
         return
     folder = window.settings.get(BOOKLET_FOLDER) or str(Path.home())
@@ -33,7 +34,7 @@ def make_booklet(window: MainWindow) -> None:
     window.settings.set(BOOKLET_FOLDER, str(Path(path).parent))
     db = window.db
 
-    def work(progress, cancelled):
+    def work(progress: Progress, cancelled: Cancelled) -> BookletReport:
         from kodomo_desktop.core.interchange import export_document
 
         return build_booklet(export_document(db, year), path, options, progress=progress, cancel=cancelled)
@@ -60,7 +61,7 @@ def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
     )
 
 
-def _built(window: MainWindow, path: Path, report) -> None:
+def _built(window: MainWindow, path: Path, report: BookletReport) -> None:
     font = report.embedded_font or "埋め込みなし"
     box = QMessageBox(window)
     box.setWindowTitle("冊子(PDF)の作成")

@@ -10,7 +10,7 @@ the same merge key so the undo stack folds them into one step.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 IDLE_MS = 1500
 
@@ -18,7 +18,7 @@ IDLE_MS = 1500
 class CommitTextEdit(QPlainTextEdit):
     committed = Signal(str, object)  # text, merge key
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self._idle = QTimer(self, singleShot=True, interval=IDLE_MS)

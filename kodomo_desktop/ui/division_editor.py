@@ -20,7 +20,7 @@ Pairs = tuple[tuple[str, str | None], ...]
 class DivisionEditor(QWidget):
     edited = Signal(tuple)  # the new pairs, in printed order
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._pairs: Pairs = ()
         self._choices: dict[str, tuple[str, str | None]] = {}
@@ -79,7 +79,7 @@ class DivisionEditor(QWidget):
         self.picker.setEnabled(not read_only)
         self._update_buttons()
 
-    def _update_buttons(self, *_args) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         row = self.list.currentRow()
         editable = not self._read_only
         self.up.setEnabled(editable and row > 0)

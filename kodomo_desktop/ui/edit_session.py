@@ -1,6 +1,6 @@
 """The window's editing context: the database, the open edition and its undo stack.
 
-Undo commands (ui/commands.py) run operations through the session. What each
+Undo commands (ui/undo_commands.py) run operations through the session. What each
 operation changed is collected and announced once per push, undo or redo (a
 multi-row edit is one announcement), so every view refreshes only what changed.
 """
@@ -11,15 +11,19 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.queries import EditionInfo
 from kodomo_desktop.ui.messages import expected_error_text
+
+if TYPE_CHECKING:
+    from kodomo_desktop.ui.undo_commands import OperationCommand
 
 # program fields whose change adds, removes or moves grid rows
 STRUCTURE_FIELDS = frozenset({"placement", "created", "deleted"})
@@ -70,7 +74,7 @@ class EditSession(QObject):
     def open_edition(self, edition: EditionInfo | None) -> None:
         self.edition = edition
         if edition is None:
-            self.undo_group.setActiveStack(None)
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]  # Qt takes null: no active stack
             return
         stack = self._stacks.get(edition.id)
         if stack is None:
@@ -93,9 +97,18 @@ class EditSession(QObject):
 
     # --- running commands ---------------------------------------------------------------
 
-    def push(self, command: QUndoCommand) -> bool:
+    def _open_stack(self) -> QUndoStack:
+        stack = self.stack
+        assert stack is not None, "commands run only with an edition open"
+        return stack
+
+    def open_edition_id(self) -> int:
+        assert self.edition is not None, "ids are looked up only with an edition open"
+        return self.edition.id
+
+    def push(self, command: OperationCommand) -> bool:
         """Run a command and keep it for undo; False when it failed (reported, nothing kept)."""
-        self.stack.push(command)
+        self._open_stack().push(command)
         if not self._macro_depth:
             self._announce()
         return command.error is None
@@ -103,18 +116,21 @@ class EditSession(QObject):
     @contextmanager
     def macro(self, text: str) -> Iterator[None]:
         """Several commands as one undo step (a multi-row move, a multi-row delete)."""
-        self.stack.beginMacro(text)
+        stack = self._open_stack()
+        stack.beginMacro(text)
         self._macro_depth += 1
         succeeded = self._succeeded
         try:
             yield
         finally:
             self._macro_depth -= 1
-            self.stack.endMacro()
+            stack.endMacro()
             if self._succeeded == succeeded:
                 # every command failed: leave no empty undo step (an obsolete command is dropped on undo)
-                self.stack.command(self.stack.index() - 1).setObsolete(True)
-                self.stack.undo()
+                empty = stack.command(stack.index() - 1)
+                assert empty is not None  # the macro just ended is the last step
+                empty.setObsolete(True)
+                stack.undo()
             self._announce()
 
     def undo(self) -> None:
@@ -148,10 +164,10 @@ class EditSession(QObject):
     # --- stable ids to row ids ----------------------------------------------------------
 
     def program_ids(self, uids: Iterable[str]) -> dict[str, int]:
-        return queries.find_program_ids(self.db, self.edition.id, uids)
+        return queries.find_program_ids(self.db, self.open_edition_id(), uids)
 
     def program_id(self, uid: str) -> int:
         return self.program_ids([uid])[uid]
 
     def placement_id(self, uid: str, measure_id: int) -> int:
-        return queries.find_placement_id(self.db, self.edition.id, uid, measure_id)
+        return queries.find_placement_id(self.db, self.open_edition_id(), uid, measure_id)

@@ -24,6 +24,7 @@ def next_year(window: MainWindow) -> int | None:
 def new_edition_from_previous(window: MainWindow) -> None:
     rollover = ROLLOVER.load()
     to_year = next_year(window)
+    assert to_year is not None  # the action is enabled only when an edition exists
     from_year = to_year - 1
     if not confirm(
         window,
@@ -45,7 +46,7 @@ def new_edition_from_previous(window: MainWindow) -> None:
 
 
 def publish(window: MainWindow) -> None:
-    year = window.fiscal_year
+    year = window.open_year()
     if not confirm(
         window,
         "公開",
@@ -63,7 +64,7 @@ def publish(window: MainWindow) -> None:
 
 
 def unpublish(window: MainWindow) -> None:
-    year = window.fiscal_year
+    year = window.open_year()
     reason, ok = QInputDialog.getMultiLineText(
         window,
         "公開を取り消す",

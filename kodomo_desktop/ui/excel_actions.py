@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def write_templates(window: MainWindow) -> None:
     write = WRITE_TEMPLATES.load()
-    year = window.fiscal_year
+    year = window.open_year()
     start = window.settings.get(TEMPLATES_FOLDER) or str(Path.home())
     folder = QFileDialog.getExistingDirectory(window, "様式の書き出し先フォルダ", start)
     if not folder:

@@ -236,7 +236,7 @@ class FindingsPanel(QWidget):
             notes.insert(0, f"確認済み {len(report.acknowledged)}件{hidden}")
         self.status.setText("\n".join(notes))
 
-    def _update_buttons(self, *_args) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         chosen = self.selected()
         self.acknowledge_button.setEnabled(chosen is not None and acknowledgeable(chosen[0]))
         self.withdraw_button.setEnabled(chosen is not None and chosen[1] is not None)

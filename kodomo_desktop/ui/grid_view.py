@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import tick_value
-from kodomo_desktop.ui.commands import MovePlacement, SetTargets
 from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.program_grid import (
     COL_DIVISIONS,
@@ -29,12 +28,13 @@ from kodomo_desktop.ui.program_grid import (
     target_index,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
+from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
 
 READ_ONLY = "この年度版は公開済みのため変更できません（読み取り専用）。"
 
 
 class ProgramGridView(QTableView):
-    def __init__(self, session: EditSession, model: ProgramTableModel, parent=None):
+    def __init__(self, session: EditSession, model: ProgramTableModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.setModel(model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
@@ -37,14 +37,14 @@ def value_text(field: str, value: Any) -> str:
     if field == "placement":
         return f"{value['measure']} {value['position']}番目" + ("（再掲）" if value.get("relisted") else "")
     if field in ("created", "deleted"):
-        return value.get("name", "")
+        return str(value.get("name", ""))
     if isinstance(value, list):
         return "・".join(map(str, value)) or "（なし）"
     return str(value)
 
 
 class HistoryView(QTreeWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setColumnCount(len(COLUMNS))
         self.setHeaderLabels(COLUMNS)

@@ -7,8 +7,10 @@ only when placements, the review flag or 所管 changed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPainter
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,9 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -30,13 +30,12 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
-from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features
-from kodomo_desktop.ui.commands import CreateProgram, DeleteProgram
+from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features, program_actions
+from kodomo_desktop.ui.actions import WindowActions
 from kodomo_desktop.ui.edit_session import EditSession, Update
+from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
-from kodomo_desktop.ui.messages import confirm, show_error
-from kodomo_desktop.ui.placement_editor import choose_measure
 from kodomo_desktop.ui.policy_tree import ALL, STATUS_LABEL, Navigator, scope_title
 from kodomo_desktop.ui.program_form import ProgramForm
 from kodomo_desktop.ui.program_grid import COL_NAME, COL_NO, ProgramTableModel
@@ -49,29 +48,11 @@ from kodomo_desktop.ui.settings import (
     Settings,
 )
 
-NEW_PROGRAM_NAME = "新しい事業"
 FINDINGS_DELAY_MS = 300
 
 
-class ElidedLabel(QLabel):
-    """One line that ends in … when it does not fit (a measure's full name), whole in its tooltip."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setToolTip(text)
-
-    def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: Settings, parent=None):
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
         self.settings = settings
@@ -87,7 +68,6 @@ class MainWindow(QMainWindow):
         self._unchecked: set[str] = set()
         self._check_timer = QTimer(self, singleShot=True, interval=FINDINGS_DELAY_MS)
         self._check_timer.timeout.connect(self._refresh_findings)
-        self._unavailable: set[QAction] = set()
 
         self.navigator = Navigator()
         self.grid_model = ProgramTableModel(self)
@@ -114,14 +94,17 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        self._build_actions()
+        self.act = WindowActions(self)
+        self._connect_actions()
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
 
         self.navigator.edition_chosen.connect(self.open_edition)
         self.navigator.scope_chosen.connect(self._show_scope)
-        self.navigator.model.placements_dropped.connect(self._drop_on_measure)
+        self.navigator.model.placements_dropped.connect(
+            lambda items, measure_id: program_actions.move_to_measure(self, items, measure_id)
+        )
         self.search.textChanged.connect(self._filter)
         self.grid.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.grid.selectionModel().selectionChanged.connect(self._update_actions)
@@ -130,143 +113,49 @@ class MainWindow(QMainWindow):
 
         self._restore_layout()
         self.reload_everything(self.settings.get(LAST_EDITION) or None)
-        # the validation panel imports the rules: after the window is up, not before
+        # the panel is what validates (and so loads the rules): docked after the window is up
         QTimer.singleShot(0, self._attach_findings)
 
     # --- actions ------------------------------------------------------------------------
 
-    def _action(
-        self, text: str, slot, shortcut=None, icon=None, tip: str = "", feature: Feature | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [shortcut])
-        if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if feature is None:
-            action.triggered.connect(lambda: slot())
-        else:
-            features.offer(action, feature)
-            if not action.isEnabled():
-                self._unavailable.add(action)
-            action.triggered.connect(lambda: self._run_feature(action, slot))
-        return action
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        key = QKeySequence.StandardKey
-        self.act_undo = self._action("元に戻す", self.session.undo, key.Undo, sp.SP_ArrowBack)
-        self.act_redo = self._action(
-            "やり直す", self.session.redo, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], sp.SP_ArrowForward
-        )
+    def _connect_actions(self) -> None:
+        act, connect = self.act, self.act.connect
+        connect(act.undo, self.session.undo)
+        connect(act.redo, self.session.redo)
         group = self.session.undo_group
-        group.canUndoChanged.connect(self.act_undo.setEnabled)
-        group.canRedoChanged.connect(self.act_redo.setEnabled)
-        group.undoTextChanged.connect(lambda t: self.act_undo.setToolTip(f"元に戻す: {t}" if t else "元に戻す"))
-        group.redoTextChanged.connect(lambda t: self.act_redo.setToolTip(f"やり直す: {t}" if t else "やり直す"))
-        self.act_undo.setEnabled(False)
-        self.act_redo.setEnabled(False)
-        self.act_copy = self._action(
-            "表のセルをコピー", self.grid.copy, tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）"
-        )
-        self.act_paste = self._action(
-            "対象の列に貼り付け",
-            self.grid.paste,
-            tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）",
-        )
-        self.act_find = self._action("検索", self._focus_search, key.Find)
-        self.act_add = self._action(
-            "事業を追加", self.add_program, QKeySequence("Ctrl+N"), sp.SP_FileIcon, "選んでいる個別施策に事業を追加"
-        )
-        self.act_delete = self._action(
-            "事業を削除", self.delete_programs, None, sp.SP_TrashIcon, "選んだ事業を削除（元に戻すで復元できます）"
-        )
-        self.act_up = self._action("上へ", lambda: self.grid.move_selected(-1), QKeySequence("Ctrl+Up"), sp.SP_ArrowUp)
-        self.act_down = self._action(
-            "下へ", lambda: self.grid.move_selected(1), QKeySequence("Ctrl+Down"), sp.SP_ArrowDown
-        )
-        for action in (self.act_up, self.act_down):
-            action.setStatusTip("個別施策の中での順番を変更（行をドラッグしても変えられます）")
-        self.act_move = self._action(
-            "別の個別施策へ移動…",
-            self.move_to_measure,
-            tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）",
-        )
-        self.act_new_edition = self._action(
-            "前年度から新しい年度版を作成…",
-            lambda: edition_actions.new_edition_from_previous(self),
-            feature=features.ROLLOVER,
-        )
-        self.act_publish = self._action("公開する…", lambda: edition_actions.publish(self))
-        self.act_unpublish = self._action("公開を取り消す…", lambda: edition_actions.unpublish(self))
-        self.act_compare = self._action(
-            "年度の比較…", lambda: self._run_dialog(features.COMPARE_DIALOG, self.db), feature=features.COMPARE_DIALOG
-        )
-        self.act_booklet = self._action(
-            "冊子(PDF)を作成…",
-            lambda: booklet_action.make_booklet(self),
-            QKeySequence("Ctrl+P"),
-            sp.SP_DialogSaveButton,
-            feature=features.BOOKLET,
-        )
-        self.act_templates = self._action(
-            "様式を書き出す…", lambda: excel_actions.write_templates(self), feature=features.WRITE_TEMPLATES
-        )
-        self.act_import_returns = self._action("回答を取り込む…", self._import_returns, feature=features.RETURNS_DIALOG)
-        self.act_returns_overview = self._action(
-            "回答の状況",
-            lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year),
-            feature=features.RETURNS_OVERVIEW,
-        )
-        self.act_findings = self._action("検証パネル", lambda: None, feature=features.FINDINGS_PANEL)
-        self.act_findings.setCheckable(True)
-        self.act_master = self._action("所管の一覧…", self._edit_master_list, feature=features.MASTER_DIALOG)
-        self.act_about = self._action(
-            "バージョン情報…", lambda: self._run_dialog(features.ABOUT_DIALOG), feature=features.ABOUT_DIALOG
-        )
-        self.act_quit = self._action("終了", self.close, key.Quit)
+        group.canUndoChanged.connect(act.undo.setEnabled)
+        group.canRedoChanged.connect(act.redo.setEnabled)
+        group.undoTextChanged.connect(lambda t: act.undo.setToolTip(f"元に戻す: {t}" if t else "元に戻す"))
+        group.redoTextChanged.connect(lambda t: act.redo.setToolTip(f"やり直す: {t}" if t else "やり直す"))
+        act.undo.setEnabled(False)
+        act.redo.setEnabled(False)
+        connect(act.copy, self.grid.copy)
+        connect(act.paste, self.grid.paste)
+        connect(act.find, self._focus_search)
+        connect(act.add, lambda: program_actions.add_program(self))
+        connect(act.delete, lambda: program_actions.delete_programs(self))
+        connect(act.up, lambda: self.grid.move_selected(-1))
+        connect(act.down, lambda: self.grid.move_selected(1))
+        connect(act.move, lambda: program_actions.choose_and_move(self))
+        connect(act.new_edition, lambda: edition_actions.new_edition_from_previous(self))
+        connect(act.publish, lambda: edition_actions.publish(self))
+        connect(act.unpublish, lambda: edition_actions.unpublish(self))
+        connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
+        connect(act.booklet, lambda: booklet_action.make_booklet(self))
+        connect(act.templates, lambda: excel_actions.write_templates(self))
+        connect(act.import_returns, self._import_returns)
+        connect(act.returns_overview, lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year))
+        connect(act.master, self._edit_master_list)
+        connect(act.about, lambda: self._run_dialog(features.ABOUT_DIALOG))
+        connect(act.quit, self.close)
 
     def _build_menus(self) -> None:
-        menus = {
-            "ファイル(&F)": [self.act_booklet, None, self.act_quit],
-            "編集(&E)": [
-                self.act_undo,
-                self.act_redo,
-                None,
-                self.act_copy,
-                self.act_paste,
-                None,
-                self.act_find,
-                None,
-                self.act_add,
-                self.act_delete,
-                None,
-                self.act_up,
-                self.act_down,
-                self.act_move,
-            ],
-            "年度版(&Y)": [self.act_new_edition, None, self.act_publish, self.act_unpublish, None, self.act_compare],
-            "Excel(&X)": [self.act_templates, self.act_import_returns, self.act_returns_overview],
-            "検証(&V)": [self.act_findings, None, self.act_master],
-            "ヘルプ(&H)": [self.act_about],
-        }
-        for title, actions in menus.items():
+        for title, actions in self.act.menus.items():
             menu = self.menuBar().addMenu(title)
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
         self.menuBar().setNativeMenuBar(False)
-        for action in (
-            self.act_add,
-            self.act_delete,
-            self.act_up,
-            self.act_down,
-            self.act_move,
-            self.act_copy,
-            self.act_paste,
-        ):
+        for action in self.act.grid_context_menu:
             self.grid.addAction(action)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
@@ -275,17 +164,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("main-toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.setMovable(False)
-        for action in (
-            self.act_undo,
-            self.act_redo,
-            None,
-            self.act_add,
-            self.act_delete,
-            self.act_up,
-            self.act_down,
-            None,
-            self.act_booklet,
-        ):
+        for action in self.act.toolbar:
             bar.addSeparator() if action is None else bar.addAction(action)
         self.addToolBar(bar)
 
@@ -297,19 +176,10 @@ class MainWindow(QMainWindow):
         for label in (self.count_label, self.edition_label, self.path_label):
             self.statusBar().addPermanentWidget(label)
 
-    def _run_feature(self, action: QAction, slot) -> None:
-        try:
-            slot()
-        except FeatureMissing as exc:
-            action.setEnabled(False)
-            action.setToolTip(exc.message)
-            self._unavailable.add(action)
-            show_error(self, exc)
-
-    def _run_dialog(self, feature: Feature, *args) -> bool:
+    def _run_dialog(self, feature: Feature, *args: object) -> bool:
         """Open another part's dialog; True when it was accepted."""
         dialog = feature.load()(*args, self)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return bool(dialog.exec() == QDialog.DialogCode.Accepted)
 
     def _import_returns(self) -> None:
         self.form.commit_pending()
@@ -322,37 +192,43 @@ class MainWindow(QMainWindow):
         self._run_dialog(features.MASTER_DIALOG, self.db)
         self.reload_everything(self.fiscal_year)
 
-    def _update_actions(self, *_args) -> None:
+    def _update_actions(self, *_args: object) -> None:
+        act = self.act
         editable = not self.session.read_only
         has_edition = self.edition is not None
         rows = self.grid.selected_rows()
         placements = self.grid.selected_placements(rows)
-        enabled = {
-            self.act_copy: bool(rows),
-            self.act_paste: editable,
-            self.act_add: editable and self._new_program_place() is not None,
-            self.act_delete: editable and bool(rows),
-            self.act_up: self.grid.can_reorder() and bool(placements),
-            self.act_down: self.grid.can_reorder() and bool(placements),
-            self.act_move: editable and bool(placements),
-            self.act_new_edition: has_edition,
-            self.act_publish: has_edition and editable,
-            self.act_unpublish: has_edition and not editable,
-            self.act_compare: len(self.editions) > 1,
-            self.act_booklet: has_edition,
-            self.act_templates: has_edition,
-            self.act_import_returns: has_edition and editable,
-            self.act_returns_overview: has_edition,
-            self.act_findings: self.findings is not None,
-        }
-        for action, on in enabled.items():
-            action.setEnabled(on and action not in self._unavailable)
+        act.set_enabled(
+            {
+                act.copy: bool(rows),
+                act.paste: editable,
+                act.add: editable and program_actions.new_program_place(self) is not None,
+                act.delete: editable and bool(rows),
+                act.up: self.grid.can_reorder() and bool(placements),
+                act.down: self.grid.can_reorder() and bool(placements),
+                act.move: editable and bool(placements),
+                act.new_edition: has_edition,
+                act.publish: has_edition and editable,
+                act.unpublish: has_edition and not editable,
+                act.compare: len(self.editions) > 1,
+                act.booklet: has_edition,
+                act.templates: has_edition,
+                act.import_returns: has_edition and editable,
+                act.returns_overview: has_edition,
+                act.findings: self.findings is not None,
+            }
+        )
 
     # --- loading ------------------------------------------------------------------------
 
     @property
     def fiscal_year(self) -> int | None:
         return self.edition.fiscal_year if self.edition else None
+
+    def open_year(self) -> int:
+        """The open edition's year, for actions enabled only while one is open."""
+        assert self.edition is not None
+        return self.edition.fiscal_year
 
     def reload_everything(self, fiscal_year: int | None = None) -> None:
         """Re-read the editions and open one (the given year, else the open one, else the newest)."""
@@ -396,31 +272,34 @@ class MainWindow(QMainWindow):
             self.scope_label.setText("年度版がありません")
         else:
             self.grid_model.set_listings(
-                queries.listings(self.db, self.edition.id, scope, self.tree), self._in_measure()
+                queries.listings(self.db, self.edition.id, scope, self.tree), self.in_measure()
             )
             self.scope_label.setText(scope_title(self.tree, self.groups, scope))
-        self._select([(uid, None)] if uid else [], fallback_row=0)
+        self.select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
 
-    def _in_measure(self) -> bool:
-        return self.scope.kind == "node" and self.tree.node(self.scope.id).kind == "measure"
+    def in_measure(self) -> bool:
+        scope = self.scope
+        return scope.kind == "node" and scope.id is not None and self.tree.node(scope.id).kind == "measure"
 
     # --- spreading changes --------------------------------------------------------------
 
     def _on_changed(self, update: Update) -> None:
+        assert self.edition is not None  # edits are made in the open edition
         edition_id = self.edition.id
-        selected = [(uid, measure) for uid, measure, _ in self.grid.selected_placements()] or (
-            [(self._current_uid(), None)] if self._current_uid() else []
-        )
+        uid = self._current_uid()
+        selected: list[tuple[str, int | None]] = [
+            (uid, measure) for uid, measure, _ in self.grid.selected_placements()
+        ] or ([(uid, None)] if uid else [])
         current_row = self.grid.currentIndex().row()
         self.grid_model.update_programs(update.programs, queries.program_rows(self.db, edition_id, update.programs))
         if update.structure:
             self.tree = queries.policy_tree(self.db, edition_id)
             self.form.set_tree(self.tree)
             self.grid_model.set_listings(
-                queries.listings(self.db, edition_id, self.scope, self.tree), self._in_measure()
+                queries.listings(self.db, edition_id, self.scope, self.tree), self.in_measure()
             )
-            self._select(selected, fallback_row=current_row)
+            self.select(selected, fallback_row=current_row)
         if update.groups:
             self.groups = queries.program_groups(self.db, edition_id)
             scope = self.navigator.set_contents(self.tree, self.groups, self.scope)
@@ -443,7 +322,7 @@ class MainWindow(QMainWindow):
         index = self.grid.currentIndex()
         return self.grid_model.program(index.row()).uid if index.isValid() else None
 
-    def _select(self, keys: list[tuple[str, int | None]], fallback_row: int = -1) -> None:
+    def select(self, keys: Sequence[tuple[str, int | None]], fallback_row: int = -1) -> None:
         """Select the rows of (uid, measure id or None for any) keys; the first becomes current."""
         model = self.grid_model
         rows = [
@@ -464,7 +343,7 @@ class MainWindow(QMainWindow):
             selection.select(model.index(r, 0), model.index(r, model.columnCount() - 1))
         self.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
-    def _current_row_changed(self, current, _previous) -> None:
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             self.form.show_program(self.grid_model.program(current.row()).uid)
             measure = self.grid_model.listing(current.row()).measure_id
@@ -495,59 +374,6 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_actions()
 
-    def _new_program_place(self) -> tuple[int, int | None] | None:
-        """Where 事業を追加 puts a program: after the current row in its measure, else the chosen measure's end."""
-        index = self.grid.currentIndex()
-        if index.isValid():
-            listing = self.grid_model.listing(index.row())
-            if listing.measure_id is not None:
-                return listing.measure_id, listing.position + 1
-        if self._in_measure():
-            return self.scope.id, None
-        return None
-
-    def add_program(self) -> None:
-        place = self._new_program_place()
-        if place is None:
-            return
-        doc = {"name": NEW_PROGRAM_NAME, "summary": "", "results": "", "targets": [], "divisions": []}
-        command = CreateProgram(self.session, doc, *place)
-        if self.session.push(command):
-            if not self.grid_model.rows_of(command.uid):  # e.g. listing 要確認: show its measure instead
-                self.search.clear()
-                self.navigator.select_scope(Scope("node", place[0]))
-            self._select([(command.uid, place[0])])
-            self.form.focus_field("name")
-            self.form.name.selectAll()
-
-    def delete_programs(self) -> None:
-        programs = {self.grid_model.program(r).uid: self.grid_model.program(r).name for r in self.grid.selected_rows()}
-        if not programs:
-            return
-        names = "\n".join(f"・{name}" for name in list(programs.values())[:10])
-        more = f"\n…ほか{len(programs) - 10}件" if len(programs) > 10 else ""
-        if not confirm(
-            self,
-            "事業の削除",
-            f"次の{len(programs)}件の事業を、再掲を含めて削除します（「元に戻す」で復元できます）。\n{names}{more}",
-        ):
-            return
-        with self.session.macro(f"事業の削除（{len(programs)}件）"):
-            for uid in programs:
-                if not self.session.push(DeleteProgram(self.session, uid)):
-                    break
-
-    def move_to_measure(self) -> None:
-        items = self.grid.selected_placements()
-        if not items:
-            return
-        measure = choose_measure(self, self.tree, {m for _, m, _ in items}, "別の個別施策へ移動", "移動先の個別施策:")
-        if measure is not None:
-            self._drop_on_measure(items, measure)
-
-    def _drop_on_measure(self, items: list, measure_id: int) -> None:
-        self.grid.move_to_measure(items, measure_id, self.tree.node(measure_id).listings)
-
     # --- validation panel ---------------------------------------------------------------
 
     def _refresh_findings(self) -> None:
@@ -556,13 +382,12 @@ class MainWindow(QMainWindow):
         self._unchecked = set()
 
     def _attach_findings(self) -> None:
-        if self.act_findings in self._unavailable:
+        if self.act.findings in self.act.unavailable:
             return
         try:
             panel = features.FINDINGS_PANEL.load()(self.db, self)
         except FeatureMissing as exc:
-            self.act_findings.setToolTip(exc.message)
-            self._unavailable.add(self.act_findings)
+            self.act.disable(self.act.findings, exc.message)
             return
         self.findings = panel
         dock = QDockWidget("検証", self)
@@ -570,9 +395,9 @@ class MainWindow(QMainWindow):
         dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.restoreState(self.settings.get(WINDOW_STATE))
-        self.act_findings.setChecked(dock.isVisible())
-        self.act_findings.toggled.connect(dock.setVisible)
-        dock.visibilityChanged.connect(self.act_findings.setChecked)
+        self.act.findings.setChecked(dock.isVisible())
+        self.act.findings.toggled.connect(dock.setVisible)
+        dock.visibilityChanged.connect(self.act.findings.setChecked)
         panel.navigate.connect(self.select_program)
         panel.severities_changed.connect(self.grid_model.set_severities)
         if self.fiscal_year is not None:
@@ -615,7 +440,7 @@ class MainWindow(QMainWindow):
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(WINDOW_STATE, self.saveState())

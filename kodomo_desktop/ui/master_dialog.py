@@ -237,7 +237,7 @@ class MasterListDialog(QDialog):
                 return
         self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target)
 
-    def _update_buttons(self, *_args) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         item = self.tree.currentItem()
         entry = self.selected()
         for name in ("add_division", "up", "down", "active", "merge"):

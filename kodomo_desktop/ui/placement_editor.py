@@ -23,7 +23,7 @@ class PlacementEditor(QWidget):
     primary_requested = Signal(object)  # PlacementInfo
     move_requested = Signal(object, int)  # PlacementInfo, new position
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._tree: PolicyTree | None = None
         self._placements: tuple[PlacementInfo, ...] = ()
@@ -81,7 +81,7 @@ class PlacementEditor(QWidget):
         row = self.list.currentRow()
         return self._placements[row] if 0 <= row < len(self._placements) else None
 
-    def _update_buttons(self, *_args) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         p = self.current()
         editable = not self._read_only
         self.add.setEnabled(editable and bool(self._placements))

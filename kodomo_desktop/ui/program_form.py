@@ -29,7 +29,12 @@ from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.models import PROGRAM_STATUSES
 from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.ui.commands import (
+from kodomo_desktop.ui.commit_edit import CommitTextEdit
+from kodomo_desktop.ui.division_editor import DivisionEditor
+from kodomo_desktop.ui.edit_session import EditSession, Update
+from kodomo_desktop.ui.history_view import HistoryView
+from kodomo_desktop.ui.placement_editor import PlacementEditor
+from kodomo_desktop.ui.undo_commands import (
     AddPlacement,
     EditField,
     MovePlacement,
@@ -38,11 +43,6 @@ from kodomo_desktop.ui.commands import (
     SetPrimary,
     SetTargets,
 )
-from kodomo_desktop.ui.commit_edit import CommitTextEdit
-from kodomo_desktop.ui.division_editor import DivisionEditor
-from kodomo_desktop.ui.edit_session import EditSession, Update
-from kodomo_desktop.ui.history_view import HistoryView
-from kodomo_desktop.ui.placement_editor import PlacementEditor
 
 TAB_CONTENT, TAB_PLACES, TAB_HISTORY = range(3)
 

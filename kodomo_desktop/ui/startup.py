@@ -36,16 +36,15 @@ def open_locked(target: str) -> tuple[Database, InstanceLock | None]:
 
 def open_interactively(explicit: str | None) -> tuple[Database, InstanceLock | None] | None:
     """Open the user's database, asking what to do while it cannot be; None when the user gives up."""
-    target = locations.database_target(explicit)
-    while True:
+    target: str | None = locations.database_target(explicit)
+    while target is not None:
         try:
             return open_locked(target)
         except DatabaseError as exc:
             target = _ask(exc.message, target, offer_backups=True)
         except KodomoError as exc:  # held by another window, or the seed cannot be installed
             target = _ask(exc.message, target, offer_backups=False)
-        if target is None:
-            return None
+    return None
 
 
 def _ask(message: str, target: str, *, offer_backups: bool) -> str | None:

@@ -6,12 +6,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 # work(progress, cancelled): progress(done, total) may be called from the worker thread;
 # cancelled() is polled by the work, which stops by raising.
-Work = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+Work = Callable[[Progress, Cancelled], Any]
 
 
 class _Signals(QObject):
@@ -80,7 +82,7 @@ class BackgroundTask(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._end(self.failed, exc)
 
-    def _end(self, outcome, value: Any) -> None:
+    def _end(self, outcome: SignalInstance, value: Any) -> None:
         # read before closing: closing a QProgressDialog emits canceled, which would look like the user's cancel
         cancelled = self._cancel_requested.is_set()
         self.dialog.close()

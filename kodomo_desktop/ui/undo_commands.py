@@ -8,6 +8,7 @@ transaction) or a macro of commands (one undo step).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -40,7 +41,7 @@ class OperationCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self.revert)
 
-    def _run(self, step) -> None:
+    def _run(self, step: Callable[[], OpResult]) -> None:
         # Called from C++ (QUndoStack): an exception must not escape. An obsolete command
         # is dropped by the stack, so a failed edit leaves no undo step behind.
         try:
@@ -134,6 +135,7 @@ class AddPlacement(OperationCommand):
         return result
 
     def revert(self) -> OpResult:
+        assert self.placement_id is not None  # undo follows the redo that added it
         return ops.remove_placement(self.db, self.placement_id)
 
 
@@ -192,7 +194,7 @@ class CreateProgram(OperationCommand):
         super().__init__(session, "事業の追加")
         self.doc = dict(doc)
         self.placement = (measure_id, position, True)
-        self.edition_id = session.edition.id
+        self.edition_id = session.open_edition_id()
 
     @property
     def uid(self) -> str | None:
@@ -204,7 +206,9 @@ class CreateProgram(OperationCommand):
         return result
 
     def revert(self) -> OpResult:
-        return ops.delete_program(self.db, self.session.program_id(self.uid))
+        uid = self.uid
+        assert uid is not None  # undo follows the redo that created it
+        return ops.delete_program(self.db, self.session.program_id(uid))
 
 
 class DeleteProgram(OperationCommand):
@@ -213,7 +217,7 @@ class DeleteProgram(OperationCommand):
     def __init__(self, session: EditSession, uid: str):
         super().__init__(session, "事業の削除")
         self.uid = uid
-        self.edition_id = session.edition.id
+        self.edition_id = session.open_edition_id()
         self.snapshot: dict[str, Any] | None = None
 
     def apply(self) -> OpResult:
@@ -222,5 +226,6 @@ class DeleteProgram(OperationCommand):
         return result
 
     def revert(self) -> OpResult:
+        assert self.snapshot is not None  # undo follows the redo that took it
         placements = [(p["measure"], p["position"], p["primary"]) for p in self.snapshot["placements"]]
         return ops.create_program(self.db, self.edition_id, self.snapshot, placements)

@@ -1,16 +1,25 @@
 """`kodomo-desktop import-returns`: check returned templates, and with --apply take them in."""
 
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+    from kodomo_desktop.excel.returns import ReturnResult
+
 HELP = "返送された回答票（Excel）を確認し、--apply で取り込む（--apply なしでは何も変更しない）"
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="回答票のファイル、またはそれを入れたフォルダ")
     parser.add_argument("--year", type=int, metavar="Y", help="取り込み先の年度（西暦）。省略すると最新の年度版")
     parser.add_argument("--apply", action="store_true", help="競合のない変更を取り込む（事前にバックアップを作成）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="出力の形式（既定: text）")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     import json
 
     from kodomo_desktop.excel.apply import apply_returns, default_plan
@@ -37,10 +46,11 @@ def run(args, ctx) -> int:
     return 1 if problems or not results else 0
 
 
-def _print_text(results, out) -> None:
-    from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+def _print_text(results: list[ReturnResult], out: TextIO) -> None:
+    from kodomo_desktop.core.fields import FIELD_LABELS
+    from kodomo_desktop.excel.diff import display_value
 
-    def short(value) -> str:
+    def short(value: str) -> str:
         text = value.replace("\n", "⏎")
         return text if len(text) <= 60 else text[:59] + "…"
 
@@ -50,7 +60,8 @@ def _print_text(results, out) -> None:
         if r.status == "rejected":
             out.write(f"× {r.error}\n\n")
             continue
-        head = f"{r.path.name}（{r.unit.name}）: 変更 {len(r.changes)} 件"
+        unit = f"（{r.unit.name}）" if r.unit else ""  # a readable return names its unit
+        head = f"{r.path.name}{unit}: 変更 {len(r.changes)} 件"
         if r.conflicts:
             head += f"、うち競合 {len(r.conflicts)} 件"
         if r.imported_at:

@@ -1,24 +1,21 @@
 """Excel 回答の取り込み: read returns off the GUI thread, review every change, apply the accepted ones.
 
-ReturnsDialog: files or a folder in, a row per file with its verdict, the problems found, and
-a review table of every change (accept or reject each, or all; a conflict is resolved by
-keeping ours, taking theirs or editing). ReturnsOverview: which units have returned, when,
-and which are outstanding.
+A row per file with its verdict, the problems found, and a review table of every change
+(accept or reject each, or all; a conflict is resolved by keeping ours, taking theirs or
+editing).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -36,13 +32,19 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
-from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.ui.messages import confirm, show_error
+from kodomo_desktop.ui.returns_overview_dialog import ReturnsOverview
+from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
+from kodomo_desktop.ui.targets_dialog import TargetsDialog
 from kodomo_desktop.ui.workers import BackgroundTask
+
+if TYPE_CHECKING:
+    from kodomo_desktop.excel.apply import ApplyPlan, ApplyReport
+    from kodomo_desktop.excel.returns import ReturnResult
 
 # how a conflict is resolved
 OURS, THEIRS, EDITED = "現在のまま", "回答を採用", "編集…"
-ACCEPT_COLUMN, RESOLVE_COLUMN = 0, 6
+ACCEPT_COLUMN, THEIRS_COLUMN, RESOLVE_COLUMN = 0, 5, 6
 
 
 @dataclass
@@ -55,39 +57,15 @@ class Decision:
     value: Any
 
 
-def _item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    item.setToolTip(tooltip if tooltip is not None else text)
-    return item
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    return table
-
-
-def _close_buttons() -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-    buttons.button(QDialogButtonBox.StandardButton.Close).setText("閉じる")
-    return buttons
-
-
 class ReturnsDialog(QDialog):
     loaded = Signal()  # the returns were read and checked
-    applied = Signal(object)  # the OpResult of an apply, for the window to refresh what changed
 
     def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
         self.fiscal_year = fiscal_year
         self.paths: list[Path] = []
-        self.results: list = []
+        self.results: list[ReturnResult] = []
         self.decisions: list[Decision] = []
         self._filling = False
         self.applied_any = False
@@ -106,11 +84,11 @@ class ReturnsDialog(QDialog):
             top.addWidget(widget)
         top.addWidget(self.summary, 1)
 
-        self.files = _table(["ファイル", "所管", "状態", "変更", "競合", "問題"])
+        self.files = row_table(["ファイル", "所管", "状態", "変更", "競合", "問題"])
         self.files.itemSelectionChanged.connect(self._show_issues)
-        self.changes = _table(["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"])
+        self.changes = row_table(["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"])
         self.changes.itemChanged.connect(self._accept_toggled)
-        self.issues = _table(["ファイル", "シート", "セル", "重要度", "内容"])
+        self.issues = row_table(["ファイル", "シート", "セル", "重要度", "内容"])
         tabs = QTabWidget()
         tabs.addTab(self.changes, "変更の確認")
         tabs.addTab(self.issues, "問題")
@@ -127,7 +105,7 @@ class ReturnsDialog(QDialog):
         self.apply_button = QPushButton("取り込む")
         self.apply_button.setDefault(True)
         self.apply_button.clicked.connect(self.apply)
-        buttons = _close_buttons()
+        buttons = close_buttons()
         buttons.rejected.connect(self.reject)
         bottom = QHBoxLayout()
         for widget in (self.accept_all, self.reject_all):
@@ -156,7 +134,7 @@ class ReturnsDialog(QDialog):
         if folder:
             self.load([folder])
 
-    def load(self, paths) -> None:
+    def load(self, paths: Iterable[str | Path]) -> None:
         """Read and check the returns in a worker thread; `loaded` is emitted when they are shown."""
         from kodomo_desktop.excel.returns import check_returns
 
@@ -171,7 +149,7 @@ class ReturnsDialog(QDialog):
         task.failed.connect(lambda exc: show_error(self, exc, "回答の読み込み"))
         task.start()
 
-    def _show_results(self, results: list) -> None:
+    def _show_results(self, results: list[ReturnResult]) -> None:
         self.results = results
         self.decisions = [
             Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new)
@@ -212,11 +190,12 @@ class ReturnsDialog(QDialog):
                 f"{len(r.issues)}（エラー {errors}）" if r.issues else "",
             ]
             for col, text in enumerate(cells):
-                self.files.setItem(row, col, _item(text))
+                self.files.setItem(row, col, text_item(text))
         self.files.resizeColumnsToContents()
 
     def _fill_changes(self) -> None:
-        from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+        from kodomo_desktop.core.fields import FIELD_LABELS
+        from kodomo_desktop.excel.diff import display_value
 
         self._filling = True
         self.changes.setRowCount(len(self.decisions))
@@ -227,11 +206,11 @@ class ReturnsDialog(QDialog):
             accept.setCheckState(Qt.CheckState.Checked if d.accepted else Qt.CheckState.Unchecked)
             self.changes.setItem(row, ACCEPT_COLUMN, accept)
             program = f"{c.program} {c.program_name}" if c.program else f"新規（{c.row}行目）{c.program_name}"
-            self.changes.setItem(row, 1, _item(d.result.path.name))
-            self.changes.setItem(row, 2, _item(program))
-            self.changes.setItem(row, 3, _item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
-            self.changes.setItem(row, 4, _item(display_value(c.field, c.old)))
-            self.changes.setItem(row, 5, _item(display_value(c.field, d.value)))
+            self.changes.setItem(row, 1, text_item(d.result.path.name))
+            self.changes.setItem(row, 2, text_item(program))
+            self.changes.setItem(row, 3, text_item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
+            self.changes.setItem(row, 4, text_item(display_value(c.field, c.old)))
+            self.changes.setItem(row, THEIRS_COLUMN, text_item(display_value(c.field, d.value)))
             if c.conflict:
                 combo = QComboBox()
                 combo.addItems([OURS, THEIRS, EDITED])
@@ -239,7 +218,7 @@ class ReturnsDialog(QDialog):
                 self.changes.setCellWidget(row, RESOLVE_COLUMN, combo)
             else:
                 self.changes.removeCellWidget(row, RESOLVE_COLUMN)
-                self.changes.setItem(row, RESOLVE_COLUMN, _item(""))
+                self.changes.setItem(row, RESOLVE_COLUMN, text_item(""))
         self.changes.resizeColumnsToContents()
         for col in (4, 5):
             self.changes.setColumnWidth(col, min(self.changes.columnWidth(col), 320))
@@ -258,16 +237,16 @@ class ReturnsDialog(QDialog):
         self.issues.setRowCount(len(rows))
         for n, cells in enumerate(rows):
             for col, text in enumerate(cells):
-                self.issues.setItem(n, col, _item(text))
+                self.issues.setItem(n, col, text_item(text))
         self.issues.resizeColumnsToContents()
         self.tabs.setTabText(1, f"問題（{len(rows)}）")
 
     # --- review -------------------------------------------------------------------------
 
     def set_accepted(self, row: int, accepted: bool) -> None:
-        self.changes.item(row, ACCEPT_COLUMN).setCheckState(
-            Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked
-        )
+        item = self.changes.item(row, ACCEPT_COLUMN)
+        assert item is not None  # every row of the review has its check box
+        item.setCheckState(Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
 
     def set_all(self, accepted: bool) -> None:
         """Accept or reject every change; conflicts are left as they are resolved (or not)."""
@@ -292,14 +271,16 @@ class ReturnsDialog(QDialog):
             d.value = d.change.new
         from kodomo_desktop.excel.diff import display_value
 
-        self.changes.item(row, 5).setText(display_value(d.change.field, d.value))
+        value = self.changes.item(row, THEIRS_COLUMN)
+        assert value is not None  # filled for every row
+        value.setText(display_value(d.change.field, d.value))
         self.set_accepted(row, choice != OURS)
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
         from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.core.fields import FIELD_LABELS
         from kodomo_desktop.excel import fields
-        from kodomo_desktop.excel.diff import FIELD_LABELS
         from kodomo_desktop.excel.layout import STATUS_CHOICES
         from kodomo_desktop.excel.units import master_order
 
@@ -334,7 +315,7 @@ class ReturnsDialog(QDialog):
 
     # --- apply --------------------------------------------------------------------------
 
-    def plans(self) -> list:
+    def plans(self) -> list[ApplyPlan]:
         """What apply writes: the accepted changes of each readable file. A clean file is recorded as
         returned even with nothing accepted; a file with errors only where the office took some of it."""
         from kodomo_desktop.excel.apply import ApplyPlan
@@ -370,102 +351,9 @@ class ReturnsDialog(QDialog):
         else:
             super().reject()
 
-    def _applied(self, report) -> None:
+    def _applied(self, report: ApplyReport) -> None:
         self.applied_any = True
         backup = f"\n取り込み前のバックアップ: {report.backup}" if report.backup else ""
         self.summary.setText(f"{report.applied} 件の変更を取り込みました。")
-        self.applied.emit(report.result)
         QMessageBox.information(self, "回答の取り込み", f"{report.applied} 件の変更を取り込みました。{backup}")
         self.load(self.paths)  # the review now shows what is left
-
-
-class TargetsDialog(QDialog):
-    """The 8 target groups as check boxes: how a conflicting 対象 is edited."""
-
-    def __init__(self, parent: QWidget, labels: list[str]):
-        super().__init__(parent)
-        self.setWindowTitle("対象")
-        layout = QVBoxLayout(self)
-        self.boxes = []
-        for label in TARGETS:
-            box = QCheckBox(label)
-            box.setChecked(label in labels)
-            layout.addWidget(box)
-            self.boxes.append(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    @classmethod
-    def ask(cls, parent: QWidget, labels: list[str]) -> list[str] | None:
-        dialog = cls(parent, labels)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return [box.text() for box in dialog.boxes if box.isChecked()]
-
-
-class ReturnsOverview(QDialog):
-    """回答状況: per unit of the edition, whether and when it returned; outstanding units first to see."""
-
-    def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.db = db
-        self.fiscal_year = fiscal_year
-        self.setWindowTitle(f"回答状況（{era_label(fiscal_year)}版）")
-        self.resize(820, 560)
-        self.kind = QComboBox()
-        self.kind.addItem("課ごと", "division")
-        self.kind.addItem("部ごと", "department")
-        self.kind.currentIndexChanged.connect(self.refresh)
-        self.outstanding_only = QCheckBox("未回答のみ表示")
-        self.outstanding_only.toggled.connect(self.refresh)
-        self.summary = QLabel()
-        top = QHBoxLayout()
-        top.addWidget(QLabel("単位:"))
-        top.addWidget(self.kind)
-        top.addWidget(self.outstanding_only)
-        top.addWidget(self.summary, 1)
-        self.table = _table(["所管", "事業数", "回答", "取り込み日時", "ファイル", "変更件数", "取り込んだ人"])
-        buttons = _close_buttons()
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-        self.refresh()
-
-    def refresh(self) -> None:
-        from kodomo_desktop.excel.overview import returns_overview
-
-        try:
-            units = returns_overview(self.db, self.fiscal_year, self.kind.currentData())
-        except Exception as exc:  # show_error re-raises what is not an expected error
-            show_error(self, exc, "回答状況")
-            return
-        returned = sum(u.latest is not None for u in units if u.programs)
-        expected = sum(1 for u in units if u.programs)
-        self.summary.setText(f"{expected} 件中 {returned} 件回答済み、未回答 {expected - returned} 件")
-        shown = [u for u in units if not (self.outstanding_only.isChecked() and u.latest)]
-        self.table.setRowCount(len(shown))
-        for row, u in enumerate(shown):
-            latest = u.latest
-            state = f"回答済み（{len(u.returns)} 回）" if latest else "未回答"
-            cells = [u.unit, str(u.programs), state]
-            if latest:
-                cells += [_local_time(latest.at), latest.file_name, str(latest.changes), latest.user]
-            for col, text in enumerate(cells):
-                item = _item(text)
-                if not latest:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-
-
-def _local_time(iso_utc: str) -> str:
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso_utc

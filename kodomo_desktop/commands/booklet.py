@@ -1,6 +1,12 @@
 """`kodomo-desktop booklet`: print one edition's booklet to a PDF file."""
 
+from __future__ import annotations
+
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
 
 HELP = "年度版の冊子（PDF）を作成する"
 
@@ -19,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="検証でエラーがある年度版でも作成する")
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     # ReportLab is imported here, not at module level, so that `--help` stays fast.
     from kodomo_desktop.booklet import BookletOptions, build_booklet
     from kodomo_desktop.core.errors import KodomoError
@@ -49,7 +55,7 @@ def run(args, ctx) -> int:
     return 0
 
 
-def _validation_refusal(ctx, fiscal_year: int) -> str:
+def _validation_refusal(ctx: Context, fiscal_year: int) -> str:
     """Why the booklet is not built: the edition's validation errors ("" when there are none)."""
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.validation import blocking_message, validate_edition

@@ -1,9 +1,17 @@
 """`kodomo-desktop templates`: write one return template per unit."""
 
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
 HELP = "各課（または部）に送る回答票（Excel）を作成する"
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="回答票を書き出すフォルダ")
     parser.add_argument(
@@ -14,7 +22,7 @@ def add_arguments(parser) -> None:
     )
 
 
-def run(args, ctx) -> int:
+def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.excel.templates import write_templates
 
