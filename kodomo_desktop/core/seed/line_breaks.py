@@ -39,7 +39,7 @@ Field = Literal["summary", "results"]
 
 _SPACE_RUN = re.compile("[ \u3000]+")
 
-# Counters that follow a figure in the FY2024 実績 texts; longer ones first so か所 wins over 所.
+# Counters that follow a figure in the FY2024 実績 texts, and a few more that city lists use.
 UNITS = (
     "か所", "ヶ所", "箇所", "千円", "万円", "円", "世帯", "団体", "施設", "企業", "時間", "ブース",
     "人", "件", "回", "日", "校", "名", "枚", "点", "個", "社", "組", "本", "冊", "台", "園", "館",
