@@ -167,9 +167,13 @@ def test_html_summary_becomes_bulleted_lines(by_name):
     ]
     results = by_name["女性相談つながりサポート事業(居場所づくり事業・LINE相談)"]["results"]
     assert results.split("\n") == [
-        "【居場所づくり事業】 参加者数 340人 相談者数 50人",
-        "【LINE相談】 LINE相談者数 148人",
-        "【窓口周知用の生理用品配布数】 実績値 4,128個",
+        "【居場所づくり事業】",
+        "参加者数 340人",
+        "相談者数 50人",
+        "【LINE相談】",
+        "LINE相談者数 148人",
+        "【窓口周知用の生理用品配布数】",
+        "実績値 4,128個",
     ]
     assert not any("<" in p["summary"] + p["results"] for p in by_name.values())
 
@@ -297,6 +301,7 @@ def test_each_kind_of_note_occurs_where_the_data_has_it(result):
         "division_missing": 1,
         "trailing_field": 6,
         "html_converted": 4,
+        "line_breaks_restored": 58,
     }
     assert {n.line for n in notes(result, "trailing_field")} == {273, 274, 275, 276, 277, 338}
     assert {n.line for n in notes(result, "html_converted")} == {57, 138, 336, 337}
@@ -405,3 +410,14 @@ def test_unreadable_input_is_refused_with_the_line(text, line, edit, message):
     with pytest.raises(InvalidInput) as exc:
         parse_source(with_line(text, line, edit), "list.txt")
     assert "list.txt" in exc.value.message and message in exc.value.message
+
+
+def test_flattened_line_breaks_are_restored_and_noted(by_name, result):
+    """The extraction flattened each cell's line breaks to spaces; items and ※ notes get their own lines back."""
+    program = next(p for p in by_name.values() if p["results"].startswith("【児童発達支援事業】"))
+    assert program["results"].split("\n")[:3] == ["【児童発達支援事業】", "開所日数 233日", "延利用者数 8,737人"]
+    assert "【保育所等訪問支援事業】\n契約者数 6件" in program["results"]
+    notes = [n for n in result.notes if n.code == "line_breaks_restored" and n.program == program["id"]]
+    assert notes and "改行を" in notes[0].message
+    summary = next(p["summary"] for p in by_name.values() if "※令和8年度以降は" in p["summary"])
+    assert "\n※令和8年度以降は" in summary and "\n※閉所した2施設" in summary

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.seed.line_breaks import restore_breaks
 from kodomo_desktop.core.seed.notes import Decisions, targets_label
 from kodomo_desktop.core.seed.source import Row, squeeze
 from kodomo_desktop.core.targets import TARGETS
@@ -87,7 +88,7 @@ def fill_missing_divisions(programs: dict[str, list[Row]], decisions: Decisions)
 def program_document(pid: str, copies: list[Row], decisions: Decisions) -> dict[str, Any]:
     """The program as the primary copy gives it; how each other copy differs is noted."""
     primary = copies[0]
-    summary, results = html_to_text(primary.summary), html_to_text(primary.results)
+    summary, results = _restore_breaks(pid, primary, decisions)
     for copy in copies[1:]:
         full = (copy.name, copy.alias)
         if full != (primary.name, primary.alias):
@@ -133,6 +134,20 @@ def program_document(pid: str, copies: list[Row], decisions: Decisions) -> dict[
         "needs_review": pid in decisions.flagged,
         "review_notes": decisions.review.get(pid, []),
     }
+
+
+def _restore_breaks(pid: str, row: Row, decisions: Decisions) -> tuple[str, str]:
+    """概要 and 実績 with the line breaks that extraction flattened put back, and one note counting them."""
+    summary = restore_breaks(html_to_text(row.summary), "summary")
+    results = restore_breaks(html_to_text(row.results), "results")
+    if breaks := summary.breaks + results.breaks:
+        message = (
+            f"{row.label}「{row.name}」の概要と実績で、原資料の抽出で空白になっていた改行を{breaks}か所戻しました"
+            f"（概要 {summary.breaks}、実績 {results.breaks}。"
+            f"空白のまま残したもの {summary.spaces + results.spaces}か所）。"
+        )
+        decisions.note("line_breaks_restored", message, pid, row.line)
+    return summary.text, results.text
 
 
 def _compare_key(s: str) -> str:

@@ -33,6 +33,7 @@ NOTE_KINDS: dict[str, str] = {
     "division_missing": "所管の記載漏れ",
     "trailing_field": "行末の余分な空欄",
     "html_converted": "HTMLタグの変換",
+    "line_breaks_restored": "抽出で失われたセル内の改行の復元",
 }
 
 
