@@ -28,6 +28,7 @@ def _show_unexpected(kind, exc, tb) -> None:
 
 def run_app(db_target: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)  # the windows need a QApplication, never a bare QCoreApplication
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("kodomo-desktop")

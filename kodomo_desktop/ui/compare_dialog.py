@@ -120,5 +120,6 @@ class CompareDialog(QDialog):
             QMessageBox.warning(
                 self,
                 "保存できません",
-                f"{path} に保存できません（{exc.strerror or exc}）。Excel で開いているときは閉じてから保存してください。",
+                f"{path} に保存できません（{exc.strerror or exc}）。"
+                "Excel で開いているときは閉じてから保存してください。",
             )

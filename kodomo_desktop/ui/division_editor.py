@@ -36,8 +36,11 @@ class DivisionEditor(QWidget):
         # the longest 所管 name would otherwise set the form's minimum width
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.setMinimumContentsLength(8)
-        self.picker.lineEdit().setPlaceholderText("所管を入力して選ぶ（一部でも可）")
+        # an editable combo box always has a line edit and a completer
+        line_edit = self.picker.lineEdit()
         completer = self.picker.completer()
+        assert line_edit is not None and completer is not None
+        line_edit.setPlaceholderText("所管を入力して選ぶ（一部でも可）")
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -47,7 +50,7 @@ class DivisionEditor(QWidget):
         self.down.clicked.connect(lambda: self._move(1))
         self.remove.clicked.connect(self._remove)
         self.add.clicked.connect(self._add)
-        self.picker.lineEdit().returnPressed.connect(self._add)
+        line_edit.returnPressed.connect(self._add)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 0, 0, 3, 2)
@@ -67,7 +70,7 @@ class DivisionEditor(QWidget):
 
     def set_pairs(self, pairs: Pairs) -> None:
         row = self.list.currentRow()
-        self._pairs = tuple(tuple(p) for p in pairs)
+        self._pairs = tuple((department, division) for department, division in pairs)
         self.list.clear()
         labels = {pair: label for label, pair in self._choices.items()}
         self.list.addItems([labels.get(pair) or " ".join(filter(None, pair)) for pair in self._pairs])

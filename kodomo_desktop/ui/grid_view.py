@@ -37,6 +37,7 @@ class ProgramGridView(QTableView):
     def __init__(self, session: EditSession, model: ProgramTableModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self._model = model
         self.setModel(model)
         self._delegate = TargetDelegate(self)
         for column in TARGET_COLUMNS:
@@ -66,7 +67,7 @@ class ProgramGridView(QTableView):
         model.rows_dropped.connect(self._rows_dropped)
 
     def model(self) -> ProgramTableModel:
-        return super().model()
+        return self._model
 
     def _default_widths(self) -> None:
         metrics = self.fontMetrics()
@@ -83,7 +84,7 @@ class ProgramGridView(QTableView):
     def selected_rows(self) -> list[int]:
         # from the selection's ranges: listing every selected index of 10,000 rows is slow
         rows: set[int] = set()
-        for block in self.selectionModel().selection():
+        for block in self.selectionModel().selection().toList():
             rows.update(range(block.top(), block.bottom() + 1))
         return sorted(rows)
 
@@ -158,7 +159,7 @@ class ProgramGridView(QTableView):
 
     def _selection_block(self) -> tuple[range, range] | None:
         """The rectangle around the selection, from its ranges (as selected_rows, for the same reason)."""
-        blocks = [block for block in self.selectionModel().selection() if block.isValid()]
+        blocks = [block for block in self.selectionModel().selection().toList() if block.isValid()]
         if not blocks:
             return None
         rows = range(min(b.top() for b in blocks), max(b.bottom() for b in blocks) + 1)
@@ -244,6 +245,8 @@ class ProgramGridView(QTableView):
             return
         with self.session.macro("並べ替え"):
             for uid, item, to in moves:
+                # reordering is offered only in a measure's own order, where every row is a placement
+                assert item.measure_id is not None and item.position is not None
                 command = MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to)
                 if not self.session.push(command):
                     break
@@ -251,10 +254,11 @@ class ProgramGridView(QTableView):
     def selected_placements(self, rows: list[int] | None = None) -> list[tuple[str, int, int]]:
         """(uid, measure id, position) of the selected rows that stand for a placement."""
         model = self.model()
+        listed = ((r, model.listing(r)) for r in (self.selected_rows() if rows is None else rows))
         return [
-            (model.program(r).uid, model.listing(r).measure_id, model.listing(r).position)
-            for r in (self.selected_rows() if rows is None else rows)
-            if model.listing(r).measure_id is not None
+            (model.program(r).uid, item.measure_id, item.position)
+            for r, item in listed
+            if item.measure_id is not None and item.position is not None
         ]
 
     def move_to_measure(self, items: list[tuple[str, int, int]], measure_id: int, size: int) -> None:

@@ -161,9 +161,10 @@ class MasterListDialog(QDialog):
 
     def add_division(self, name: str | None = None) -> None:
         entry = self.selected()
-        if entry is None:
+        found = self._find(entry) if entry is not None else None
+        if found is None:
             return
-        department, _ = self._find(entry)
+        department, _ = found
         if name is None:
             name = self._ask("課を追加", f"「{department.name}」に加える課・室・センターの名前:")
         if name is not None:
@@ -174,10 +175,13 @@ class MasterListDialog(QDialog):
         if entry is None:
             return
         if name is None:
-            department, division = self._find(entry)
+            found = self._find(entry)
+            if found is None:
+                return
+            department, division = found
             current = department.name if division is None else division.name
             name = self._ask(
-                "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current
+                "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current or ""
             )
         if name is not None:
             self._apply(master.rename_entry, entry[0], entry[1], name, select=entry)

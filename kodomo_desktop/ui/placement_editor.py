@@ -25,7 +25,7 @@ class PlacementEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._tree: PolicyTree | None = None
+        self._tree = PolicyTree(())
         self._placements: tuple[PlacementInfo, ...] = ()
         self._read_only = False
         self.list = QListWidget()
@@ -40,8 +40,8 @@ class PlacementEditor(QWidget):
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self.current()))
         self.primary.clicked.connect(lambda: self.primary_requested.emit(self.current()))
-        self.up.clicked.connect(lambda: self.move_requested.emit(self.current(), self.current().position - 1))
-        self.down.clicked.connect(lambda: self.move_requested.emit(self.current(), self.current().position + 1))
+        self.up.clicked.connect(lambda: self._move(-1))
+        self.down.clicked.connect(lambda: self._move(1))
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list, 0, 0, 1, 3)
@@ -89,6 +89,11 @@ class PlacementEditor(QWidget):
         self.primary.setEnabled(editable and p is not None and not p.is_primary)
         self.up.setEnabled(editable and p is not None and p.position > 0)
         self.down.setEnabled(editable and p is not None and p.position < p.measure_size - 1)
+
+    def _move(self, step: int) -> None:
+        p = self.current()
+        if p is not None:
+            self.move_requested.emit(p, p.position + step)
 
     def _add(self) -> None:
         measure = choose_measure(

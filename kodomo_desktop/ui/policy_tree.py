@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
@@ -33,7 +33,7 @@ def scope_title(tree: PolicyTree, groups: ProgramGroups, scope: Scope) -> str:
         return "すべての事業"
     if scope.kind == "review":
         return "要確認の事業"
-    if scope.kind == "node":
+    if scope.kind == "node" and scope.id is not None:
         node = tree.node(scope.id)
         return tree.path_label(scope.id) if node.kind == "measure" else f"{node.heading} {node.title}".strip()
     for department in groups.departments:
@@ -52,10 +52,14 @@ class NavigatorModel(QStandardItemModel):
     def mimeTypes(self) -> list[str]:
         return [PLACEMENTS_MIME]
 
-    def canDropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         return data.hasFormat(PLACEMENTS_MIME) and row == -1 and parent.data(KIND_ROLE) == "measure"
 
-    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         self.placements_dropped.emit(decode_placements(data), parent.data(SCOPE_ROLE).id)
@@ -172,11 +176,8 @@ class Navigator(QWidget):
 
     def _restore_expanded(self, expanded: set | None) -> None:
         for index in self._walk():
-            if expanded is None:
-                # policies and stages open, 所管別 closed: the tree as the booklet is laid out
-                open_ = index.data(KIND_ROLE) in ("policy", "stage")
-            else:
-                open_ = self._key(index) in expanded
+            # by default policies and stages open, 所管別 closed: the tree as the booklet is laid out
+            open_ = index.data(KIND_ROLE) in ("policy", "stage") if expanded is None else self._key(index) in expanded
             self.view.setExpanded(index, open_)
 
     def select_scope(self, scope: Scope) -> None:

@@ -96,7 +96,8 @@ class ProgramForm(QWidget):
         session.commit_requested.connect(self.commit_pending)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._scrolling(self._content_page()), "内容")
+        self.content_area = self._scrolling(self._content_page())
+        self.tabs.addTab(self.content_area, "内容")
         self.tabs.addTab(self._scrolling(self._places_page()), "所管・掲載")
         self.tabs.addTab(self.history, "変更履歴")
         self.tabs.currentChanged.connect(lambda _i: self._load_history())
@@ -160,7 +161,7 @@ class ProgramForm(QWidget):
 
     # --- showing a program --------------------------------------------------------------
 
-    def set_edition(self, fiscal_year: int | None, tree: PolicyTree | None, choices: list) -> None:
+    def set_edition(self, fiscal_year: int | None, tree: PolicyTree, choices: list) -> None:
         """A (re)opened edition: the next show_program reads the program afresh."""
         self.detail = None
         self.placements.set_tree(tree)
@@ -199,11 +200,11 @@ class ProgramForm(QWidget):
             box.setChecked(bool(detail.targets >> i & 1))
         self.summary.set_text(detail.summary)
         self.results.set_text(detail.results)
-        has_previous = detail.previous_results is not None
-        self.previous_results.setVisible(has_previous)
-        self.previous_label.setVisible(has_previous)
-        if has_previous:
-            self.previous_results.setPlainText(detail.previous_results)
+        previous = detail.previous_results
+        self.previous_results.setVisible(previous is not None)
+        self.previous_label.setVisible(previous is not None)
+        if previous is not None:
+            self.previous_results.setPlainText(previous)
         self.needs_review.setChecked(detail.needs_review)
         if notes_from_text(self.review_notes.toPlainText()) != list(detail.review_notes):
             self.review_notes.set_text("\n".join(detail.review_notes))
@@ -250,7 +251,7 @@ class ProgramForm(QWidget):
         self.tabs.setCurrentIndex(TAB_CONTENT)
         widget = widgets.get(field, self.name)
         widget.setFocus()
-        self.tabs.widget(TAB_CONTENT).ensureWidgetVisible(widget)
+        self.content_area.ensureWidgetVisible(widget)
 
     def commit_pending(self) -> None:
         """Hand in text still being typed (before undo, or before another program is shown)."""
@@ -281,28 +282,36 @@ class ProgramForm(QWidget):
         if self.session.push(command):
             return
         # refused: typed text stays to be handed in again, every other widget shows the stored value
-        editor = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}.get(field)
+        editors = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}
+        editor = editors.get(field) if field is not None else None
         if editor is not None:
             editor.keep_unsaved()
-        self._load(self.detail.uid)
+        if self.detail is not None:
+            self._load(self.detail.uid)
 
     def _toggle_target(self, bit: int, on: bool) -> None:
-        old = self.detail.targets
-        self._push(SetTargets(self.session, {self.detail.uid: (old, old | bit if on else old & ~bit)}))
+        if (detail := self.detail) is not None:
+            old = detail.targets
+            self._push(SetTargets(self.session, {detail.uid: (old, old | bit if on else old & ~bit)}))
 
     def _edit_divisions(self, pairs: tuple) -> None:
-        self._push(SetDivisions(self.session, self.detail.uid, self.detail.divisions, pairs))
+        if (detail := self.detail) is not None:
+            self._push(SetDivisions(self.session, detail.uid, detail.divisions, pairs))
 
     def _add_placement(self, measure_id: int) -> None:
-        self._push(AddPlacement(self.session, self.detail.uid, measure_id))
+        if (detail := self.detail) is not None:
+            self._push(AddPlacement(self.session, detail.uid, measure_id))
 
     def _remove_placement(self, placement: PlacementInfo) -> None:
-        self._push(RemovePlacement(self.session, self.detail.uid, placement.measure_id, placement.position))
+        if (detail := self.detail) is not None:
+            self._push(RemovePlacement(self.session, detail.uid, placement.measure_id, placement.position))
 
     def _set_primary(self, placement: PlacementInfo) -> None:
-        former = next(p.measure_id for p in self.detail.placements if p.is_primary)
-        self._push(SetPrimary(self.session, self.detail.uid, placement.measure_id, former))
+        if (detail := self.detail) is not None:
+            former = next(p.measure_id for p in detail.placements if p.is_primary)
+            self._push(SetPrimary(self.session, detail.uid, placement.measure_id, former))
 
     def _move_placement(self, placement: PlacementInfo, position: int) -> None:
-        m = placement.measure_id
-        self._push(MovePlacement(self.session, self.detail.uid, m, placement.position, m, position))
+        if (detail := self.detail) is not None:
+            m = placement.measure_id
+            self._push(MovePlacement(self.session, detail.uid, m, placement.position, m, position))

@@ -9,10 +9,10 @@ filtering a Python list of precomputed search keys costs a few milliseconds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -227,7 +227,7 @@ class ProgramTableModel(QAbstractTableModel):
             return "冊子に載る順。この列で並べると冊子の順に戻ります。"
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         item = self._view[index.row()]
         program = self._programs[item.program_id]
         column = index.column()
@@ -296,7 +296,7 @@ class ProgramTableModel(QAbstractTableModel):
             icon = self._icons[severity] = QApplication.style().standardIcon(_SEVERITY_ICON[severity])
         return icon
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.in_measure and self.natural_order and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
@@ -312,7 +312,7 @@ class ProgramTableModel(QAbstractTableModel):
     def mimeTypes(self) -> list[str]:
         return [PLACEMENTS_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes})
         items = [
             (self.program(r).uid, self._view[r].measure_id, self._view[r].position)
@@ -323,7 +323,9 @@ class ProgramTableModel(QAbstractTableModel):
         data.setData(PLACEMENTS_MIME, json.dumps(items).encode())
         return data
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         if not (data.hasFormat(PLACEMENTS_MIME) and self.in_measure and self.natural_order):
             return False
         if row < 0:
@@ -334,7 +336,7 @@ class ProgramTableModel(QAbstractTableModel):
 
 
 def decode_placements(data: QMimeData) -> list[tuple[str, int, int]]:
-    return [tuple(item) for item in json.loads(bytes(data.data(PLACEMENTS_MIME)).decode())]
+    return [tuple(item) for item in json.loads(bytes(data.data(PLACEMENTS_MIME).data()).decode())]
 
 
 def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
@@ -355,7 +357,9 @@ def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
 class TargetDelegate(QStyledItemDelegate):
     """A target cell: the check box alone, centred."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget else QApplication.style()

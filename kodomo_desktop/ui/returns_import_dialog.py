@@ -173,7 +173,7 @@ class ReturnsDialog(QDialog):
         self.files.setRowCount(len(self.results))
         for row, r in enumerate(self.results):
             if r.status == "rejected":
-                state = f"取り込めません: {r.error.removeprefix(f'{r.path.name}: ')}"
+                state = f"取り込めません: {(r.error or '').removeprefix(f'{r.path.name}: ')}"
             elif r.has_errors:
                 state = "エラーあり（確認してください）"
             elif r.imported_at:
@@ -228,7 +228,7 @@ class ReturnsDialog(QDialog):
     def _show_issues(self) -> None:
         selected = {i.row() for i in self.files.selectionModel().selectedRows()}
         results = [r for n, r in enumerate(self.results) if not selected or n in selected]
-        rows = [(r.path.name, "", "", "エラー", r.error) for r in results if r.status == "rejected"]
+        rows = [(r.path.name, "", "", "エラー", r.error or "") for r in results if r.status == "rejected"]
         rows += [
             (r.path.name, i.sheet, i.cell, "エラー" if i.severity == "error" else "注意", i.message)
             for r in results
