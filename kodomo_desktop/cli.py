@@ -31,6 +31,8 @@ COMMANDS = {
     "templates": "kodomo_desktop.commands.templates",
     "import-returns": "kodomo_desktop.commands.import_returns",
     "validate": "kodomo_desktop.commands.validate",
+    "publish": "kodomo_desktop.commands.publish",
+    "unpublish": "kodomo_desktop.commands.unpublish",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
 }

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kodomo_desktop.cli import Context
+
+HELP = "版を公開する（確定版にして編集できなくする。入力チェックでエラーがあるときは公開しない）"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True, metavar="YEAR", help="公開する版の年度（西暦、例: 2024）")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from kodomo_desktop.core.era import era_label
+    from kodomo_desktop.core.operations.editions import publish
+
+    publish(ctx.db, args.year, source="cli")
+    ctx.out.write(f"{era_label(args.year)}版を公開しました。冊子は「案」の印なしで作られます。\n")
+    return 0
