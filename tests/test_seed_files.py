@@ -9,7 +9,7 @@ import pytest
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.interchange import dump_document, export_document
-from tests.conftest import SOURCE_LIST
+from tests.helpers import SOURCE_LIST
 
 
 @pytest.mark.skipif(not SOURCE_LIST.exists(), reason="原資料（shared/seed）がありません")

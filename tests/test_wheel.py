@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED_EDITION
+from tests.helpers import REPO, SEED_EDITION
 
 pytestmark = pytest.mark.slow
 
