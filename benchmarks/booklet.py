@@ -111,7 +111,10 @@ def whole_command(document: dict, tmp: Path, repeat: int) -> list[tuple[str, flo
         for name, command in commands:
             subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=env)  # warm: caches, pyc
             seconds, _ = timed(
-                lambda: subprocess.run(command, check=True, capture_output=True, cwd=REPO, env=env), repeat
+                lambda command=command, env=env: subprocess.run(
+                    command, check=True, capture_output=True, cwd=REPO, env=env
+                ),
+                repeat,
             )
             rows.append((name, seconds))
     return rows
@@ -212,11 +215,11 @@ def main() -> None:
 
     print(f"document: {source}")
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    font = fonts.embedded or "CID (not embedded)"
+    print(f"machine: {os.cpu_count()} CPUs{load}, Python {sys.version.split()[0]}, font {font}")
     print(
-        f"machine: {os.cpu_count()} CPUs{load}, Python {sys.version.split()[0]}, font {fonts.embedded or 'CID (not embedded)'}"
-    )
-    print(
-        f"one-off per process: import ReportLab + booklet {imported - start:.3f} s, find and register fonts {fonts_found - imported:.3f} s"
+        f"one-off per process: import ReportLab + booklet {imported - start:.3f} s,"
+        f" find and register fonts {fonts_found - imported:.3f} s"
     )
     print()
     print(

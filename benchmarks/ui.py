@@ -155,7 +155,8 @@ def big_grid(repeat: int, folder: Path) -> None:
     window.search.clear()
     app.processEvents()
     print(
-        f"  one search keystroke (median of {len(keystrokes)})     : {ms(statistics.median(keystrokes))}  (slowest {ms(max(keystrokes))})"
+        f"  one search keystroke (median of {len(keystrokes)})     : {ms(statistics.median(keystrokes))}"
+        f"  (slowest {ms(max(keystrokes))})"
     )
 
     grid = window.grid
@@ -167,13 +168,15 @@ def big_grid(repeat: int, folder: Path) -> None:
         grid.viewport().repaint()
         toggles.append(time.perf_counter() - start)
     print(
-        f"  one target toggle, written and shown (median of {repeat}): {ms(statistics.median(toggles))}  (slowest {ms(max(toggles))})"
+        f"  one target toggle, written and shown (median of {repeat}): {ms(statistics.median(toggles))}"
+        f"  (slowest {ms(max(toggles))})"
     )
     if window.findings is not None:
         start = time.perf_counter()
         window.findings.refresh({window.grid_model.program(0).uid})
         print(
-            f"  validation re-check after an edit burst      : {ms(time.perf_counter() - start)}  (the panel's own work, {FINDINGS_DELAY_MS} ms after the last edit)"
+            f"  validation re-check after an edit burst      : {ms(time.perf_counter() - start)}"
+            f"  (the panel's own work, {FINDINGS_DELAY_MS} ms after the last edit)"
         )
     window.close()
     db.dispose()

@@ -16,8 +16,8 @@ from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet
 from kodomo_desktop.commands import booklet as command
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.targets import TARGETS
+from tests.helpers import SEED_EDITION
 
-SEED_EDITION = Path(__file__).resolve().parents[1] / "db" / "seed" / "edition-2024.json"
 LONG_SUMMARY = "\n".join(f"・長い概要の{i}行目：ページをまたいで続く行のための文章です。" for i in range(1, 91))
 KINSOKU_SUMMARY = (
     "来場者数は104,400人（R6年度末）で、「ReportLab」による組版を確かめる。"
@@ -186,7 +186,9 @@ def test_contents_page_numbers_are_the_printed_ones(sample):
     assert len(entries) == measures + len(document["policies"])
     for title, number in entries:
         heading = title.split()[-1]
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n is not None and heading in text)
+        first = next(
+            n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n is not None and heading in text
+        )
         assert number == first, (title, number, first)
     numbered = [n for n in booklet.numbers if n is not None]
     assert numbered == list(range(1, len(numbered) + 1))
@@ -199,7 +201,9 @@ def test_contents_over_two_pages(tmp_path):
     entries = booklet.contents()
     assert len(entries) == 62
     for title, number in entries:
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and title.split()[-1] in text)
+        first = next(
+            n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and title.split()[-1] in text
+        )
         assert number == first, title
 
 
@@ -381,7 +385,6 @@ def test_command_bad_input_exit_2(tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-@pytest.mark.skipif(not SEED_EDITION.exists(), reason="db/seed/edition-2024.json is not built yet")
 def test_seed_edition_booklet(tmp_path):
     import json
 
@@ -398,7 +401,11 @@ def test_seed_edition_booklet(tmp_path):
     assert names == expected
     for title, number in booklet.contents():
         heading = re.sub(r"\s", "", title)[-12:]
-        first = next(n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and heading in re.sub(r"\s", "", text))
+        first = next(
+            n
+            for n, text in zip(booklet.numbers, booklet.texts, strict=False)
+            if n and heading in re.sub(r"\s", "", text)
+        )
         assert number == first, title
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kodomo_desktop.cli import main
-from tests.conftest import SAMPLE_DOCUMENT
+from tests.helpers import SAMPLE_DOCUMENT
 
 
 def run(*argv):

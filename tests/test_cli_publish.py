@@ -8,7 +8,7 @@ import json
 import pdfplumber
 
 from kodomo_desktop.cli import main
-from tests.conftest import SAMPLE_DOCUMENT
+from tests.helpers import SAMPLE_DOCUMENT
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -15,7 +15,13 @@ import zipfile
 
 import openpyxl
 import pytest
-from excel_corpus import (
+from sqlalchemy import func, select
+
+from kodomo_desktop.cli import main
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.models import ChangeLog, Program, ReturnImport
+from tests.excel_corpus import (
     SOFFICE,
     ReturnEditor,
     encrypted,
@@ -26,12 +32,6 @@ from excel_corpus import (
     xml_bomb,
     zip_bomb,
 )
-from sqlalchemy import func, select
-
-from kodomo_desktop.cli import main
-from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.interchange import export_document
-from kodomo_desktop.core.models import ChangeLog, Program, ReturnImport
 
 UNIT = "子育て支援部 子育て支援課"  # P0001
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) がありません")

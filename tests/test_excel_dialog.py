@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from excel_corpus import ReturnEditor, write_templates
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.interchange import export_document
+from tests.excel_corpus import ReturnEditor, write_templates
 
 pytest.importorskip("pytestqt")
 

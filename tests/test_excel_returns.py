@@ -7,16 +7,17 @@ import io
 import json
 
 import pytest
-from excel_corpus import SOFFICE, ReturnEditor, soffice_convert, write_templates
 from sqlalchemy import func, select
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document
-from kodomo_desktop.core.models import ChangeLog, Program, ReturnImport
+from kodomo_desktop.core.models import ChangeLog, ReturnImport
 from kodomo_desktop.excel.apply import apply_returns, default_plan
 from kodomo_desktop.excel.returns import check_returns
+from tests.excel_corpus import SOFFICE, ReturnEditor, soffice_convert, write_templates
+from tests.helpers import program_id
 
 UNIT = "子育て支援部 子育て支援課"
 
@@ -32,11 +33,6 @@ def counts(db):
         return s.scalar(select(func.count()).select_from(ChangeLog)), s.scalar(
             select(func.count()).select_from(ReturnImport)
         )
-
-
-def program_id(db, uid):
-    with db.read() as s:
-        return s.scalar(select(Program.id).where(Program.uid == uid))
 
 
 def fill_department_return(path, out):

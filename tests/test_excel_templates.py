@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import openpyxl
-from excel_corpus import write_templates
 
 from kodomo_desktop.core.interchange import import_document
 from kodomo_desktop.excel.layout import BASE_NAME, TABLE_NAME
+from tests.excel_corpus import write_templates
 
 HEADERS = [
     "ID", "事業・取組名称", "通称", "概要",

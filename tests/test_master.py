@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
-from kodomo_desktop.core.models import ChangeLog, Program
+from kodomo_desktop.core.models import ChangeLog
 from kodomo_desktop.core.operations import master
 from kodomo_desktop.core.validation import validate_edition
+from tests.helpers import program_id
 
 
 def entries(db) -> dict[tuple[str, str | None], master.DivisionEntry]:
@@ -24,13 +25,6 @@ def department_id(db, name: str) -> int:
 def divisions(db, uid: str, year: int = 2024) -> list[tuple[str, str | None]]:
     program = next(p for p in export_document(db, year)["programs"] if p["id"] == uid)
     return [(d["department"], d["division"]) for d in program["divisions"]]
-
-
-def program_id(db, uid: str, year: int = 2024) -> int:
-    from kodomo_desktop.core.models import Edition
-
-    with db.read() as s:
-        return s.scalar(select(Program.id).join(Edition).where(Program.uid == uid, Edition.fiscal_year == year))
 
 
 def log_count(db) -> int:
@@ -79,7 +73,7 @@ def test_rename_refused_where_a_published_edition_names_the_entry(sample_db):
     entry = entries(sample_db)[("子育て支援部", "おやこ応援課")]
     ops.publish(sample_db, 2024)
     before = dump_document(export_document(sample_db, 2024))
-    with pytest.raises(InvalidInput, match="公開済み.*統合"):
+    with pytest.raises(InvalidInput, match=r"公開済み.*統合"):
         master.rename_entry(sample_db, "division", entry.id, "おやこ支援課")
     with pytest.raises(InvalidInput, match="公開済み"):
         master.rename_entry(sample_db, "department", department_id(sample_db, "子育て支援部"), "こども部")

@@ -45,7 +45,7 @@ def test_newer_schema_is_refused(empty_db):
 def test_not_a_database_gets_a_clear_message(tmp_path):
     bad = tmp_path / "broken.sqlite"
     bad.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(DatabaseError, match="壊れているか.*バックアップ"):
+    with pytest.raises(DatabaseError, match=r"壊れているか.*バックアップ"):
         open_database(str(bad))
 
 

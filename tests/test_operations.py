@@ -9,11 +9,7 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.errors import InvalidInput, NotFound, ReadOnlyEdition
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.models import ChangeLog, Placement, PolicyNode, Program
-
-
-def program_id(db, uid: str) -> int:
-    with db.read() as s:
-        return s.scalar(select(Program.id).where(Program.uid == uid))
+from tests.helpers import program_id
 
 
 def measure_id(db, title: str) -> int:

@@ -19,7 +19,7 @@ import pytest
 
 from kodomo_desktop import __version__
 from kodomo_desktop.cli import main
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 pytestmark = [
     pytest.mark.slow,

@@ -90,9 +90,12 @@ def operations_in_core() -> set[str]:
     for module_info in pkgutil.iter_modules(ops.__path__):
         module = importlib.import_module(f"{ops.__name__}.{module_info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
-                if next(iter(inspect.signature(function).parameters), None) == "db":
-                    found.add(name)
+            if (
+                function.__module__ == module.__name__
+                and not name.startswith("_")
+                and next(iter(inspect.signature(function).parameters), None) == "db"
+            ):
+                found.add(name)
     return found
 
 

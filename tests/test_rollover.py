@@ -13,19 +13,11 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.database import open_database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
-from kodomo_desktop.core.models import ChangeLog, Edition, FindingAck, Program, ReturnImport
+from kodomo_desktop.core.models import ChangeLog, Edition, FindingAck, ReturnImport
 from kodomo_desktop.core.operations import rollover as rollover_module
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.queries import program_across_editions
-
-
-def program_id(db, uid: str, year: int = 2024) -> int:
-    with db.read() as s:
-        return s.scalar(
-            select(Program.id)
-            .join(Edition, Edition.id == Program.edition_id)
-            .where(Program.uid == uid, Edition.fiscal_year == year)
-        )
+from tests.helpers import program_id
 
 
 def programs_by_id(doc):

@@ -21,14 +21,7 @@ from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.messages import BUSY
 from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET, COL_NAME, COL_NO
 from kodomo_desktop.ui.settings import Settings
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    return shown
+from kodomo_desktop.ui.workers import BackgroundTask
 
 
 def open_window(qtbot, db, tmp_path) -> MainWindow:
@@ -39,7 +32,10 @@ def open_window(qtbot, db, tmp_path) -> MainWindow:
 
 
 def test_many_qt_calls_do_not_use_up_none():
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call until Python aborts: kept out by the pin."""
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call until Python aborts.
+
+    Kept out by the pin in pyproject.toml.
+    """
     code = (
         "import kodomo_desktop.ui\n"
         "from PySide6.QtWidgets import QApplication, QWidget\n"
@@ -81,8 +77,13 @@ def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(
 def booklet_run(monkeypatch, tmp_path):
     """The booklet action with its save dialog answered and its closing report caught."""
     pytest.importorskip("reportlab")
-    run = SimpleNamespace(out=tmp_path / "booklet.pdf", reports=[])
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(run.out), "PDF (*.pdf)"))
+    run = SimpleNamespace(out=tmp_path / "booklet.pdf", reports=[], asked_where=[])
+
+    def where(*args, **kwargs):
+        run.asked_where.append(args)
+        return str(run.out), "PDF (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", where)
     monkeypatch.setattr(QMessageBox, "exec", lambda box: run.reports.append(box.text()) or 0)
     return run
 
@@ -112,7 +113,8 @@ def test_booklet_of_an_edition_with_errors_asks_first(qtbot, sample_db, tmp_path
         qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
         assert booklet_run.out.read_bytes().startswith(b"%PDF")
     else:
-        qtbot.wait(200)
+        # the build would run as a BackgroundTask child of the window, started after the save dialog
+        assert not window.findChildren(BackgroundTask) and not booklet_run.asked_where
         assert not booklet_run.out.exists() and not booklet_run.reports
 
 

@@ -4,17 +4,11 @@ navigates on double-click, and marks findings 確認済み."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.models import Program
 from kodomo_desktop.core.validation import Severity
 from kodomo_desktop.ui.findings_panel import FindingsPanel
-
-
-def program_id(db, uid: str) -> int:
-    with db.read() as s:
-        return s.scalar(select(Program.id).where(Program.uid == uid))
+from tests.helpers import program_id
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import threading
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -144,15 +145,19 @@ def test_background_task_cancel(qtbot):
     parent = QWidget()
     qtbot.addWidget(parent)
 
+    clicked = threading.Event()
+
     def work(progress, cancelled):
-        while not cancelled():
-            pass
-        raise RuntimeError("stopped")
+        clicked.wait(timeout=10)
+        if cancelled():
+            raise RuntimeError("stopped")
+        return "not cancelled"
 
     task = BackgroundTask(parent, "テスト", work)
     with qtbot.waitSignal(task.cancelled):
         task.start()
         task.dialog.findChild(QPushButton).click()
+        clicked.set()
 
 
 def test_settings_defaults_and_values(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core import queries
@@ -22,19 +22,6 @@ def column(label: str) -> int:
 @pytest.fixture
 def settings(tmp_path):
     return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    """Message boxes answered (Yes) and recorded instead of blocking the test."""
-    shown: list[str] = []
-
-    def record(answer):
-        return lambda _parent, _title, text, *args, **kwargs: shown.append(text) or answer
-
-    monkeypatch.setattr(QMessageBox, "warning", record(QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
-    return shown
 
 
 @pytest.fixture

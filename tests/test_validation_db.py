@@ -16,11 +16,7 @@ from kodomo_desktop.core.interchange import dump_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Program
 from kodomo_desktop.core.operations.findings import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import Severity, validate_edition, validate_programs
-
-
-def program_id(db, uid: str) -> int:
-    with db.read() as s:
-        return s.scalar(select(Program.id).where(Program.uid == uid))
+from tests.helpers import program_id
 
 
 def status(db, year: int = 2024) -> str:

@@ -15,7 +15,7 @@ from kodomo_desktop.core.validation import (
     validate_view,
     view_from_document,
 )
-from tests.conftest import SAMPLE_DOCUMENT
+from tests.helpers import SAMPLE_DOCUMENT
 
 MASTER = MasterList(
     (

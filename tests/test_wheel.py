@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED_EDITION
+from tests.helpers import REPO
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv がありません")
-@pytest.mark.skipif(not SEED_EDITION.exists(), reason="db/seed/edition-2024.json がまだありません")
 def test_installed_wheel_initialises_a_database(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run(["uv", "build", "--wheel", "--out-dir", str(dist)], cwd=REPO, check=True, capture_output=True)

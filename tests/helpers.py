@@ -1,0 +1,106 @@
+"""What several test modules share: paths in the checkout, the sample document, database look-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kodomo_desktop.core.models import Edition, Program
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_EDITION = REPO / "db" / "seed" / "edition-2024.json"
+
+SAMPLE_DOCUMENT = {
+    "format": "kodomo-edition/1",
+    "fiscal_year": 2024,
+    "title": "「旭川市こども計画」関連事業・取組一覧",
+    "status": "draft",
+    "targets": ["妊婦等", "乳児", "幼児", "小学", "中学", "高校", "18歳超", "親等"],
+    "policies": [
+        {
+            "number": 1,
+            "title": "こども・若者が権利の主体として尊重される",
+            "measures": [
+                {
+                    "number": 1,
+                    "title": "権利の普及",
+                    "placements": [{"program": "P0001", "relisted": False}, {"program": "P0002", "relisted": False}],
+                }
+            ],
+        },
+        {
+            "number": 2,
+            "title": "良好な成育環境",
+            "stages": [
+                {
+                    "title": "ライフステージを通して",
+                    "measures": [
+                        {
+                            "number": 1,
+                            "title": "遊びや体験",
+                            "placements": [
+                                {"program": "P0003", "relisted": False},
+                                {"program": "P0001", "relisted": True},
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "title": "青年期",
+                    "measures": [
+                        {"number": 1, "title": "就労支援", "placements": [{"program": "P0002", "relisted": True}]}
+                    ],
+                },
+            ],
+        },
+    ],
+    "programs": [
+        {
+            "id": "P0001",
+            "name": "児童の権利に関する条約の普及啓発",
+            "alias": None,
+            "summary": "子育てガイドブックに概要を掲載し、普及啓発に努める。",
+            "targets": ["妊婦等", "乳児", "親等"],
+            "results": "ガイドブック 3,000部",
+            "divisions": [{"department": "子育て支援部", "division": "子育て支援課"}],
+            "needs_review": False,
+            "review_notes": [],
+        },
+        {
+            "id": "P0002",
+            "name": "若者の就労相談",
+            "alias": "ジョブカフェ",
+            "summary": "・相談\n・セミナー",
+            "targets": ["18歳超"],
+            "results": "相談 1,364人",
+            "divisions": [
+                {"department": "子育て支援部", "division": "主幹付"},
+                {"department": "子育て支援部", "division": "おやこ応援課"},
+            ],
+            "needs_review": True,
+            "review_notes": ["所管を確認"],
+        },
+        {
+            "id": "P0003",
+            "name": "ちびっこ広場",
+            "alias": None,
+            "summary": "空地利用の遊び場を設置する。",
+            "targets": ["幼児", "小学"],
+            "results": "設置数 18か所",
+            "divisions": [{"department": "選挙管理委員会事務局", "division": None}],
+            "needs_review": False,
+            "review_notes": [],
+        },
+    ],
+}
+
+
+def program_id(db, uid: str, year: int = 2024) -> int:
+    """The database id of a program by its uid in one edition (a uid recurs in every edition)."""
+    with db.read() as s:
+        return s.scalar(
+            select(Program.id)
+            .join(Edition, Edition.id == Program.edition_id)
+            .where(Program.uid == uid, Edition.fiscal_year == year)
+        )
