@@ -32,7 +32,7 @@ from kodomo_desktop.core.operations.programs import (
 )
 from kodomo_desktop.core.targets import mask_from_labels
 from kodomo_desktop.core.text import name_key
-from kodomo_desktop.excel import fields
+from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
 from kodomo_desktop.excel.returns import ReturnResult
 
@@ -121,15 +121,15 @@ def _write_field(w: Writer, program: Program, field: str, value: Any, result: Re
         elif field == "divisions":
             write_divisions(w, program, _pairs(value), create_missing=False)
         elif field == "note":
-            entry = note_entry(result.unit, fields.text(value))
+            entry = note_entry(result.unit, cells.text(value))
             if entry not in program.review_notes:
                 write_fields(w, program, {"review_notes": [*program.review_notes, entry], "needs_review": True})
         elif field == "status":
-            write_fields(w, program, {"status": fields.status(value) or program.status})
+            write_fields(w, program, {"status": cells.status(value) or program.status})
         else:
-            parse = {"name": fields.name, "alias": fields.alias}.get(field, fields.text)
+            parse = {"name": cells.name, "alias": cells.alias}.get(field, cells.text)
             write_fields(w, program, {field: parse(value)})
-    except (fields.FieldError, ValueError) as exc:
+    except (cells.FieldError, ValueError) as exc:
         raise InvalidInput(f"{result.path.name}: 事業「{program.name}」の{FIELD_LABELS[field]}: {exc}") from None
 
 
@@ -138,7 +138,7 @@ def _pairs(value: list) -> list[tuple[str, str | None]]:
 
 
 def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
-    name = fields.name(values["name"])
+    name = cells.name(values["name"])
     if any(
         name_key(n) == name_key(name)
         for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
@@ -146,15 +146,15 @@ def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: 
         raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
-        notes.append(note_entry(result.unit, fields.text(values["note"])))
+        notes.append(note_entry(result.unit, cells.text(values["note"])))
     doc = {
         "name": name,
-        "alias": fields.alias(values.get("alias")),
-        "summary": fields.text(values.get("summary")),
+        "alias": cells.alias(values.get("alias")),
+        "summary": cells.text(values.get("summary")),
         "targets": values.get("targets", []),
-        "results": fields.text(values.get("results")),
+        "results": cells.text(values.get("results")),
         "divisions": output_value("divisions", _pairs(values["divisions"])),
-        "status": fields.status(values.get("status")) or NEW,
+        "status": cells.status(values.get("status")) or NEW,
         "needs_review": True,
         "review_notes": notes,
     }

@@ -2,7 +2,7 @@
 
 A field changed only in the return is a change; changed in both, differently, a conflict;
 anything else gives nothing, so re-reading a return that was applied gives no changes.
-Every value is compared in the form the field normalizers give (excel.fields), whichever
+Every value is compared in the form the field normalizers give (excel.cells), whichever
 side it comes from.
 """
 
@@ -17,7 +17,7 @@ from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported 
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import CONTINUING, NEW
 from kodomo_desktop.core.text import name_key
-from kodomo_desktop.excel import fields
+from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.reading import ReturnRow, ReturnSheet
 from kodomo_desktop.excel.units import Unit, master_order, program_pairs
 
@@ -49,7 +49,7 @@ class EditionState:
     fiscal_year: int
     programs: dict[str, dict[str, Any]]  # uid -> program document
     by_name: dict[str, str]  # name_key -> uid
-    divisions: fields.DivisionNames
+    divisions: cells.DivisionNames
 
 
 def edition_state(db: Database, fiscal_year: int) -> EditionState:
@@ -59,7 +59,7 @@ def edition_state(db: Database, fiscal_year: int) -> EditionState:
         doc["fiscal_year"],
         programs,
         {name_key(p["name"]): uid for uid, p in programs.items()},
-        fields.DivisionNames(master_order(db)),
+        cells.DivisionNames(master_order(db)),
     )
 
 
@@ -71,12 +71,12 @@ def note_entry(unit: Unit, note: str) -> str:
 def comparable(field: str, program: dict[str, Any]) -> Any:
     """A stored program's field (base or ours) in the form a returned cell is parsed into."""
     if field == "targets":
-        return fields.targets_value(program["targets"])
+        return cells.targets_value(program["targets"])
     if field == "divisions":
         return [tuple(pair) for pair in program_pairs(program)]
     if field == "status":
         return program.get("status") or CONTINUING
-    return {"name": fields.name, "alias": fields.alias}.get(field, fields.text)(program.get(field))
+    return {"name": cells.name, "alias": cells.alias}.get(field, cells.text)(program.get(field))
 
 
 def base_program(base: dict[str, Any]) -> dict[str, Any]:

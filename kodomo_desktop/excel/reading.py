@@ -20,7 +20,7 @@ from typing import Any
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import search_key
-from kodomo_desktop.excel import fields, layout
+from kodomo_desktop.excel import cells, layout
 from kodomo_desktop.excel.units import UNIT_KINDS, Unit
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -78,7 +78,7 @@ class ReturnSheet:
         self.issues.append(Issue(self.sheet, cell, severity, code, message))
 
 
-def read_return(path: str | Path, fiscal_year: int, divisions: fields.DivisionNames) -> ReturnSheet:
+def read_return(path: str | Path, fiscal_year: int, divisions: cells.DivisionNames) -> ReturnSheet:
     """Check and parse one return for the edition of fiscal_year; raises ReturnRejected."""
     path = Path(path)
     data = _read_bytes(path)
@@ -287,7 +287,7 @@ def _header_columns(path: Path, ws, header_row: int, fiscal_year: int) -> dict[s
     wanted = {search_key(col.header): col.key for col in layout.columns(fiscal_year, with_previous_results=True)}
     found: dict[str, int] = {}
     for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row)):
-        key = wanted.get(search_key(fields.cell_text(cell.value)))
+        key = wanted.get(search_key(cells.cell_text(cell.value)))
         if key is not None:
             found.setdefault(key, cell.column)
     missing = [
@@ -319,19 +319,19 @@ def _merged_input_cells(sheet: ReturnSheet, ws, first_row: int, input_columns: s
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not fields.text(value))
+    return value is None or (isinstance(value, str) and not cells.text(value))
 
 
-def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.DivisionNames) -> None:
+def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: cells.DivisionNames) -> None:
     columns = _header_columns(sheet.path, ws, header_row, sheet.fiscal_year)
     parsers = {
-        "name": fields.name,
-        "alias": fields.alias,
-        "summary": fields.text,
-        "results": fields.text,
+        "name": cells.name,
+        "alias": cells.alias,
+        "summary": cells.text,
+        "results": cells.text,
         "divisions": divisions.parse,
-        "status": fields.status,
-        "note": fields.text,
+        "status": cells.status,
+        "note": cells.text,
     }
     target_columns = [(label, columns[layout.target_key(label)]) for label in TARGETS]
     input_columns = [columns["id"], *(columns[key] for key in parsers), *(c for _, c in target_columns)]
@@ -360,7 +360,7 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.Divis
     def parse(cell, parser, *args):
         try:
             return parser(cell.value, *args)
-        except fields.FieldError as exc:
+        except cells.FieldError as exc:
             sheet.issue(cell.coordinate, exc.code, f"セル {cell.coordinate}: {exc.message}")
             raise
 
@@ -370,14 +370,14 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.Divis
         id_cell = ws.cell(r, columns["id"])
         if not readable(id_cell):
             continue  # without its ID the row is neither a known program nor surely a new one
-        row = ReturnRow(r, fields.program_id(id_cell.value), {}, {"id": id_cell.coordinate})
+        row = ReturnRow(r, cells.program_id(id_cell.value), {}, {"id": id_cell.coordinate})
         for key, parser in parsers.items():
             cell = ws.cell(r, columns[key])
             row.cells[key] = cell.coordinate
             if key == "divisions" and not row.id and _is_blank(cell.value):
                 continue  # a new program without 所管 belongs to the unit that returned it
             if readable(cell):
-                with contextlib.suppress(fields.FieldError):
+                with contextlib.suppress(cells.FieldError):
                     row.values[key] = parse(cell, parser)
         row.cells["targets"] = ws.cell(r, target_columns[0][1]).coordinate
         ticked, complete = [], True
@@ -387,10 +387,10 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: fields.Divis
                 complete = False
                 continue
             try:
-                if parse(cell, fields.tick, label):
+                if parse(cell, cells.tick, label):
                     ticked.append(label)
-            except fields.FieldError:
+            except cells.FieldError:
                 complete = False
         if complete:
-            row.values["targets"] = fields.targets_value(ticked)
+            row.values["targets"] = cells.targets_value(ticked)
         sheet.rows.append(row)
