@@ -36,7 +36,10 @@ from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
 from kodomo_desktop.excel.returns import ReturnResult
 
-STALE = "{file}: 回答を読み込んだ後にデータベースが変更されました（{what}）。何も取り込んでいません。もう一度読み込んでください。"
+STALE = (
+    "{file}: 回答を読み込んだ後にデータベースが変更されました（{what}）。"
+    "何も取り込んでいません。もう一度読み込んでください。"
+)
 
 
 @dataclass(frozen=True)

@@ -137,14 +137,16 @@ def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:
                 sheet.issue(
                     row.cells["id"],
                     "other_unit",
-                    f"セル {row.cells['id']}: ID「{row.id}」は{owner}の事業で、この回答票（{sheet.unit.name}）の対象ではありません。",
+                    f"セル {row.cells['id']}: ID「{row.id}」は{owner}の事業で、"
+                    f"この回答票（{sheet.unit.name}）の対象ではありません。",
                 )
             continue
         if ours is None:
             sheet.issue(
                 row.cells["id"],
                 "deleted_program",
-                f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。この行は取り込みません。",
+                f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。"
+                "この行は取り込みません。",
                 "warning",
             )
             continue

@@ -256,14 +256,16 @@ def _write_instructions(ws, fiscal_year: int, unit: Unit, with_previous: bool) -
         "",
         "■ 記入のしかた",
         "・ID は変更しないでください（灰色のセルは変更できません）。",
-        f"・対象（{TARGETS[0]}～{TARGETS[-1]}）: 該当するときは「{layout.TICK}」を選び、該当しないときは空欄にしてください。",
+        f"・対象（{TARGETS[0]}～{TARGETS[-1]}）: 該当するときは「{layout.TICK}」を選び、"
+        "該当しないときは空欄にしてください。",
         f"・{results_header(fiscal_year)}: {year}の実績を記入してください。",
         *(
             [f"・{results_header(fiscal_year - 1)}: 前年度の実績です（参考、変更できません）。"]
             if with_previous
             else []
         ),
-        "・所管: 「部 課」の形で記入します。複数のときは「子育て支援部 子育て支援課、おやこ応援課」のように「、」で区切ります。",
+        "・所管: 「部 課」の形で記入します。"
+        "複数のときは「子育て支援部 子育て支援課、おやこ応援課」のように「、」で区切ります。",
         f"・変更区分: {' / '.join(layout.STATUS_CHOICES)} から選びます。"
         "事業を終了したときは行を削除せず「終了」を選んでください。",
         "・備考: 事務局への連絡事項があれば記入してください。",
