@@ -119,6 +119,11 @@ class LayoutCanvas(Canvas):
     """The canvas of the first pass, which only finds the page numbers: nothing is drawn on it."""
 
 
+# what the template notifies the indexing flowables of at the start of each pass: whether
+# it is drawn on a LayoutCanvas
+LAYOUT_PASS = "LayoutPass"
+
+
 def is_layout_pass(canv) -> bool:
     return isinstance(canv, LayoutCanvas)
 
@@ -230,16 +235,20 @@ class Contents(IndexingFlowable):
         self._last: list = []
         self._styles, self._indent = styles, indent
         self._rows: list[ContentsEntry] = []
+        self._layout_only = True
 
     def beforeBuild(self):
         self._last, self._entries = self._entries, []
 
     def isSatisfied(self):
-        return self._entries == self._last
+        # a layout pass printed nothing: the pass after it must run even with the numbers settled
+        return not self._layout_only and self._entries == self._last
 
     def notify(self, kind, stuff):
         if kind == "TOCEntry":
             self._entries.append(stuff)
+        elif kind == LAYOUT_PASS:
+            self._layout_only = stuff
 
     def wrap(self, availWidth, availHeight):
         self._rows = [
