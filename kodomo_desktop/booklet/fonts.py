@@ -101,7 +101,7 @@ def cid_fonts() -> FontSet:
     return FontSet(CID_FONT, CID_FONT, None, lambda ch: ord(ch) <= 0xFFFF)
 
 
-def find_fonts(font_path: str | os.PathLike | None = None) -> FontSet:
+def find_fonts(font_path: str | os.PathLike[str] | None = None) -> FontSet:
     """font_path if given (an error if unusable), else the first known face found in
     font_dirs(), else the CID fallback."""
     if font_path is not None:
