@@ -104,7 +104,7 @@ def display_value(field: str, value: Any) -> str:
 def _same(field: str, a: Any, b: Any) -> bool:
     if field == "divisions":  # compared as printed: the department's own entry may merge into its divisions
         return format_divisions(a) == format_divisions(b)
-    return a == b
+    return bool(a == b)
 
 
 def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.targets import TARGETS
@@ -20,6 +21,11 @@ from kodomo_desktop.core.text import search_key
 from kodomo_desktop.excel import cells, layout
 from kodomo_desktop.excel.safe_open import ReturnRejected, open_workbook
 from kodomo_desktop.excel.units import UNIT_KINDS, Unit
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_ROWS = 5000
 
@@ -105,7 +111,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _named_range(path: Path, wb, name: str, what: str):
+def _named_range(path: Path, wb: Workbook, name: str, what: str) -> tuple[Worksheet, tuple[int, int, int, int]]:
     from openpyxl.utils.cell import range_boundaries
 
     defined = wb.defined_names.get(name)
@@ -118,14 +124,14 @@ def _named_range(path: Path, wb, name: str, what: str):
     return wb[title], range_boundaries(ref.replace("$", ""))
 
 
-def _table_sheet(path: Path, wb):
+def _table_sheet(path: Path, wb: Workbook) -> tuple[Worksheet, int]:
     ws, (_min_col, min_row, _max_col, _max_row) = _named_range(path, wb, layout.TABLE_NAME, "回答の表")
     if ws.max_row > MAX_ROWS:
         raise ReturnRejected(path, f"「{ws.title}」シートの行が多すぎます（{ws.max_row}行）。")
     return ws, min_row
 
 
-def _base(path: Path, wb) -> dict[str, dict[str, Any]]:
+def _base(path: Path, wb: Workbook) -> dict[str, dict[str, Any]]:
     ws, (min_col, min_row, _max_col, max_row) = _named_range(path, wb, layout.BASE_NAME, "回答票の元データ")
     base = {}
     try:
@@ -138,7 +144,7 @@ def _base(path: Path, wb) -> dict[str, dict[str, Any]]:
     return base
 
 
-def _header_columns(path: Path, ws, header_row: int, fiscal_year: int) -> dict[str, int]:
+def _header_columns(path: Path, ws: Worksheet, header_row: int, fiscal_year: int) -> dict[str, int]:
     """field key -> column number, by header text (columns may have been moved)."""
     wanted = {search_key(col.header): col.key for col in layout.columns(fiscal_year, with_previous_results=True)}
     found: dict[str, int] = {}
@@ -159,7 +165,9 @@ def _header_columns(path: Path, ws, header_row: int, fiscal_year: int) -> dict[s
     return found
 
 
-def _merged_input_cells(sheet: ReturnSheet, ws, first_row: int, input_columns: set[int]) -> set[tuple[int, int]]:
+def _merged_input_cells(
+    sheet: ReturnSheet, ws: Worksheet, first_row: int, input_columns: set[int]
+) -> set[tuple[int, int]]:
     merged: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
         rows = range(max(rng.min_row, first_row), min(rng.max_row, ws.max_row) + 1)
@@ -178,7 +186,7 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not cells.text(value))
 
 
-def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: cells.DivisionNames) -> None:
+def _parse_rows(sheet: ReturnSheet, ws: Worksheet, header_row: int, divisions: cells.DivisionNames) -> None:
     columns = _header_columns(sheet.path, ws, header_row, sheet.fiscal_year)
     parsers = {
         "name": cells.name,
@@ -193,7 +201,7 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: cells.Divisi
     input_columns = [columns["id"], *(columns[key] for key in parsers), *(c for _, c in target_columns)]
     merged = _merged_input_cells(sheet, ws, header_row + 1, set(input_columns))
 
-    def readable(cell) -> bool:
+    def readable(cell: Cell) -> bool:
         """False (with an issue) for a cell whose value cannot be taken as typed."""
         if (cell.row, cell.column) in merged:
             return False
@@ -213,7 +221,7 @@ def _parse_rows(sheet: ReturnSheet, ws, header_row: int, divisions: cells.Divisi
             return False
         return True
 
-    def parse(cell, parser, *args):
+    def parse(cell: Cell, parser: Callable[..., Any], *args: Any) -> Any:
         try:
             return parser(cell.value, *args)
         except cells.FieldError as exc:

@@ -150,7 +150,7 @@ def _not_zip_reason(path: Path, data: bytes) -> str:
     return "Excel ブック（.xlsx）ではありません。回答票のファイルか確認してください。"
 
 
-def _load(path: Path, data: bytes):
+def _load(path: Path, data: bytes) -> Workbook:
     import openpyxl
     from defusedxml import DefusedXmlException
 
