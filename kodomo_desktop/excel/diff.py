@@ -13,7 +13,6 @@ from typing import Any
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
-from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the CLI and the dialog)
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import CONTINUING, NEW
 from kodomo_desktop.core.text import name_key

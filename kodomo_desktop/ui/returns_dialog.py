@@ -216,7 +216,8 @@ class ReturnsDialog(QDialog):
         self.files.resizeColumnsToContents()
 
     def _fill_changes(self) -> None:
-        from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+        from kodomo_desktop.core.fields import FIELD_LABELS
+        from kodomo_desktop.excel.diff import display_value
 
         self._filling = True
         self.changes.setRowCount(len(self.decisions))
@@ -298,8 +299,8 @@ class ReturnsDialog(QDialog):
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
         from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.core.fields import FIELD_LABELS
         from kodomo_desktop.excel import cells
-        from kodomo_desktop.excel.diff import FIELD_LABELS
         from kodomo_desktop.excel.layout import STATUS_CHOICES
         from kodomo_desktop.excel.units import master_order
 
