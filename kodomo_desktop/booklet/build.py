@@ -3,7 +3,8 @@
 import os
 from collections.abc import Callable
 from io import BytesIO
-from typing import BinaryIO
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from kodomo_desktop.booklet.fonts import CID_FONT, FontSet, find_fonts
 from kodomo_desktop.booklet.layout import PAPERS, Layout
@@ -26,8 +27,8 @@ FALLBACK_NOTICE = (
 
 
 def build_booklet(
-    document: dict,
-    out: str | os.PathLike | BinaryIO,
+    document: dict[str, Any],
+    out: str | os.PathLike[str] | BinaryIO,
     options: BookletOptions = BookletOptions(),
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
@@ -69,7 +70,7 @@ def build_booklet(
     return BookletReport(template.page_count, fonts.embedded, warnings)
 
 
-def _check(document: dict, options: BookletOptions) -> None:
+def _check(document: dict[str, Any], options: BookletOptions) -> None:
     if options.paper not in PAPERS:
         raise InvalidInput(f"用紙「{options.paper}」には対応していません（{'、'.join(PAPERS)}）")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -84,7 +85,7 @@ def _check(document: dict, options: BookletOptions) -> None:
                 raise InvalidInput(f"{heading.text} の事業・取組 {placement['program']} が programs にありません")
 
 
-def uncovered(document: dict, fonts: FontSet) -> list[str]:
+def uncovered(document: dict[str, Any], fonts: FontSet) -> list[str]:
     """One warning per text field holding characters the font cannot draw (they would print as blank boxes)."""
     font = fonts.embedded or CID_FONT
     places = [("文書", "表題", document["title"])]
@@ -102,8 +103,8 @@ def uncovered(document: dict, fonts: FontSet) -> list[str]:
     return warnings
 
 
-def _write(data: bytes, out: str | os.PathLike | BinaryIO) -> None:
+def _write(data: bytes, out: str | os.PathLike[str] | BinaryIO) -> None:
     if isinstance(out, (str, os.PathLike)):
-        write_bytes_atomic(out, data)  # a failed write never leaves half a file
+        write_bytes_atomic(Path(out), data)  # a failed write never leaves half a file
     else:
         out.write(data)

@@ -1,6 +1,7 @@
 """The booklet's own flowables: text drawn as pre-broken lines, and the table of contents."""
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
@@ -46,34 +47,34 @@ class TextBlock(Flowable):
         space_before: float = 0.0,
         space_after: float = 0.0,
         heading: Heading | None = None,
-    ):
+    ) -> None:
         super().__init__()
         self.text, self.style, self.hang = text, style, hang
         self.splittable, self.fill, self.pad = splittable, fill, pad
         self.spaceBefore, self.spaceAfter = space_before, space_after
         self.heading = heading
         self.top = 0.0  # page y of the top edge once drawn: where the bookmark points
-        self._lines: list[tuple[float, str]] | None = None
-        self._width: float | None = None
+        self._lines: list[tuple[float, str]] = []
+        self._width: float | None = None  # the width _lines were broken for; None: not yet broken
 
     def lines(self, width: float) -> list[tuple[float, str]]:
         # the table computes a cell's width in more than one way: allow for rounding
-        if self._lines is None or abs(self._width - width) > 1e-6:
+        if self._width is None or abs(self._width - width) > 1e-6:
             self._lines = wrap(self.text, width - 2 * self.pad, self.style.measure, self.hang)
             self._width = width
         return self._lines
 
-    def wrap(self, availWidth, availHeight):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         self.height = len(self.lines(availWidth)) * self.style.leading + 2 * self.pad
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):
+    def split(self, availWidth: float, availHeight: float) -> list["TextBlock"]:
         if not self.splittable:
             return []
         # A table passes the whole column width here, not the width it wrapped the
         # cell at: split the lines already made.
-        lines = self._lines if self._lines is not None else self.lines(availWidth)
+        lines = self._lines if self._width is not None else self.lines(availWidth)
         n = int((availHeight - 2 * self.pad) // self.style.leading)
         if n < 1 or n >= len(lines):
             return []
@@ -84,11 +85,11 @@ class TextBlock(Flowable):
         part._lines, part._width = lines, self._width
         return part
 
-    def drawOn(self, canvas, x, y, _sW=0):
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         self.top = y + self.height
         super().drawOn(canvas, x, y, _sW)
 
-    def draw(self):
+    def draw(self) -> None:
         canv, style = self.canv, self.style
         if is_layout_pass(canv):
             return
@@ -119,7 +120,12 @@ class LayoutCanvas(Canvas):
     """The canvas of the first pass, which only finds the page numbers: nothing is drawn on it."""
 
 
-def is_layout_pass(canv) -> bool:
+# what the template notifies the indexing flowables of at the start of each pass: whether
+# it is drawn on a LayoutCanvas
+LAYOUT_PASS = "LayoutPass"
+
+
+def is_layout_pass(canv: Canvas) -> bool:
     return isinstance(canv, LayoutCanvas)
 
 
@@ -133,16 +139,16 @@ class BodyTable(Table):
     it) is split: where it falls, so that it fills the page.
     """
 
-    def split(self, availWidth, availHeight):
+    def split(self, availWidth: float, availHeight: float) -> list[Table]:
         self._calc(availWidth, availHeight)
         heights = self._rowHeights
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)  # the first row that does not fit
         page = self._getPossibleHeight(availHeight) - HEADING_ROOM
-        if n < len(heights) and sum(heights[: self.repeatRows]) + heights[n] > page:
-            return self._splitRows(availHeight, doInRowSplit=1) or self._splitRows(availHeight)
-        return self._splitRows(availHeight)
+        in_row = n < len(heights) and sum(heights[: self.repeatRows]) + heights[n] > page
+        parts: list[Table] = (in_row and self._splitRows(availHeight, doInRowSplit=1)) or self._splitRows(availHeight)
+        return parts
 
-    def draw(self):
+    def draw(self) -> None:
         if is_layout_pass(self.canv):  # drawing is most of a pass's cost
             return
         super().draw()
@@ -158,10 +164,10 @@ class BodyStart(Flowable):
 
     _ZEROSIZE = True
 
-    def wrap(self, availWidth, availHeight):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
-    def draw(self):
+    def draw(self) -> None:
         pass
 
 
@@ -172,21 +178,21 @@ LEADER_GAP = 4.0
 class ContentsEntry(Flowable):
     """One heading in the contents: its title, a dotted leader and its page number, linked."""
 
-    def __init__(self, level: int, text: str, page: int | None, key: str, style: TextStyle, indent: float):
+    def __init__(self, level: int, text: str, page: int | None, key: str, style: TextStyle, indent: float) -> None:
         super().__init__()
         self.page, self.key, self.style, self.indent = page, key, style, indent
         self.text = text
         self.spaceBefore = 5.0 if level == 0 else 0.0
         self._lines: list[tuple[float, str]] = []
 
-    def wrap(self, availWidth, availHeight):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         measure = self.style.measure
         text_width = availWidth - self.indent - NUMBER_WIDTH - LEADER_GAP
         self._lines = wrap(self.text, text_width, measure, label_hang(self.text, measure))
         self.width, self.height = availWidth, len(self._lines) * self.style.leading
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         canv, style = self.canv, self.style
         text = canv.beginText()
         text.setFont(style.font, style.size)
@@ -216,6 +222,10 @@ class ContentsEntry(Flowable):
         canv.drawText(text)
 
 
+# a contents line as notified: level, text, page number (None: not shown), bookmark key
+ContentsItem = tuple[int, str, int | None, str]
+
+
 class Contents(IndexingFlowable):
     """目次, filled from the headings' TOCEntry notifications.
 
@@ -224,39 +234,43 @@ class Contents(IndexingFlowable):
     passes, not three.
     """
 
-    def __init__(self, seed: list[Heading], styles, indent: float):
+    def __init__(self, seed: list[Heading], styles: Callable[[int], TextStyle], indent: float) -> None:
         super().__init__()
         self._entries = [(h.level, h.text, 0 if h.numbered else None, h.key) for h in seed if h.in_contents]
-        self._last: list = []
+        self._last: list[ContentsItem] = []
         self._styles, self._indent = styles, indent
         self._rows: list[ContentsEntry] = []
+        self._layout_only = True
 
-    def beforeBuild(self):
+    def beforeBuild(self) -> None:
         self._last, self._entries = self._entries, []
 
-    def isSatisfied(self):
-        return self._entries == self._last
+    def isSatisfied(self) -> bool:
+        # a layout pass printed nothing: the pass after it must run even with the numbers settled
+        return not self._layout_only and self._entries == self._last
 
-    def notify(self, kind, stuff):
+    def notify(self, kind: str, stuff: Any) -> None:
         if kind == "TOCEntry":
             self._entries.append(stuff)
+        elif kind == LAYOUT_PASS:
+            self._layout_only = stuff
 
-    def wrap(self, availWidth, availHeight):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._rows = [
             ContentsEntry(level, text, page, key, self._styles(level), level * self._indent)
             for level, text, page, key in self._last
         ]
         self.width = availWidth
-        self.height = sum(row.wrap(availWidth, availHeight)[1] + row.spaceBefore for row in self._rows)
-        self.height -= self._rows[0].spaceBefore if self._rows else 0
+        height = sum(row.wrap(availWidth, availHeight)[1] + row.spaceBefore for row in self._rows)
+        self.height = height - (self._rows[0].spaceBefore if self._rows else 0.0)
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):
+    def split(self, availWidth: float, availHeight: float) -> list[ContentsEntry]:
         # The frame places the entries one by one, as many as fit on each page.
         return list(self._rows)
 
-    def draw(self):
-        y = self.height
+    def draw(self) -> None:
+        y: float = self.height
         for i, row in enumerate(self._rows):
             y -= (row.spaceBefore if i else 0) + row.height
             row.drawOn(self.canv, 0, y)

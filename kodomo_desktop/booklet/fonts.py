@@ -5,6 +5,7 @@ falls back to ReportLab's built-in CID font, which is not embedded: how it looks
 then depends on the PDF viewer, and the caller is told so.
 """
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -86,10 +87,9 @@ def _ttf_set(path: Path) -> FontSet:
     face, bold_name, bold_face = next(((f, b, bf) for n, f, b, bf in KNOWN_FONTS if n == path.name), (None, None, None))
     regular = bold = _register_ttf(path, face)
     if bold_name and path.with_name(bold_name).exists():
-        try:
+        # a damaged bold file costs the headings their weight, nothing more
+        with contextlib.suppress(Exception):
             bold = _register_ttf(path.with_name(bold_name), bold_face)
-        except Exception:  # a damaged bold file costs the headings their weight, nothing more
-            pass
     cmap = regular.face.charToGlyph
     return FontSet(regular.fontName, bold.fontName, regular.face.name.decode("latin-1"), lambda ch: ord(ch) in cmap)
 
@@ -101,7 +101,7 @@ def cid_fonts() -> FontSet:
     return FontSet(CID_FONT, CID_FONT, None, lambda ch: ord(ch) <= 0xFFFF)
 
 
-def find_fonts(font_path: str | os.PathLike | None = None) -> FontSet:
+def find_fonts(font_path: str | os.PathLike[str] | None = None) -> FontSet:
     """font_path if given (an error if unusable), else the first known face found in
     font_dirs(), else the CID fallback."""
     if font_path is not None:

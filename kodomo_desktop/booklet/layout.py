@@ -13,9 +13,9 @@ from kodomo_desktop.booklet.linebreak import Measure, width_cache
 
 PAPERS = {"A4": A4, "A3": A3}
 
-MARGIN_X = 12 * mm
-MARGIN_TOP = 15 * mm  # room for the 「案」 mark above the text
-MARGIN_BOTTOM = 14 * mm  # room for the page number
+MARGIN_X: float = 12 * mm
+MARGIN_TOP: float = 15 * mm  # room for the 「案」 mark above the text
+MARGIN_BOTTOM: float = 14 * mm  # room for the page number
 
 # The most the headings above a table can take (基本施策, life stage, 個別施策): a table
 # row taller than a page less this is the only kind split across pages.
@@ -80,8 +80,10 @@ class Layout:
         name, summary, results, divisions = (free * s / sum(TEXT_SHARES) for s in TEXT_SHARES)
         return [name, summary, *[TARGET_WIDTH] * targets, results, divisions]
 
-    def style(self, size: float, leading: float, bold: bool = False, **kw) -> TextStyle:
-        return TextStyle(self.fonts.bold if bold else self.fonts.regular, size, leading, **kw)
+    def style(
+        self, size: float, leading: float, bold: bool = False, align: str = "left", color: colors.Color = INK
+    ) -> TextStyle:
+        return TextStyle(self.fonts.bold if bold else self.fonts.regular, size, leading, align, color)
 
     @property
     def cell(self) -> TextStyle:

@@ -2,13 +2,14 @@
 outline and contents notifications, progress and cancellation."""
 
 from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, LayoutError, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, LayoutError, PageTemplate
 
-from kodomo_desktop.booklet.flowables import BodyStart, LayoutCanvas
+from kodomo_desktop.booklet.flowables import LAYOUT_PASS, BodyStart, LayoutCanvas, is_layout_pass
 from kodomo_desktop.booklet.layout import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Layout
 from kodomo_desktop.booklet.options import BuildCancelled
 
@@ -22,11 +23,16 @@ rl_config.useA85 = 0
 
 
 class BookletTemplate(BaseDocTemplate):
-    """Cover and contents pages carry no number; the body counts from 1, as its contents say."""
+    """Cover and contents pages carry no number; the body counts from 1, as its contents say.
+
+    Built in passes by ReportLab's multiBuild: the first pass draws on a LayoutCanvas
+    (it only learns the page numbers), the later ones on a real Canvas. afterFlowable
+    feeds the contents and the outline, reports progress and polls cancel.
+    """
 
     def __init__(
         self,
-        out,
+        out: BinaryIO,
         layout: Layout,
         *,
         title: str,
@@ -35,7 +41,7 @@ class BookletTemplate(BaseDocTemplate):
         steps: int,
         progress: Callable[[int, int], None] | None,
         cancel: Callable[[], bool] | None,
-    ):
+    ) -> None:
         fonts = layout.fonts
         super().__init__(
             out,
@@ -60,8 +66,12 @@ class BookletTemplate(BaseDocTemplate):
         self._progress, self._cancel = progress, cancel
         self.body_offset = 0
         self.page_count = 0
+        self.passes = 0
+        self._pass_finished = False
+        # multiBuild reports ("PASS", n) before each pass and ("FINISHED", 0) after it
+        self.setProgressCallBack(self._on_build_progress)
 
-        def frame():
+        def frame() -> Frame:
             return Frame(
                 self.leftMargin,
                 self.bottomMargin,
@@ -81,35 +91,40 @@ class BookletTemplate(BaseDocTemplate):
             ]
         )
 
-    def build_passes(self, story: list) -> int:
-        """multiBuild, with a first pass that lays out without drawing.
+    def build_passes(self, story: list[Flowable]) -> int:
+        """Lay out and draw the story until the contents' page numbers settle; returns the passes made.
 
-        The first pass only learns the page numbers; the contents was seeded with its
-        final size, so the second pass is normally the last. Returns the passes made.
+        The contents was seeded with its final size, so the second pass is normally the last.
         """
-        indexing = self._indexingFlowables = [f for f in story if f.isIndexing()]
-        self._doSave = 0
-        for passes in range(1, MAX_PASSES + 1):
-            for flowable in indexing:
-                flowable.beforeBuild()
-            self.build(story[:], canvasmaker=LayoutCanvas if passes == 1 else Canvas)
-            for flowable in indexing:
-                flowable.afterBuild()
-            if passes > 1 and self._allSatisfied():
-                self.canv.save()
-                return passes
-        raise LayoutError(f"目次のページ番号が {MAX_PASSES} 回の組版で定まりませんでした")
+        try:
+            # multiBuild stops with IndexError after maxPasses + 1 unsettled passes
+            return int(self.multiBuild(story, maxPasses=MAX_PASSES - 1, canvasmaker=self._canvas))
+        except IndexError as error:
+            if self.passes == MAX_PASSES and self._pass_finished:
+                raise LayoutError(f"目次のページ番号が {MAX_PASSES} 回の組版で定まりませんでした") from error
+            raise
 
-    def beforeDocument(self):
+    def _on_build_progress(self, kind: str, value: int) -> None:
+        if kind == "PASS":
+            self.passes, self._pass_finished = value, False
+        elif kind == "FINISHED":
+            self._pass_finished = True
+
+    def _canvas(self, *args: Any, **kwargs: Any) -> Canvas:
+        return (LayoutCanvas if self.passes == 1 else Canvas)(*args, **kwargs)
+
+    def beforeDocument(self) -> None:
         self.body_offset = 0
+        # a pass drawn on the layout canvas is never the last, whatever the contents says
+        self.notify(LAYOUT_PASS, is_layout_pass(self.canv))
         self.canv.addPageLabel(0, prefix="表紙")
         self.canv.addPageLabel(1, prefix="目次")
         self.canv.showOutline()
 
-    def afterPage(self):
+    def afterPage(self) -> None:
         self.page_count = self.page
 
-    def afterFlowable(self, flowable):
+    def afterFlowable(self, flowable: Flowable) -> None:
         if self._cancel is not None and self._cancel():
             raise BuildCancelled()
         if isinstance(flowable, BodyStart):
@@ -129,7 +144,7 @@ class BookletTemplate(BaseDocTemplate):
             self.done += 1
             self._progress(min(self.done, self.steps - 1), self.steps)
 
-    def _furnish(self, canv, doc):
+    def _furnish(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         canv.saveState()
         width, height = self.pagesize
         if self.pageTemplate.id == "body":

@@ -1,8 +1,9 @@
 """What the booklet prints, as flowables: cover, contents and one table per 個別施策."""
 
 from collections.abc import Iterator
+from typing import Any
 
-from reportlab.platypus import CondPageBreak, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
 
 from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
 from kodomo_desktop.booklet.layout import (
@@ -29,8 +30,12 @@ CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
 FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
 
+# a table cell: a ○ mark (or header text), or the text block that wraps in it
+Cell = str | list[TextBlock]
+Row = list[Cell]
 
-def headings(document: dict) -> Iterator[tuple[Heading, dict | None]]:
+
+def headings(document: dict[str, Any]) -> Iterator[tuple[Heading, dict[str, Any] | None]]:
     """Every heading in booklet order, with the 個別施策 it opens (None for 基本施策 and life stages).
 
     Bookmark keys come from the numbers in the tree, so they are the same on every pass.
@@ -52,12 +57,12 @@ def headings(document: dict) -> Iterator[tuple[Heading, dict | None]]:
                 yield Heading(level, text, f"{group_key}-m{measure['number']}"), measure
 
 
-def program_name(program: dict, relisted: bool) -> str:
+def program_name(program: dict[str, Any], relisted: bool) -> str:
     name = (RELISTED if relisted else "") + program["name"]
     return f"{name}\n{ALIAS}{program['alias']}" if program.get("alias") else name
 
 
-def divisions_text(program: dict) -> str:
+def divisions_text(program: dict[str, Any]) -> str:
     return format_divisions((d["department"], d["division"]) for d in program["divisions"])
 
 
@@ -68,7 +73,7 @@ def _rule() -> HRFlowable:
 class Story:
     """The flowables of one document on one layout."""
 
-    def __init__(self, document: dict, layout: Layout):
+    def __init__(self, document: dict[str, Any], layout: Layout) -> None:
         self.document, self.layout = document, layout
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
@@ -77,9 +82,9 @@ class Story:
         self.cell = layout.cell
         self.header = self._header_rows()
         self.table_style = self._table_style()
-        self.header_height = self.table([]).wrap(layout.frame_width, layout.frame_height)[1]
+        self.header_height: float = self.table([]).wrap(layout.frame_width, layout.frame_height)[1]
 
-    def flowables(self) -> list:
+    def flowables(self) -> list[Flowable]:
         layout = self.layout
         outline = list(headings(self.document))
         return [
@@ -100,7 +105,7 @@ class Story:
             *self.body(outline),
         ]
 
-    def cover(self) -> list:
+    def cover(self) -> list[Flowable]:
         layout, height = self.layout, self.layout.frame_height
         return [
             Spacer(1, height * 0.22),
@@ -113,8 +118,8 @@ class Story:
             TextBlock(CITY, layout.style(14, 20, bold=True, align="center")),
         ]
 
-    def body(self, outline: list[tuple[Heading, dict | None]]) -> list:
-        out: list = []
+    def body(self, outline: list[tuple[Heading, dict[str, Any] | None]]) -> list[Flowable]:
+        out: list[Flowable] = []
         pending: list[TextBlock] = []  # headings waiting for the table they must stay with
         for heading, measure in outline:
             if heading.level == 0:
@@ -159,9 +164,10 @@ class Story:
             heading=heading,
         )
 
-    def table(self, rows: list[list]) -> BodyTable:
+    def table(self, rows: list[Row]) -> BodyTable:
+        header: list[Row] = [list(r) for r in self.header]
         return BodyTable(
-            [list(r) for r in self.header] + rows,
+            header + rows,
             colWidths=self.widths,
             repeatRows=2,
             # a row taller than a page splits, but never leaving less than two lines
@@ -169,7 +175,7 @@ class Story:
             style=self.table_style,
         )
 
-    def row(self, program: dict, relisted: bool) -> list:
+    def row(self, program: dict[str, Any], relisted: bool) -> Row:
         # each department and its divisions on a line of their own, as the source prints them
         divisions = divisions_text(program).replace(" ", "\n")
         targets = set(program["targets"])
@@ -233,13 +239,14 @@ class Story:
             ]
         )
 
-    def _start_height(self, headings: list[TextBlock], table, rows: list[list]) -> float:
+    def _start_height(self, headings: list[TextBlock], table: Flowable, rows: list[Row]) -> float:
         """Room a table needs below its headings, so that they never end a page alone:
         its first row, or a few lines of it when that row must split anyway."""
         width = self.layout.frame_width
         need = sum(h.wrap(width, 1e6)[1] + h.spaceBefore + h.spaceAfter for h in headings)
         if not rows:
-            return need + table.wrap(width, 1e6)[1]
+            height: float = table.wrap(width, 1e6)[1]
+            return need + height
         lines = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
         if self.header_height + lines * self.cell.leading + 2 * CELL_PADDING > self.layout.frame_height - HEADING_ROOM:
             lines = FIRST_ROW_LINES

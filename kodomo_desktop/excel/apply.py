@@ -21,7 +21,6 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.listing import NEW
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
-from kodomo_desktop.core.operations.editions import edition_by_year
 from kodomo_desktop.core.operations.programs import (
     add_program,
     insert_placement,
@@ -32,11 +31,16 @@ from kodomo_desktop.core.operations.programs import (
 )
 from kodomo_desktop.core.targets import mask_from_labels
 from kodomo_desktop.core.text import name_key
-from kodomo_desktop.excel import fields
+from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
 from kodomo_desktop.excel.returns import ReturnResult
+from kodomo_desktop.excel.units import Unit
 
-STALE = "{file}: 回答を読み込んだ後にデータベースが変更されました（{what}）。何も取り込んでいません。もう一度読み込んでください。"
+STALE = (
+    "{file}: 回答を読み込んだ後にデータベースが変更されました（{what}）。"
+    "何も取り込んでいません。もう一度読み込んでください。"
+)
 
 
 @dataclass(frozen=True)
@@ -121,24 +125,24 @@ def _write_field(w: Writer, program: Program, field: str, value: Any, result: Re
         elif field == "divisions":
             write_divisions(w, program, _pairs(value), create_missing=False)
         elif field == "note":
-            entry = note_entry(result.unit, fields.text(value))
+            entry = note_entry(_unit(result), cells.text(value))
             if entry not in program.review_notes:
                 write_fields(w, program, {"review_notes": [*program.review_notes, entry], "needs_review": True})
         elif field == "status":
-            write_fields(w, program, {"status": fields.status(value) or program.status})
+            write_fields(w, program, {"status": cells.status(value) or program.status})
         else:
-            parse = {"name": fields.name, "alias": fields.alias}.get(field, fields.text)
+            parse = {"name": cells.name, "alias": cells.alias}.get(field, cells.text)
             write_fields(w, program, {field: parse(value)})
-    except (fields.FieldError, ValueError) as exc:
+    except (cells.FieldError, ValueError) as exc:
         raise InvalidInput(f"{result.path.name}: 事業「{program.name}」の{FIELD_LABELS[field]}: {exc}") from None
 
 
-def _pairs(value: list) -> list[tuple[str, str | None]]:
+def _pairs(value: list[Any]) -> list[tuple[str, str | None]]:
     return [(d["department"], d["division"]) if isinstance(d, dict) else tuple(d) for d in value]
 
 
 def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
-    name = fields.name(values["name"])
+    name = cells.name(values["name"])
     if any(
         name_key(n) == name_key(name)
         for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
@@ -146,15 +150,15 @@ def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: 
         raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
-        notes.append(note_entry(result.unit, fields.text(values["note"])))
+        notes.append(note_entry(_unit(result), cells.text(values["note"])))
     doc = {
         "name": name,
-        "alias": fields.alias(values.get("alias")),
-        "summary": fields.text(values.get("summary")),
+        "alias": cells.alias(values.get("alias")),
+        "summary": cells.text(values.get("summary")),
         "targets": values.get("targets", []),
-        "results": fields.text(values.get("results")),
+        "results": cells.text(values.get("results")),
         "divisions": output_value("divisions", _pairs(values["divisions"])),
-        "status": fields.status(values.get("status")) or NEW,
+        "status": cells.status(values.get("status")) or NEW,
         "needs_review": True,
         "review_notes": notes,
     }
@@ -175,8 +179,8 @@ def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNo
     counts = Counter(measure_of.values())
     if counts:
         best = max(counts.values())
-        first = next(measure_of[uid] for uid in result.unit_programs if counts.get(measure_of.get(uid)) == best)
-        return w.session.get(PolicyNode, first)
+        first = next(uid for uid in result.unit_programs if uid in measure_of and counts[measure_of[uid]] == best)
+        return w.session.get_one(PolicyNode, measure_of[first])
     measure = w.session.scalar(
         select(PolicyNode)
         .where(PolicyNode.edition_id == edition.id, PolicyNode.kind == "measure")
@@ -185,6 +189,13 @@ def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNo
     if measure is None:
         raise InvalidInput(f"{result.path.name}: 新しい事業を掲載する個別施策がこの年度版にありません。")
     return measure
+
+
+def _unit(result: ReturnResult) -> Unit:
+    """The unit a return came from: every file that was read has one, only a rejected file has none."""
+    if result.unit is None:
+        raise InvalidInput(f"{result.path.name}: 取り込めないファイルです（{result.error}）。")
+    return result.unit
 
 
 def _record_return(w: Writer, edition: Edition, result: ReturnResult, count: int) -> None:
@@ -196,7 +207,7 @@ def _record_return(w: Writer, edition: Edition, result: ReturnResult, count: int
         return
     row = ReturnImport(
         edition_id=edition.id,
-        unit=result.unit.name,
+        unit=_unit(result).name,
         file_name=result.path.name,
         sha256=result.sha256,
         user=w.user,

@@ -2,7 +2,7 @@
 
 A field changed only in the return is a change; changed in both, differently, a conflict;
 anything else gives nothing, so re-reading a return that was applied gives no changes.
-Every value is compared in the form the field normalizers give (excel.fields), whichever
+Every value is compared in the form the field normalizers give (excel.cells), whichever
 side it comes from.
 """
 
@@ -13,11 +13,10 @@ from typing import Any
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions
-from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the CLI and the dialog)
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import CONTINUING, NEW
 from kodomo_desktop.core.text import name_key
-from kodomo_desktop.excel import fields
+from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.reading import ReturnRow, ReturnSheet
 from kodomo_desktop.excel.units import Unit, master_order, program_pairs
 
@@ -49,7 +48,7 @@ class EditionState:
     fiscal_year: int
     programs: dict[str, dict[str, Any]]  # uid -> program document
     by_name: dict[str, str]  # name_key -> uid
-    divisions: fields.DivisionNames
+    divisions: cells.DivisionNames
 
 
 def edition_state(db: Database, fiscal_year: int) -> EditionState:
@@ -59,7 +58,7 @@ def edition_state(db: Database, fiscal_year: int) -> EditionState:
         doc["fiscal_year"],
         programs,
         {name_key(p["name"]): uid for uid, p in programs.items()},
-        fields.DivisionNames(master_order(db)),
+        cells.DivisionNames(master_order(db)),
     )
 
 
@@ -71,12 +70,12 @@ def note_entry(unit: Unit, note: str) -> str:
 def comparable(field: str, program: dict[str, Any]) -> Any:
     """A stored program's field (base or ours) in the form a returned cell is parsed into."""
     if field == "targets":
-        return fields.targets_value(program["targets"])
+        return cells.targets_value(program["targets"])
     if field == "divisions":
         return [tuple(pair) for pair in program_pairs(program)]
     if field == "status":
         return program.get("status") or CONTINUING
-    return {"name": fields.name, "alias": fields.alias}.get(field, fields.text)(program.get(field))
+    return {"name": cells.name, "alias": cells.alias}.get(field, cells.text)(program.get(field))
 
 
 def base_program(base: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +103,7 @@ def display_value(field: str, value: Any) -> str:
 def _same(field: str, a: Any, b: Any) -> bool:
     if field == "divisions":  # compared as printed: the department's own entry may merge into its divisions
         return format_divisions(a) == format_divisions(b)
-    return a == b
+    return bool(a == b)
 
 
 def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:
@@ -137,14 +136,16 @@ def diff_return(sheet: ReturnSheet, state: EditionState) -> list[FieldChange]:
                 sheet.issue(
                     row.cells["id"],
                     "other_unit",
-                    f"セル {row.cells['id']}: ID「{row.id}」は{owner}の事業で、この回答票（{sheet.unit.name}）の対象ではありません。",
+                    f"セル {row.cells['id']}: ID「{row.id}」は{owner}の事業で、"
+                    f"この回答票（{sheet.unit.name}）の対象ではありません。",
                 )
             continue
         if ours is None:
             sheet.issue(
                 row.cells["id"],
                 "deleted_program",
-                f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。この行は取り込みません。",
+                f"セル {row.cells['id']}: ID「{row.id}」の事業は回答票の作成後に削除されました。"
+                "この行は取り込みません。",
                 "warning",
             )
             continue

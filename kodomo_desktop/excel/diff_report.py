@@ -7,11 +7,17 @@ A4 landscape page set-up that fits the columns to the page width.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.yeardiff import Section, YearDiff, sections, title_of
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SUMMARY_SHEET = "概要"
 NO_CHANGES = "変更はありません。"
@@ -31,7 +37,7 @@ def write_diff_report(diff: YearDiff, path: str | Path) -> None:
     write_bytes_atomic(path, buffer.getvalue())
 
 
-def _set_up_page(sheet, header_rows: str | None) -> None:
+def _set_up_page(sheet: Worksheet, header_rows: str | None) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.fitToWidth = 1
@@ -42,14 +48,14 @@ def _set_up_page(sheet, header_rows: str | None) -> None:
         sheet.print_title_rows = header_rows
 
 
-def _text_cell(sheet, row: int, column: int, value: str):
+def _text_cell(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
     cell = sheet.cell(row=row, column=column, value=value)
     # text from the list is never a formula, even when it starts with "="
     cell.data_type = "s"
     return cell
 
 
-def _write_summary(sheet, diff: YearDiff, tables: list[Section]) -> None:
+def _write_summary(sheet: Worksheet, diff: YearDiff, tables: list[Section]) -> None:
     from openpyxl.styles import Font
 
     sheet.title = SUMMARY_SHEET
@@ -63,7 +69,7 @@ def _write_summary(sheet, diff: YearDiff, tables: list[Section]) -> None:
     _set_up_page(sheet, None)
 
 
-def _header_row(sheet, row: int, headers) -> None:
+def _header_row(sheet: Worksheet, row: int, headers: Iterable[str]) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin")
@@ -75,7 +81,7 @@ def _header_row(sheet, row: int, headers) -> None:
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
 
 
-def _write_section(sheet, section: Section) -> None:
+def _write_section(sheet: Worksheet, section: Section) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 

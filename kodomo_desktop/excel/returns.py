@@ -15,7 +15,8 @@ from sqlalchemy import select
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.models import Edition, ReturnImport
 from kodomo_desktop.excel.diff import EditionState, FieldChange, diff_return, edition_state
-from kodomo_desktop.excel.reading import Issue, ReturnRejected, read_return
+from kodomo_desktop.excel.reading import Issue, read_return
+from kodomo_desktop.excel.safe_open import ReturnRejected
 from kodomo_desktop.excel.units import Unit
 
 LOCK_FILE_PREFIX = "~$"  # Excel's owner file beside an open workbook

@@ -11,9 +11,9 @@ import io
 import json
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.divisions import format_divisions
@@ -24,6 +24,11 @@ from kodomo_desktop.core.listing import CONTINUING
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.excel import layout
 from kodomo_desktop.excel.units import Unit, edition_units, master_order, program_pairs
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_ROW = 2  # row 1 holds the sheet's title
 FIRST_ROW = HEADER_ROW + 1
@@ -71,7 +76,7 @@ def base_value(program: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def build_workbook(fiscal_year: int, unit: Unit, programs: list[dict[str, Any]], with_previous: bool):
+def build_workbook(fiscal_year: int, unit: Unit, programs: list[dict[str, Any]], with_previous: bool) -> Workbook:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -84,7 +89,7 @@ def build_workbook(fiscal_year: int, unit: Unit, programs: list[dict[str, Any]],
     return wb
 
 
-def _put(cell, value: Any) -> None:
+def _put(cell: Cell, value: Any) -> None:
     """Set a cell; text stays text even where it starts with = + - @ (never a formula)."""
     if isinstance(value, str):
         cell.value = value.translate(_ILLEGAL)
@@ -93,7 +98,9 @@ def _put(cell, value: Any) -> None:
         cell.value = value
 
 
-def _write_input(wb, ws, fiscal_year: int, unit: Unit, programs: list[dict[str, Any]], with_previous: bool) -> None:
+def _write_input(
+    wb: Workbook, ws: Worksheet, fiscal_year: int, unit: Unit, programs: list[dict[str, Any]], with_previous: bool
+) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.defined_name import DefinedName
@@ -187,7 +194,7 @@ def _write_input(wb, ws, fiscal_year: int, unit: Unit, programs: list[dict[str, 
     ws.oddFooter.center.text = "&P / &N"
 
 
-def _row_height(texts) -> float:
+def _row_height(texts: Iterable[tuple[Any, float]]) -> float:
     """Points for the tallest of (text, column width in characters) once wrapped."""
     lines = 1
     for text, width in texts:
@@ -214,7 +221,7 @@ def _cell_value(key: str, program: dict[str, Any]) -> Any:
     return program.get(key) or None
 
 
-def _write_base(wb, ws, programs: list[dict[str, Any]]) -> None:
+def _write_base(wb: Workbook, ws: Worksheet, programs: list[dict[str, Any]]) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
     _put(ws.cell(1, 1), "id")
@@ -229,7 +236,7 @@ def _write_base(wb, ws, programs: list[dict[str, Any]]) -> None:
     )
 
 
-def _write_properties(wb, fiscal_year: int, unit: Unit) -> None:
+def _write_properties(wb: Workbook, fiscal_year: int, unit: Unit) -> None:
     from openpyxl.packaging.custom import IntProperty, StringProperty
 
     props = wb.custom_doc_props
@@ -244,7 +251,7 @@ def _write_properties(wb, fiscal_year: int, unit: Unit) -> None:
     wb.properties.title = f"{era_label(fiscal_year)} 回答票 {unit.name}"
 
 
-def _write_instructions(ws, fiscal_year: int, unit: Unit, with_previous: bool) -> None:
+def _write_instructions(ws: Worksheet, fiscal_year: int, unit: Unit, with_previous: bool) -> None:
     from openpyxl.styles import Alignment, Font
 
     year = era_label(fiscal_year)
@@ -256,14 +263,16 @@ def _write_instructions(ws, fiscal_year: int, unit: Unit, with_previous: bool) -
         "",
         "■ 記入のしかた",
         "・ID は変更しないでください（灰色のセルは変更できません）。",
-        f"・対象（{TARGETS[0]}～{TARGETS[-1]}）: 該当するときは「{layout.TICK}」を選び、該当しないときは空欄にしてください。",
+        f"・対象（{TARGETS[0]}～{TARGETS[-1]}）: 該当するときは「{layout.TICK}」を選び、"
+        "該当しないときは空欄にしてください。",
         f"・{results_header(fiscal_year)}: {year}の実績を記入してください。",
         *(
             [f"・{results_header(fiscal_year - 1)}: 前年度の実績です（参考、変更できません）。"]
             if with_previous
             else []
         ),
-        "・所管: 「部 課」の形で記入します。複数のときは「子育て支援部 子育て支援課、おやこ応援課」のように「、」で区切ります。",
+        "・所管: 「部 課」の形で記入します。"
+        "複数のときは「子育て支援部 子育て支援課、おやこ応援課」のように「、」で区切ります。",
         f"・変更区分: {' / '.join(layout.STATUS_CHOICES)} から選びます。"
         "事業を終了したときは行を削除せず「終了」を選んでください。",
         "・備考: 事務局への連絡事項があれば記入してください。",

@@ -98,7 +98,7 @@ def edition_units(
                 listed.append(program)
     unknown = (1 << 30, 1 << 30)
 
-    def unit_order(unit: Unit):
+    def unit_order(unit: Unit) -> tuple[int, int, str]:
         if unit.kind == "department":
             dpos = min((v[0] for k, v in order.items() if k[0] == unit.department), default=unknown[0])
             return (dpos, 0, unit.name)

@@ -280,7 +280,7 @@ class ReturnsDialog(QDialog):
         """An edited value in the form the field takes; None when the user cancels."""
         from kodomo_desktop.core.divisions import format_divisions
         from kodomo_desktop.core.fields import FIELD_LABELS
-        from kodomo_desktop.excel import fields
+        from kodomo_desktop.excel import cells
         from kodomo_desktop.excel.layout import STATUS_CHOICES
         from kodomo_desktop.excel.units import master_order
 
@@ -298,8 +298,8 @@ class ReturnsDialog(QDialog):
             if not ok:
                 return None
             try:
-                pairs = fields.DivisionNames(master_order(self.db)).parse(text)
-            except fields.FieldError as exc:
+                pairs = cells.DivisionNames(master_order(self.db)).parse(text)
+            except cells.FieldError as exc:
                 QMessageBox.warning(self, label, exc.message)
                 return None
             return [{"department": dept, "division": div} for dept, div in pairs]

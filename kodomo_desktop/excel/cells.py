@@ -54,7 +54,8 @@ def tick(value: Any, label: str) -> bool:
     if ticked is None:
         raise FieldError(
             "not_a_tick",
-            f"対象「{label}」の値「{cell_text(value)}」は使えません。該当するときは {TICK}、しないときは空欄にしてください。",
+            f"対象「{label}」の値「{cell_text(value)}」は使えません。"
+            f"該当するときは {TICK}、しないときは空欄にしてください。",
         )
     return ticked
 
