@@ -45,7 +45,7 @@ class Context:
 
     @cached_property
     def db(self):
-        from kodomo_desktop.core.database import open_database
+        from kodomo_desktop.core.opening import open_database
 
         return open_database(self.args.db)
 

@@ -106,7 +106,7 @@ def sample_document() -> dict:
 
 @pytest.fixture
 def empty_db(tmp_path):
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
 
     db = open_database(str(tmp_path / "kodomo.sqlite"), seed=False)
     yield db
@@ -126,7 +126,7 @@ def seeded_db(tmp_path):
     """A new user's database: created, migrated and filled with the embedded FY2024 edition."""
     if not SEED_EDITION.exists():
         pytest.skip("db/seed/edition-2024.json がまだありません")
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
 
     db = open_database(str(tmp_path / "seeded.sqlite"))
     yield db

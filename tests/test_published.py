@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.database import open_database
+from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Placement, PolicyNode, Program

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.database import open_database
+from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
 from kodomo_desktop.core.models import ChangeLog, Edition, FindingAck, Program, ReturnImport

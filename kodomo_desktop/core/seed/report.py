@@ -18,7 +18,7 @@ from kodomo_desktop.core.seed.parser import SeedNote, format_report, parse_sourc
 
 def canonical_document(document: dict) -> dict:
     """The parser's document as the database gives it back (the form every export has)."""
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
     from kodomo_desktop.core.interchange import export_document, import_document
 
     with tempfile.TemporaryDirectory() as tmp:
