@@ -23,6 +23,7 @@ from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_ye
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
 FORMAT = "kodomo-edition/1"
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
@@ -195,7 +196,7 @@ def load_document(path: str | Path) -> dict[str, Any]:
 
 def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     """Insert a whole (validated) edition; master-list entries are created as needed."""
-    edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status="draft")
+    edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status=DRAFT)
     w.session.add(edition)
     w.session.flush()
     w.log(
@@ -220,9 +221,9 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
                 for placement in measure_doc["placements"]:
                     insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
     # status last: a published edition refuses writes, including this import's own
-    if doc["status"] == "published":
-        w.log("edition", edition.id, "status", "draft", "published", edition.id)
-        edition.status = "published"
+    if doc["status"] == PUBLISHED:
+        w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
+        edition.status = PUBLISHED
     return edition
 
 

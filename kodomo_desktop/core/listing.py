@@ -10,9 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kodomo_desktop.core.models import PROGRAM_STATUSES
-
-CONTINUING, NEW, ENDED = PROGRAM_STATUSES
+from kodomo_desktop.core.vocabulary import CONTINUING, ENDED
 
 
 def is_listed(program: dict[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, read_departments
 from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.models import (
     ChangeLog,
@@ -350,12 +350,8 @@ class DivisionChoice:
 def division_choices(db: Database) -> list[DivisionChoice]:
     """The whole master list, in its order (inactive entries too: old programs may still name them)."""
     with db.read() as session:
-        rows = session.execute(
-            select(Department.name, Division.name, Department.active & Division.active)
-            .join(Division, Division.department_id == Department.id)
-            .order_by(Department.position, Division.position)
-        ).all()
-    return [DivisionChoice(dept, div, bool(active)) for dept, div, active in rows]
+        departments = read_departments(session)
+    return [DivisionChoice(d.name, v.name, d.active and v.active) for d in departments for v in d.divisions]
 
 
 @dataclass(frozen=True)
@@ -473,66 +469,3 @@ def find_placement_id(db: Database, edition_id: int, uid: str, measure_id: int) 
     if found is None:
         raise NotFound(f"事業ID「{uid}」の掲載が見つかりません。別の画面で変更された可能性があります。")
     return found
-
-
-@dataclass(frozen=True)
-class ProgramInEdition:
-    """A program's values in one edition: a row of the form's view across the years."""
-
-    fiscal_year: int
-    edition_status: str
-    program_id: int
-    status: str  # 継続 | 新規 | 終了
-    name: str
-    alias: str | None
-    summary: str
-    targets: int  # bit mask over targets.TARGETS
-    divisions: str  # 所管 as printed
-    results: str
-
-
-def program_across_editions(db: Database, uid: str) -> list[ProgramInEdition]:
-    """The program's values in every edition that has it (matched by its stable id), oldest first."""
-    with db.read() as session:
-        programs = session.execute(
-            select(
-                Edition.fiscal_year,
-                Edition.status,
-                Program.id,
-                Program.status,
-                Program.name,
-                Program.alias,
-                Program.summary,
-                Program.targets,
-                Program.results,
-            )
-            .join(Edition, Edition.id == Program.edition_id)
-            .where(Program.uid == uid)
-            .order_by(Edition.fiscal_year)
-        ).all()
-        division_rows = session.execute(
-            select(ProgramDivision.program_id, Department.name, Division.name)
-            .join(Program, Program.id == ProgramDivision.program_id)
-            .join(Division, Division.id == ProgramDivision.division_id)
-            .join(Department, Department.id == Division.department_id)
-            .where(Program.uid == uid)
-            .order_by(ProgramDivision.program_id, ProgramDivision.position)
-        ).all()
-    pairs: dict[int, list[tuple[str, str | None]]] = {}
-    for program_id, dept, div in division_rows:
-        pairs.setdefault(program_id, []).append((dept, div))
-    return [
-        ProgramInEdition(
-            year,
-            edition_status,
-            program_id,
-            status,
-            name,
-            alias,
-            summary,
-            targets,
-            format_divisions(pairs.get(program_id, ())),
-            results,
-        )
-        for year, edition_status, program_id, status, name, alias, summary, targets, results in programs
-    ]

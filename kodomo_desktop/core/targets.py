@@ -5,7 +5,6 @@ integer column: cheap to compare, to toggle and to log.
 """
 
 TARGETS: tuple[str, ...] = ("妊婦等", "乳児", "幼児", "小学", "中学", "高校", "18歳超", "親等")
-ALL_TARGETS_MASK = (1 << len(TARGETS)) - 1
 
 
 def mask_from_labels(labels) -> int:

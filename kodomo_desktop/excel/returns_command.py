@@ -38,7 +38,8 @@ def run(args, ctx) -> int:
 
 
 def _print_text(results, out) -> None:
-    from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+    from kodomo_desktop.core.fields import FIELD_LABELS
+    from kodomo_desktop.excel.diff import display_value
 
     def short(value) -> str:
         text = value.replace("\n", "⏎")

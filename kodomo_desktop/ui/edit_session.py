@@ -19,6 +19,7 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.queries import EditionInfo
+from kodomo_desktop.core.vocabulary import PUBLISHED
 from kodomo_desktop.ui.messages import expected_error_text
 
 # program fields whose change adds, removes or moves grid rows
@@ -80,7 +81,7 @@ class EditSession(QObject):
 
     @property
     def read_only(self) -> bool:
-        return self.edition is None or self.edition.status == "published"
+        return self.edition is None or self.edition.status == PUBLISHED
 
     @property
     def stack(self) -> QUndoStack | None:

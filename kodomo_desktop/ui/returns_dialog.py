@@ -216,7 +216,8 @@ class ReturnsDialog(QDialog):
         self.files.resizeColumnsToContents()
 
     def _fill_changes(self) -> None:
-        from kodomo_desktop.excel.diff import FIELD_LABELS, display_value
+        from kodomo_desktop.core.fields import FIELD_LABELS
+        from kodomo_desktop.excel.diff import display_value
 
         self._filling = True
         self.changes.setRowCount(len(self.decisions))
@@ -297,11 +298,10 @@ class ReturnsDialog(QDialog):
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
-        from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.core.divisions import format_divisions, load_master
+        from kodomo_desktop.core.fields import FIELD_LABELS
         from kodomo_desktop.excel import fields
-        from kodomo_desktop.excel.diff import FIELD_LABELS
         from kodomo_desktop.excel.layout import STATUS_CHOICES
-        from kodomo_desktop.excel.units import master_order
 
         field, label = d.change.field, FIELD_LABELS[d.change.field]
         if field == "targets":
@@ -317,7 +317,7 @@ class ReturnsDialog(QDialog):
             if not ok:
                 return None
             try:
-                pairs = fields.DivisionNames(master_order(self.db)).parse(text)
+                pairs = fields.DivisionNames(load_master(self.db)).parse(text)
             except fields.FieldError as exc:
                 QMessageBox.warning(self, label, exc.message)
                 return None

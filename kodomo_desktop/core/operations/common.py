@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, PolicyNode
-from kodomo_desktop.core.validation.read_model import load_master
 
 
 def reindex(rows: Sequence) -> None:
@@ -38,12 +37,15 @@ def node_label(session: Session, node: PolicyNode) -> str:
     return " ".join(reversed(parts))
 
 
+_REGISTER_FIRST = "所管の一覧に登録してから選んでください"
+
+
 def find_division(session: Session, department: str, division: str | None, *, create: bool) -> Division:
     """The master entry for (部, 課); created only where the caller is an importer of trusted data."""
     dept = session.scalar(select(Department).where(Department.name == department))
     if dept is None:
         if not create:
-            raise InvalidInput(_unknown_message(session, department, division))
+            raise InvalidInput(unknown_message(read_master(session), (department, division), _REGISTER_FIRST))
         position = session.scalar(select(Department.position).order_by(Department.position.desc()).limit(1))
         dept = Department(name=department, position=(position + 1) if position is not None else 0)
         session.add(dept)
@@ -56,7 +58,7 @@ def find_division(session: Session, department: str, division: str | None, *, cr
     )
     if found is None:
         if not create:
-            raise InvalidInput(_unknown_message(session, department, division))
+            raise InvalidInput(unknown_message(read_master(session), (department, division), _REGISTER_FIRST))
         position = session.scalar(
             select(Division.position)
             .where(Division.department_id == dept.id)
@@ -67,11 +69,3 @@ def find_division(session: Session, department: str, division: str | None, *, cr
         session.add(found)
         session.flush()
     return found
-
-
-def _unknown_message(session: Session, department: str, division: str | None) -> str:
-    # the candidates the validation rule offers: active entries, written as the booklet prints them
-    pair = (department, division)
-    close = load_master(session).suggest(pair)
-    hint = f"候補: {'、'.join(close)}" if close else "所管の一覧に登録してから選んでください"
-    return f"所管「{format_divisions([pair])}」は所管の一覧にありません（{hint}）。"

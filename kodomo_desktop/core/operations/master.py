@@ -9,20 +9,19 @@ deactivated, instead of deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import DepartmentEntry, format_divisions, read_departments
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, Edition, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, reindex
 from kodomo_desktop.core.operations.programs import divisions_of, write_divisions
 from kodomo_desktop.core.text import normalize_line
+from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
 KINDS = {"department": Department, "division": Division}
 KIND_LABELS = {"department": "部", "division": "課"}
@@ -174,7 +173,7 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
             select(Program)
             .join(ProgramDivision, ProgramDivision.program_id == Program.id)
             .join(Edition, Edition.id == Program.edition_id)
-            .where(ProgramDivision.division_id.in_(ids), Edition.status == ("published" if published else "draft"))
+            .where(ProgramDivision.division_id.in_(ids), Edition.status == (PUBLISHED if published else DRAFT))
             .distinct()
             .order_by(Program.edition_id, Program.uid)
         )
@@ -247,39 +246,7 @@ def merge_entries(db: Database, kind: str, source_id: int, target_id: int, *, so
 # --- reading -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DivisionEntry:
-    id: int
-    name: str | None  # None: the department itself
-    active: bool
-    programs: int  # programs naming it, all editions
-
-
-@dataclass(frozen=True)
-class DepartmentEntry:
-    id: int
-    name: str
-    active: bool
-    divisions: tuple[DivisionEntry, ...]
-
-
 def master_list(db: Database) -> list[DepartmentEntry]:
     """The whole list in its order, inactive entries too, with how many programs name each."""
     with db.read() as session:
-        used = dict(
-            session.execute(
-                select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)
-            ).all()
-        )
-        departments = session.scalars(
-            select(Department).order_by(Department.position).options(selectinload(Department.divisions))
-        )
-        return [
-            DepartmentEntry(
-                d.id,
-                d.name,
-                d.active,
-                tuple(DivisionEntry(v.id, v.name, v.active, used.get(v.id, 0)) for v in d.divisions),
-            )
-            for d in departments
-        ]
+        return read_departments(session)

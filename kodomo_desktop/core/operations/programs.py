@@ -12,10 +12,10 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
-from kodomo_desktop.core.listing import CONTINUING
-from kodomo_desktop.core.models import PROGRAM_STATUSES, Division, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.models import Division, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
+from kodomo_desktop.core.vocabulary import CONTINUING, PROGRAM_STATUSES
 
 
 def _check_value(field: str, value: Any) -> Any:

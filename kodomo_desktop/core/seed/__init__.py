@@ -1,5 +1,5 @@
 """The FY2024 edition, built from the text of the printed booklet (shared/seed)."""
 
-from kodomo_desktop.core.seed.parser import SeedNote, SeedResult, format_report, parse_divisions, parse_source
+from kodomo_desktop.core.seed.parser import SeedNote, SeedResult, format_report, parse_source
 
-__all__ = ["SeedNote", "SeedResult", "format_report", "parse_divisions", "parse_source"]
+__all__ = ["SeedNote", "SeedResult", "format_report", "parse_source"]

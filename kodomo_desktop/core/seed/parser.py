@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, parse_divisions
 from kodomo_desktop.core.era import ERAS
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.targets import TARGETS
@@ -70,7 +70,6 @@ _TOC = re.compile(r"^目\s*次$")
 _RELISTED = re.compile(r"^【再掲】\s*")
 # The list writes 名称 通称:… ; (通称:…) and full-width colons are accepted as well.
 _ALIAS = re.compile(r"^(?P<name>.+?)\s*(?:[(（]通称[:：]\s*(?P<a1>.+)[)）]|通称[:：]\s*(?P<a2>.+))$")
-_DEPARTMENT = re.compile(r"^(?P<department>.+?(?:部|事務局))(?P<rest>.*)$")
 _TAG = re.compile(r"<\s*/?[a-zA-Z][^>]*>")
 
 
@@ -89,28 +88,6 @@ def _labels(targets: Iterable[str]) -> str:
 
 def _lines(lines: Sequence[int]) -> str:
     return f"{lines[0]}行目" if len(lines) == 1 else f"{lines[0]}〜{lines[-1]}行目"
-
-
-def parse_divisions(text: str) -> list[tuple[str, str | None]]:
-    """所管 text -> [(部, 課 or None)] in printed order; the inverse of format_divisions.
-
-    A token ending in 部 or 事務局 starts a department (主幹付 may be written joined to it:
-    学校教育部主幹付); the following tokens, separated by spaces or 、, are its divisions.
-    """
-    pairs: list[tuple[str, str | None]] = []
-    department = None
-    for token in re.split(r"[\s、,，]+", normalize_line(text)):
-        m = _DEPARTMENT.match(token) if token else None
-        if m:
-            department = m["department"]
-            pairs.append((department, m["rest"] or None))
-        elif token:
-            if department is None:
-                raise ValueError(f"所管「{text}」が部・局の名前で始まっていません")
-            if pairs and pairs[-1] == (department, None):
-                pairs.pop()
-            pairs.append((department, token))
-    return pairs
 
 
 @dataclass
@@ -545,7 +522,11 @@ class _SlotTable:
         return (
             sum(t in self.regular[row.program] for row, t in zip(self.rows, read, strict=False)),
             any(i in self.empty for i in halves),
-            sum(bool(re.search(_MENTIONS[t], row.name + row.summary)) for row, ts in zip(self.rows, read, strict=False) for t in ts),
+            sum(
+                bool(re.search(_MENTIONS[t], row.name + row.summary))
+                for row, ts in zip(self.rows, read, strict=False)
+                for t in ts
+            ),
             -sum(bool(halves) and all(row.ticks[i] for i in halves) for row in self.rows),
             -sum(_has_gap(ts) for ts in read),
         )

@@ -60,12 +60,12 @@ def edition_rule(code: str, severity: Severity, title: str):
     return decorate
 
 
-def run_rules(ctx: Context) -> list[Finding]:
+def run_rules(rules: Mapping[str, Rule], ctx: Context) -> list[Finding]:
     """Every program rule over the printed programs of ctx.view, every edition rule once; worst first,
     in booklet order. An ended program is not judged: it stays in the edition's history only."""
     findings: list[Finding] = []
     printed = [p for p in ctx.view.programs.values() if p.printed]
-    for rule in RULES.values():
+    for rule in rules.values():
         if rule.per_program:
             for program in printed:
                 for hit in rule.check(program, ctx):

@@ -5,7 +5,8 @@ Latin letters and digits and full-width kana; see core.text)."""
 import re
 import unicodedata
 
-from kodomo_desktop.core.validation.findings import FIELD_LABELS, Hit, Severity
+from kodomo_desktop.core.fields import FIELD_LABELS
+from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.registry import program_rule
 
 # Cc control (a line break aside), Cf invisible format characters, Cs lone surrogates
