@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -102,3 +104,18 @@ def test_core_has_no_import_cycle():
 def test_database_depends_on_nothing_above_it():
     graph = core_graph()
     assert graph[f"{PACKAGE}.database"] <= {f"{PACKAGE}.errors", f"{PACKAGE}.models"}
+
+
+def test_importing_validation_does_not_load_the_rules():
+    code = (
+        "import sys, kodomo_desktop.core.validation, kodomo_desktop.core.operations\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kodomo_desktop.core.validation.rules')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_running_a_validation_loads_every_rule():
+    from kodomo_desktop.core.validation import all_rules
+
+    assert len(all_rules()) > 10

@@ -23,7 +23,7 @@ from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_ye
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
+from kodomo_desktop.core.vocabulary import DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 FORMAT = "kodomo-edition/1"
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
@@ -83,7 +83,7 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
         def policy_doc(node: PolicyNode) -> dict[str, Any]:
             doc: dict[str, Any] = {"number": node.number, "title": node.title}
             children = node.children
-            if children and children[0].kind == "stage":
+            if children and children[0].kind == STAGE:
                 doc["stages"] = [{"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children]
             else:
                 doc["measures"] = [measure_doc(m) for m in children]
@@ -208,15 +208,15 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
         programs[program.uid] = program
         w.log("program", program.uid, "created", None, program_document(program), edition.id)
     for policy_doc in doc["policies"]:
-        policy = insert_node(w, edition.id, None, "policy", policy_doc["title"], policy_doc["number"], None)
+        policy = insert_node(w, edition.id, None, POLICY, policy_doc["title"], policy_doc["number"], None)
         groups = [
-            (insert_node(w, edition.id, policy.id, "stage", s["title"], None, None), s["measures"])
+            (insert_node(w, edition.id, policy.id, STAGE, s["title"], None, None), s["measures"])
             for s in policy_doc.get("stages", [])
         ] or [(policy, policy_doc.get("measures", []))]
         for parent, measures in groups:
             for measure_doc in measures:
                 measure = insert_node(
-                    w, edition.id, parent.id, "measure", measure_doc["title"], measure_doc["number"], None
+                    w, edition.id, parent.id, MEASURE, measure_doc["title"], measure_doc["number"], None
                 )
                 for placement in measure_doc["placements"]:
                     insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])

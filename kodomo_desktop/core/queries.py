@@ -22,6 +22,7 @@ from kodomo_desktop.core.models import (
     Program,
     ProgramDivision,
 )
+from kodomo_desktop.core.vocabulary import MEASURE, STAGE, node_heading
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,6 @@ def list_editions(db: Database) -> list[EditionInfo]:
 # Core selects of plain columns, not ORM objects: the grid loads 10,000 programs and the
 # ORM's per-object bookkeeping would cost more than the query itself.
 
-KIND_PREFIX = {"policy": "基本施策", "measure": "個別施策"}
-
 
 @dataclass(frozen=True)
 class TreeNodeInfo:
@@ -72,7 +71,7 @@ class TreeNodeInfo:
     @property
     def heading(self) -> str:
         """'基本施策2', '個別施策1'; a stage has only its title."""
-        return f"{KIND_PREFIX[self.kind]}{self.number}" if self.kind in KIND_PREFIX else ""
+        return "" if self.kind == STAGE else node_heading(self.kind, self.number)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class PolicyTree:
         return {n.id: n for n in self.nodes}
 
     def measures(self) -> list[TreeNodeInfo]:
-        return [n for n in self.nodes if n.kind == "measure"]
+        return [n for n in self.nodes if n.kind == MEASURE]
 
     def measures_under(self, node_id: int) -> list[int]:
         """The measures at or below a node, in printed order."""
@@ -98,7 +97,7 @@ class PolicyTree:
         for n in self.nodes:
             if n.id == node_id or n.parent_id in inside:
                 inside.add(n.id)
-                if n.kind == "measure":
+                if n.kind == MEASURE:
                     found.append(n.id)
         return found
 

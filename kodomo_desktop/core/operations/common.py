@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kodomo_desktop.core.divisions import read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, PolicyNode
+from kodomo_desktop.core.vocabulary import STAGE, node_heading
 
 
 def reindex(rows: Sequence) -> None:
@@ -27,12 +28,7 @@ def node_label(session: Session, node: PolicyNode) -> str:
     """'基本施策2 (ライフステージを通して) 個別施策1': how a measure is named in the log and messages."""
     parts = []
     while node is not None:
-        if node.kind == "policy":
-            parts.append(f"基本施策{node.number}")
-        elif node.kind == "stage":
-            parts.append(f"({node.title})")
-        else:
-            parts.append(f"個別施策{node.number}")
+        parts.append(f"({node.title})" if node.kind == STAGE else node_heading(node.kind, node.number))
         node = session.get(PolicyNode, node.parent_id) if node.parent_id else None
     return " ".join(reversed(parts))
 

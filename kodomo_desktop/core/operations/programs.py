@@ -15,7 +15,7 @@ from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELD
 from kodomo_desktop.core.models import Division, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
-from kodomo_desktop.core.vocabulary import CONTINUING, PROGRAM_STATUSES
+from kodomo_desktop.core.vocabulary import CONTINUING, MEASURE, NODE_KIND_LABELS, PROGRAM_STATUSES
 
 
 def _check_value(field: str, value: Any) -> Any:
@@ -247,8 +247,8 @@ def delete_program(db: Database, program_id: int, *, source: str = "editor") -> 
 
 def measure_in(w: Writer, measure_id: int, edition_id: int) -> PolicyNode:
     """The 個別施策 a program of the edition is to be listed under."""
-    measure = w.get(PolicyNode, measure_id, "個別施策")
-    if measure.kind != "measure" or measure.edition_id != edition_id:
+    measure = w.get(PolicyNode, measure_id, NODE_KIND_LABELS[MEASURE])
+    if measure.kind != MEASURE or measure.edition_id != edition_id:
         raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
     return measure
 

@@ -21,7 +21,7 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.targets import labels_from_mask
-from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, ENDED
+from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, ENDED, MEASURE, POLICY, STAGE, node_heading
 
 
 @dataclass(frozen=True)
@@ -132,12 +132,8 @@ class EditionView:
         return out
 
 
-def policy_label(number: int | None) -> str:
-    return f"基本施策{number if number is not None else '（番号なし）'}"
-
-
 def measure_label(parent_label: str, number: int | None) -> str:
-    return f"{parent_label} 個別施策{number if number is not None else '（番号なし）'}"
+    return f"{parent_label} {node_heading(MEASURE, number)}"
 
 
 # --- from a document ----------------------------------------------------------------
@@ -147,8 +143,8 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
     """A kodomo-edition/1 document (checked against the schema) as a read model."""
     nodes: list[NodeView] = []
     for i, policy in enumerate(doc["policies"]):
-        label = policy_label(policy.get("number"))
-        nodes.append(NodeView("policy", policy.get("number"), policy["title"], label, None))
+        label = node_heading(POLICY, policy.get("number"))
+        nodes.append(NodeView(POLICY, policy.get("number"), policy["title"], label, None))
         groups = [(f"{label} ({s['title']})", s["measures"]) for s in policy.get("stages", [])]
         groups = groups or [(label, policy.get("measures", []))]
         for j, (parent_label, measures) in enumerate(groups):
@@ -156,9 +152,7 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
                 placements = tuple((p["program"], bool(p["relisted"])) for p in measure["placements"])
                 number = measure.get("number")
                 nodes.append(
-                    NodeView(
-                        "measure", number, measure["title"], measure_label(parent_label, number), (i, j), placements
-                    )
+                    NodeView(MEASURE, number, measure["title"], measure_label(parent_label, number), (i, j), placements)
                 )
     programs = {p["id"]: ProgramView.from_document(p) for p in doc["programs"]}
     return EditionView(
@@ -201,15 +195,15 @@ def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = N
     nodes: list[NodeView] = []
 
     def walk(node: PolicyNode, parent_label: str) -> None:
-        if node.kind == "policy":
-            label = policy_label(node.number)
-            nodes.append(NodeView("policy", node.number, node.title, label, None))
-        elif node.kind == "stage":
+        if node.kind == POLICY:
+            label = node_heading(POLICY, node.number)
+            nodes.append(NodeView(POLICY, node.number, node.title, label, None))
+        elif node.kind == STAGE:
             label = f"{parent_label} ({node.title})"
         else:
             label = measure_label(parent_label, node.number)
             nodes.append(
-                NodeView("measure", node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
+                NodeView(MEASURE, node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
             )
         for child in children.get(node.id, ()):
             walk(child, label)

@@ -4,8 +4,7 @@ from collections import Counter, defaultdict
 
 from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.registry import edition_rule, program_rule
-
-KIND_LABELS = {"policy": "基本施策", "measure": "個別施策"}
+from kodomo_desktop.core.vocabulary import NODE_KIND_LABELS
 
 
 @program_rule("placements.primary", Severity.ERROR, "主な掲載先が一つでない")
@@ -39,7 +38,7 @@ def node_numbers(ctx):
     for node in ctx.view.nodes:
         groups[node.kind, node.group].append(node)
     for (kind, _group), nodes in groups.items():
-        kind_label = KIND_LABELS[kind]
+        kind_label = NODE_KIND_LABELS[kind]
         for node in nodes:
             if node.number is None:
                 yield Hit(f"{kind_label}「{node.title}」（{node.label}）に番号がありません。")
