@@ -229,7 +229,9 @@ def parse_divisions(text: str, master: MasterList | None = None) -> list[Divisio
             if not owners:
                 raise _unknown(master, (groups[-1][0], token) if groups else token)
             groups.append((owners[0], [token]))
-    pairs: list[DivisionPair] = [(department, division) for department, names in groups for division in names or [None]]
+    pairs: list[DivisionPair] = []
+    for department, names in groups:
+        pairs.extend([(department, name) for name in names] if names else [(department, None)])
     if master is not None:
         for pair in pairs:
             if pair not in master.known:

@@ -7,9 +7,10 @@ templates read editions in this form too, so there is one way to read an edition
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,11 +19,12 @@ from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
-from kodomo_desktop.core.models import Division, Edition, PolicyNode, Program, ProgramDivision
-from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_year
+from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.operations.editions import DEFAULT_TITLE
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 FORMAT = "kodomo-edition/1"
@@ -67,7 +69,7 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
             )
         ).all()
         uid_of = {p.id: p.uid for p in programs}
-        placements_of: dict[int, list] = {}
+        placements_of: dict[int, list[Placement]] = {}
         for program in programs:
             for placement in program.placements:
                 placements_of.setdefault(placement.measure_id, []).append(placement)
@@ -108,14 +110,26 @@ def dump_document(doc: dict[str, Any]) -> str:
 # --- validation -------------------------------------------------------------------
 
 
+class _SchemaError(Protocol):
+    """What validate_document reads of a jsonschema ValidationError (jsonschema has no type hints)."""
+
+    absolute_path: Sequence[str | int]
+    message: str
+
+
+class _SchemaValidator(Protocol):
+    def iter_errors(self, instance: object) -> Iterable[_SchemaError]: ...
+
+
 @cache
-def _validator():
+def _validator() -> _SchemaValidator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    validator: _SchemaValidator = Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return validator
 
 
-def _where(path) -> str:
+def _where(path: Sequence[str | int]) -> str:
     return "/".join(str(p) for p in path) or "(文書全体)"
 
 
@@ -163,7 +177,7 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
         )
 
 
-def _measures_with_path(doc: dict[str, Any]):
+def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for i, policy in enumerate(doc["policies"]):
         for j, stage in enumerate(policy.get("stages", [])):
             for k, measure in enumerate(stage["measures"]):
@@ -188,7 +202,8 @@ def load_document(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{path}: JSON として読めません（{exc.lineno}行{exc.colno}列: {exc.msg}）。") from None
     validate_document(doc, str(path))
-    return doc
+    document: dict[str, Any] = doc  # validate_document refused anything but a document
+    return document
 
 
 # --- import -----------------------------------------------------------------------
@@ -240,7 +255,8 @@ def import_document(
         if existing is not None:
             if not replace:
                 raise InvalidInput(
-                    f"{name}: {doc['fiscal_year']}年度の版はすでにあります。置き換えるときは --replace を指定してください。"
+                    f"{name}: {doc['fiscal_year']}年度の版はすでにあります。"
+                    "置き換えるときは --replace を指定してください。"
                 )
             w.editable(existing.id)
             w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)

@@ -14,7 +14,8 @@ from kodomo_desktop.core.vocabulary import CONTINUING, ENDED
 
 
 def is_listed(program: dict[str, Any]) -> bool:
-    return program.get("status", CONTINUING) != ENDED
+    status: str = program.get("status", CONTINUING)
+    return status != ENDED
 
 
 def without_ended(doc: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions, read_departments
@@ -127,10 +127,10 @@ def policy_tree(db: Database, edition_id: int) -> PolicyTree:
                 .group_by(Placement.measure_id)
             ).all()
         )
-    children: dict[int | None, list] = {}
+    children: dict[int | None, list[Row[int, int | None, str, int | None, str]]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
-    nodes: list[TreeNodeInfo] = []
+    nodes: list[TreeNodeInfo | None] = []
 
     def walk(parent_id: int | None, depth: int) -> int:
         total = 0
@@ -143,7 +143,7 @@ def policy_tree(db: Database, edition_id: int) -> PolicyTree:
         return total
 
     walk(None, 0)
-    return PolicyTree(tuple(nodes))
+    return PolicyTree(tuple(node for node in nodes if node is not None))
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = Non
         connection = session.connection()  # Core rows: no ORM result processing per row
         programs = connection.execute(query.order_by(Program.uid)).all()
         division_rows = connection.execute(division_query).all()
-    pairs: dict[int, list] = {}
+    pairs: dict[int, list[tuple[int, str, int, str | None]]] = {}
     for program_id, dept_id, dept, div_id, div in division_rows:
         pairs.setdefault(program_id, []).append((dept_id, dept, div_id, div))
     rows = []
@@ -237,16 +237,18 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     """
     tree = tree or policy_tree(db, edition_id)
     if scope.kind == "node":
+        if scope.id is None:
+            raise ValueError("a node scope names its node")
         measure_ids = tree.measures_under(scope.id)
-        order = {m: i for i, m in enumerate(measure_ids)}
+        position = {m: i for i, m in enumerate(measure_ids)}
         with db.read() as session:
-            rows = session.execute(
+            placed = session.execute(
                 select(
                     Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary
                 ).where(Placement.measure_id.in_(measure_ids))
             ).all()
-        rows.sort(key=lambda r: (order[r.measure_id], r.position))
-        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in rows]
+        placed_in_order = sorted(placed, key=lambda r: (position[r.measure_id], r.position))
+        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in placed_in_order]
 
     query = (
         select(Program.id, Placement.id, Placement.measure_id, Placement.position)
@@ -267,10 +269,11 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     unplaced = len(order)
     with db.read() as session:
         rows = session.execute(query).all()
-    rows.sort(key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0]))
     return [
         Listing(program_id, placement_id, measure_id, position, False)
-        for program_id, placement_id, measure_id, position in rows
+        for program_id, placement_id, measure_id, position in sorted(
+            rows, key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0])
+        )
     ]
 
 
@@ -312,7 +315,7 @@ def program_groups(db: Database, edition_id: int) -> ProgramGroups:
         total, review = session.execute(
             select(func.count(), func.count().filter(Program.needs_review)).where(Program.edition_id == edition_id)
         ).one()
-        per_department = dict(
+        per_department: dict[int, int] = dict(
             session.execute(select(held.c.dept, func.count(held.c.program.distinct())).group_by(held.c.dept)).all()
         )
         rows = session.execute(

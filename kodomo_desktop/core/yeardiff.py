@@ -10,6 +10,7 @@ program listed under it. Only listed programs count: an ended (終了) program i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -99,7 +100,7 @@ class Section:
 @dataclass(frozen=True, eq=False)
 class _Node:
     kind: str
-    address: tuple  # how the printed list names the node's place
+    address: tuple[int | str | None, ...]  # how the printed list names the node's place
     label: str  # '基本施策2 (青年期) 個別施策1'
     title: str
     placements: tuple[tuple[str, bool], ...] = ()  # (program uid, relisted)
@@ -261,7 +262,7 @@ def sections(diff: YearDiff) -> list[Section]:
     """Every kind of change as a table with Japanese headers, in reporting order."""
     program_headers, program_widths = ("事業ID", "事業・取組名称", "所管", "掲載先"), (8, 40, 30, 60)
 
-    def program_rows(entries):
+    def program_rows(entries: Iterable[ProgramEntry]) -> tuple[tuple[str, ...], ...]:
         return tuple((e.uid, e.name, e.divisions, "\n".join(e.measures)) for e in entries)
 
     return [

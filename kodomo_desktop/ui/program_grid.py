@@ -34,7 +34,7 @@ HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態
 RELISTED = "【再掲】"
 PLACEMENTS_MIME = "application/x-kodomo-placements"
 # core.validation is cheap to import: its rules are loaded only when a validation runs
-_SEVERITY_ICON = {
+_SEVERITY_ICON: dict[str, QStyle.StandardPixmap] = {
     Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
     Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
     Severity.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,11 @@ from kodomo_desktop.core.models import Department, Division, PolicyNode
 from kodomo_desktop.core.vocabulary import STAGE, node_heading
 
 
-def reindex(rows: Sequence) -> None:
+class Positioned(Protocol):
+    position: int
+
+
+def reindex(rows: Sequence[Positioned]) -> None:
     """Give rows positions 0..n-1 in their current list order."""
     for i, row in enumerate(rows):
         if row.position != i:
@@ -27,9 +32,10 @@ def clamp_position(position: int | None, length: int) -> int:
 def node_label(session: Session, node: PolicyNode) -> str:
     """'基本施策2 (ライフステージを通して) 個別施策1': how a measure is named in the log and messages."""
     parts = []
-    while node is not None:
-        parts.append(f"({node.title})" if node.kind == STAGE else node_heading(node.kind, node.number))
-        node = session.get(PolicyNode, node.parent_id) if node.parent_id else None
+    current: PolicyNode | None = node
+    while current is not None:
+        parts.append(f"({current.title})" if current.kind == STAGE else node_heading(current.kind, current.number))
+        current = session.get(PolicyNode, current.parent_id) if current.parent_id else None
     return " ".join(reversed(parts))
 
 

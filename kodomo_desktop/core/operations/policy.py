@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
@@ -29,7 +31,7 @@ def siblings(w: Writer, edition_id: int, parent_id: int | None) -> list[PolicyNo
     )
 
 
-def node_value(node: PolicyNode) -> dict:
+def node_value(node: PolicyNode) -> dict[str, Any]:
     return {
         "kind": node.kind,
         "number": node.number,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.divisions import DivisionPair
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
 from kodomo_desktop.core.models import Division, Placement, PolicyNode, Program, ProgramDivision
@@ -127,7 +128,7 @@ def set_divisions(
         return w.result()
 
 
-def write_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> None:
+def write_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], create_missing: bool) -> None:
     old = divisions_of(program)
     divisions = _find_divisions(w, program, pairs, create_missing)
     new = [[d.department.name, d.name] for d in divisions]
@@ -139,7 +140,7 @@ def write_divisions(w: Writer, program: Program, pairs, create_missing: bool) ->
     w.log("program", program.uid, "divisions", old, new, program.edition_id)
 
 
-def _find_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> list[Division]:
+def _find_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], create_missing: bool) -> list[Division]:
     divisions = [find_division(w.session, dept, div, create=create_missing) for dept, div in pairs]
     # refused here, in Japanese, before the (program, division) key refuses it in SQL
     if len({d.id for d in divisions}) != len(divisions):

@@ -18,8 +18,8 @@ from kodomo_desktop.core.seed.parser import SeedNote, format_report, parse_sourc
 
 def canonical_document(document: dict) -> dict:
     """The parser's document as the database gives it back (the form every export has)."""
-    from kodomo_desktop.core.opening import open_database
     from kodomo_desktop.core.interchange import export_document, import_document
+    from kodomo_desktop.core.opening import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(str(Path(tmp) / "seed.sqlite"), seed=False)

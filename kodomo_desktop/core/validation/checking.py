@@ -46,11 +46,12 @@ class Report:
 
     def merged_into(self, previous: Report) -> Report:
         """The whole edition's report after an edit: this (partial) report replaces what it re-checked."""
-        if self.scope is None:
+        scope = self.scope
+        if scope is None:
             return self
 
         def kept(finding: Finding) -> bool:
-            return all_rules()[finding.code].per_program and finding.program not in self.scope
+            return all_rules()[finding.code].per_program and finding.program not in scope
 
         key = sort_key(self.order)
         return Report(
@@ -64,7 +65,9 @@ class Report:
         )
 
 
-def _report(session: Session, edition: Edition, uids, typesetting: Typesetting, publishing: bool) -> Report:
+def _report(
+    session: Session, edition: Edition, uids: set[str] | None, typesetting: Typesetting, publishing: bool
+) -> Report:
     view = load_view(session, edition, uids)
     shown, acked = split_acknowledged(
         validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -87,7 +87,7 @@ def blocking_message(edition_label: str, errors: Sequence[Finding], action: str,
     )
 
 
-def worst(findings) -> dict[str, Severity]:
+def worst(findings: Iterable[Finding]) -> dict[str, Severity]:
     """uid -> the worst severity among the program's findings (for row colouring)."""
     out: dict[str, Severity] = {}
     for f in findings:
