@@ -11,7 +11,6 @@ POLICY = "policy"
 STAGE = "stage"
 MEASURE = "measure"
 NODE_KIND_LABELS = {POLICY: "基本施策", STAGE: "ライフステージ", MEASURE: "個別施策"}
-NODE_KINDS = tuple(NODE_KIND_LABELS)
 
 
 def node_heading(kind: str, number: int | None) -> str:
@@ -23,7 +22,6 @@ def node_heading(kind: str, number: int | None) -> str:
 DRAFT = "draft"
 PUBLISHED = "published"
 EDITION_STATUS_LABELS = {DRAFT: "作成中", PUBLISHED: "公開済み"}
-EDITION_STATUSES = tuple(EDITION_STATUS_LABELS)
 
 # --- a program: the booklet's own words, stored as printed ---------------------------------
 # an ended program stays in the edition's history but is not printed
