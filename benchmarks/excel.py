@@ -65,8 +65,8 @@ def main() -> None:
 
     import openpyxl
 
-    from kodomo_desktop.core.database import open_database
     from kodomo_desktop.core.interchange import import_document
+    from kodomo_desktop.core.opening import open_database
     from kodomo_desktop.excel.returns import check_returns
     from kodomo_desktop.excel.templates import write_templates
 

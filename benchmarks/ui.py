@@ -68,7 +68,7 @@ def launch_seconds(code: str, *args: str, env: dict) -> list[float]:
 
 
 def startup(repeat: int, folder: Path) -> None:
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
 
     target = folder / "fy2024.sqlite"
     open_database(str(target)).dispose()  # created and seeded once; start-up then only opens it
@@ -106,8 +106,8 @@ def big_grid(repeat: int, folder: Path) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from kodomo_desktop.core.database import open_database
     from kodomo_desktop.core.interchange import import_document
+    from kodomo_desktop.core.opening import open_database
     from kodomo_desktop.ui.main_window import FINDINGS_DELAY_MS, MainWindow
     from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET
     from kodomo_desktop.ui.settings import Settings

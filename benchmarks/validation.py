@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kodomo_desktop.booklet.typesetting import typesetting
-from kodomo_desktop.core.database import open_database
+from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.validation import validate_edition, validate_programs
 
 

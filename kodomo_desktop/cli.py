@@ -48,7 +48,7 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        from kodomo_desktop.core.database import open_database
+        from kodomo_desktop.core.opening import open_database
 
         return open_database(self.args.db)
 

@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def _template(folder: Path, build) -> Path:
     """Build a database with build(path) -> Database, then keep a single-file copy of it."""
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
 
     db = open_database(str(folder / "build.sqlite"), seed=False)
     try:
@@ -41,7 +41,7 @@ def _template(folder: Path, build) -> Path:
 
 
 def _copy_of(template: Path, path: Path):
-    from kodomo_desktop.core.database import open_database
+    from kodomo_desktop.core.opening import open_database
 
     shutil.copy(template, path)
     return open_database(str(path), seed=False)

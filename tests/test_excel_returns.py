@@ -219,8 +219,8 @@ def test_a_return_resaved_by_libreoffice_imports_the_same(sample_db, tmp_path):
 
 def test_divisions_text_reads_back_as_printed(sample_db):
     from kodomo_desktop.core.divisions import format_divisions
-    from kodomo_desktop.excel.diff import edition_state
     from kodomo_desktop.excel.cells import FieldError
+    from kodomo_desktop.excel.diff import edition_state
 
     names = edition_state(sample_db, 2024).divisions
     for pairs in (

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.divisions import DivisionEntry
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
 from kodomo_desktop.core.models import ChangeLog
@@ -14,7 +15,7 @@ from kodomo_desktop.core.validation import validate_edition
 from tests.helpers import program_id
 
 
-def entries(db) -> dict[tuple[str, str | None], master.DivisionEntry]:
+def entries(db) -> dict[tuple[str, str | None], DivisionEntry]:
     return {(d.name, v.name): v for d in master.master_list(db) for v in d.divisions}
 
 

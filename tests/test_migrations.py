@@ -8,10 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from kodomo_desktop.core.database import SCHEMA_REVISION, Database, open_database
+from kodomo_desktop.core.database import SCHEMA_REVISION, Database
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.migrations import head_revision
 from kodomo_desktop.core.models import Base
+from kodomo_desktop.core.opening import open_database
 
 
 def test_schema_revision_constant_is_the_head():

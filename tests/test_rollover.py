@@ -10,13 +10,12 @@ from sqlalchemy import func, select
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.database import open_database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.interchange import dump_document, export_document, import_document
 from kodomo_desktop.core.models import ChangeLog, Edition, FindingAck, ReturnImport
+from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.operations import rollover as rollover_module
 from kodomo_desktop.core.operations.rollover import rollover
-from kodomo_desktop.core.queries import program_across_editions
 from tests.helpers import program_id
 
 
@@ -161,21 +160,6 @@ def test_published_source_can_be_rolled_over_and_stays_published(sample_db):
     assert export_document(sample_db, 2024)["status"] == "published"
     assert export_document(sample_db, 2025)["status"] == "draft"
     ops.update_program(sample_db, program_id(sample_db, "P0001", 2025), {"results": "ガイドブック 3,200部"})
-
-
-def test_program_values_across_editions(sample_db):
-    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"status": "新規"})
-    rollover(sample_db, 2024, 2025)
-    p2025 = program_id(sample_db, "P0001", 2025)
-    ops.update_program(sample_db, p2025, {"results": "ガイドブック 3,200部", "name": "こどもの権利の普及啓発"})
-    ops.publish(sample_db, 2024)
-    rows = program_across_editions(sample_db, "P0001")
-    assert [(r.fiscal_year, r.edition_status, r.status, r.name, r.results) for r in rows] == [
-        (2024, "published", "新規", "児童の権利に関する条約の普及啓発", "ガイドブック 3,000部"),
-        (2025, "draft", "継続", "こどもの権利の普及啓発", "ガイドブック 3,200部"),
-    ]
-    assert rows[1].program_id == p2025 and rows[1].divisions == "子育て支援部 子育て支援課"
-    assert program_across_editions(sample_db, "P9999") == []
 
 
 def run_cli(*argv):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, parse_divisions
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.seed import SOURCE_LIST, SeedNote, format_report, parse_divisions, parse_source
+from kodomo_desktop.core.seed import SOURCE_LIST, SeedNote, format_report, parse_source
 from kodomo_desktop.core.text import name_key, normalize_line
 
 SCHEMA = Path(__file__).resolve().parents[1] / "kodomo_desktop/core/kodomo-edition-1.schema.json"

@@ -16,6 +16,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.listing import without_ended
+from kodomo_desktop.core.vocabulary import DRAFT
 
 FORMAT = "kodomo-edition/1"
 PRINTED_TEXT_FIELDS = ("name", "alias", "summary", "results")
@@ -46,7 +47,7 @@ def build_booklet(
     fonts = find_fonts(options.font_path)
     warnings = ([] if fonts.embedded else [FALLBACK_NOTICE]) + uncovered(document, fonts)
     layout = Layout.of(options.paper, options.landscape, fonts)
-    draft = document["status"] == "draft" if options.draft is None else options.draft
+    draft = document["status"] == DRAFT if options.draft is None else options.draft
     measures = sum(1 for _, measure in headings(document) if measure is not None)
     steps = 2 * measures + 1  # two layout passes, then the file
     era = era_label(document["fiscal_year"])

@@ -21,6 +21,7 @@ from kodomo_desktop.booklet.linebreak import wrap
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.vocabulary import MEASURE, POLICY, node_heading
 
 RELISTED = "【再掲】"
 ALIAS = "通称:"
@@ -42,7 +43,7 @@ def headings(document: dict[str, Any]) -> Iterator[tuple[Heading, dict[str, Any]
     """
     for policy in document["policies"]:
         policy_key = f"p{policy['number']}"
-        yield Heading(0, f"■基本施策{policy['number']}\u3000{policy['title']}", policy_key), None
+        yield Heading(0, f"■{node_heading(POLICY, policy['number'])}\u3000{policy['title']}", policy_key), None
         if policy.get("stages"):
             groups = [(f"{policy_key}-s{i}", stage) for i, stage in enumerate(policy["stages"], 1)]
         else:
@@ -53,7 +54,7 @@ def headings(document: dict[str, Any]) -> Iterator[tuple[Heading, dict[str, Any]
                 yield Heading(1, f"（{group['title']}）", group_key, numbered=False), None
                 level = 2
             for measure in group["measures"]:
-                text = f"個別施策{measure['number']}\u3000{measure['title']}"
+                text = f"{node_heading(MEASURE, measure['number'])}\u3000{measure['title']}"
                 yield Heading(level, text, f"{group_key}-m{measure['number']}"), measure
 
 

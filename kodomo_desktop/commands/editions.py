@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def print_editions(db: Database, out: TextIO) -> None:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.queries import list_editions
+    from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS as status
 
-    status = {"draft": "作成中", "published": "公開済み"}
     for e in list_editions(db):
         counts = f"事業 {e.programs}件\t掲載 {e.placements}件"
         out.write(f"{e.fiscal_year}\t{era_label(e.fiscal_year)}\t{status[e.status]}\t{counts}\t{e.title}\n")

@@ -15,8 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.commands.editions import print_editions
-    from kodomo_desktop.core.database import Database, open_database
+    from kodomo_desktop.core.database import Database
     from kodomo_desktop.core.locations import database_target
+    from kodomo_desktop.core.opening import open_database
 
     if args.force:
         existing = Database(database_target(args.db))

@@ -40,13 +40,14 @@ def _typesetting(fiscal_year: int) -> Typesetting:
 
 
 def _document_findings(args: argparse.Namespace, ctx: Context) -> Checked:
+    from kodomo_desktop.core.divisions import read_master
     from kodomo_desktop.core.interchange import load_document
-    from kodomo_desktop.core.validation import load_master, validate_view, view_from_document
+    from kodomo_desktop.core.validation import validate_view, view_from_document
 
     doc = load_document(args.file)
     typesetting = _typesetting(doc["fiscal_year"])
     with ctx.db.read() as session:
-        view = view_from_document(doc, load_master(session))
+        view = view_from_document(doc, read_master(session))
     return doc["fiscal_year"], validate_view(view, typesetting, publishing=args.publishing), 0, typesetting.skipped
 
 
@@ -61,7 +62,7 @@ def _edition_findings(args: argparse.Namespace, ctx: Context) -> Checked:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.fields import FIELD_LABELS
-    from kodomo_desktop.core.validation import SEVERITY_ORDER, Severity
+    from kodomo_desktop.core.validation import Severity
 
     year, findings, acknowledged, skipped = (_document_findings if args.file else _edition_findings)(args, ctx)
     for note in skipped:
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "json":
         ctx.out.write(json.dumps({"findings": [f.to_json() for f in findings]}, ensure_ascii=False, indent=2) + "\n")
     else:
-        counts = "、".join(f"{s.label} {sum(f.severity is s for f in findings)}件" for s in SEVERITY_ORDER)
+        counts = "、".join(f"{s.label} {sum(f.severity is s for f in findings)}件" for s in Severity)
         kept = f"（確認済み {acknowledged}件は表示していません）" if acknowledged else ""
         ctx.out.write(f"{era_label(year)}版: {counts}{kept}\n")
         for f in findings:

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound, ReadOnlyEdition
-from kodomo_desktop.core.models import ChangeLog, Edition
+from kodomo_desktop.core.models import Base, ChangeLog, Edition
+
+_Row = TypeVar("_Row", bound=Base)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Writer:
             )
         )
 
-    def get(self, model, ident, what: str):
+    def get(self, model: type[_Row], ident: int, what: str) -> _Row:
         obj = self.session.get(model, ident)
         if obj is None:
             raise NotFound(f"{what}（id {ident}）が見つかりません。別の画面で削除された可能性があります。")

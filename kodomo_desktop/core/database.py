@@ -1,7 +1,9 @@
-"""The database: engine set-up, schema check and migration, backups, sessions.
+"""The database: engine set-up, schema revision and migration, backups, sessions.
 
-Sessions are short: `db.read()` for queries, `db.write(source)` (operations only)
-for one transaction that also writes the change log.
+Sessions are short: `db.read()` for queries, `db.write_session()` for one write
+transaction, which only `changes.writing` opens (it also writes the change log).
+Opening the user's database (header check, migration, seed) is `core.opening`: this
+module is the bottom of core and imports nothing above it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kodomo_desktop.core import locations
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
@@ -36,7 +37,7 @@ def _url_for(target: str) -> str:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is broken)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -47,7 +48,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         # a writer takes the write lock at once, so two writers never deadlock half-way
         immediate = conn.get_execution_options().get("kodomo_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -128,12 +129,7 @@ class Database:
                     return None
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except (SADatabaseError, OperationalError) as exc:
-            raise _damaged(self, exc) from exc
-
-    def migrate(self) -> None:
-        from kodomo_desktop.core.migrations import upgrade_to_head
-
-        upgrade_to_head(self)
+            raise damaged(self, exc) from exc
 
     def wipe(self) -> None:
         """Drop every table (init --force, after a backup)."""
@@ -169,42 +165,9 @@ class Database:
         return dest
 
 
-def _damaged(db: Database, exc: Exception) -> DatabaseError:
+def damaged(db: Database, exc: Exception) -> DatabaseError:
     return DatabaseError(
         f"データベース {db.display_name} を開けません（{exc.__class__.__name__}: {exc.args[0] if exc.args else ''}）。"
         "ファイルが壊れているか、データベースではありません。別のファイルを開くか、"
         "バックアップ（同じフォルダの backups/）から復元してください。"
     )
-
-
-def open_database(target: str | None = None, *, seed: bool = True, user: str | None = None) -> Database:
-    """Open (creating, migrating and seeding when needed) the user's database."""
-    db = Database(locations.database_target(target), user=user)
-    if db.path is not None and db.path.exists() and db.path.stat().st_size > 0:
-        _check_sqlite_header(db)
-    revision = db.revision()
-    if revision == SCHEMA_REVISION:
-        return db
-    if revision is not None:
-        from kodomo_desktop.core.migrations import known_revisions
-
-        if revision not in known_revisions():
-            raise DatabaseError(
-                f"データベース {db.display_name} はこの版の kodomo-desktop より新しい形式（{revision}）です。"
-                "新しい版の kodomo-desktop で開いてください。"
-            )
-        db.backup("before-migration")
-    db.migrate()
-    if revision is None and seed:
-        from kodomo_desktop.core.interchange import install_seed
-
-        install_seed(db)
-    return db
-
-
-def _check_sqlite_header(db: Database) -> None:
-    assert db.path is not None
-    with open(db.path, "rb") as f:
-        head = f.read(16)
-    if head != b"SQLite format 3\x00":
-        raise _damaged(db, ValueError("SQLite のファイルではありません"))

@@ -7,9 +7,10 @@ templates read editions in this form too, so there is one way to read an edition
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,11 +19,13 @@ from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
-from kodomo_desktop.core.models import Division, Edition, PolicyNode, Program, ProgramDivision
-from kodomo_desktop.core.operations.editions import DEFAULT_TITLE, edition_by_year
+from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.operations.editions import DEFAULT_TITLE
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.vocabulary import DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 FORMAT = "kodomo-edition/1"
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
@@ -66,7 +69,7 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
             )
         ).all()
         uid_of = {p.id: p.uid for p in programs}
-        placements_of: dict[int, list] = {}
+        placements_of: dict[int, list[Placement]] = {}
         for program in programs:
             for placement in program.placements:
                 placements_of.setdefault(placement.measure_id, []).append(placement)
@@ -82,7 +85,7 @@ def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, A
         def policy_doc(node: PolicyNode) -> dict[str, Any]:
             doc: dict[str, Any] = {"number": node.number, "title": node.title}
             children = node.children
-            if children and children[0].kind == "stage":
+            if children and children[0].kind == STAGE:
                 doc["stages"] = [{"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children]
             else:
                 doc["measures"] = [measure_doc(m) for m in children]
@@ -107,14 +110,26 @@ def dump_document(doc: dict[str, Any]) -> str:
 # --- validation -------------------------------------------------------------------
 
 
+class _SchemaError(Protocol):
+    """What validate_document reads of a jsonschema ValidationError (jsonschema has no type hints)."""
+
+    absolute_path: Sequence[str | int]
+    message: str
+
+
+class _SchemaValidator(Protocol):
+    def iter_errors(self, instance: object) -> Iterable[_SchemaError]: ...
+
+
 @cache
-def _validator():
+def _validator() -> _SchemaValidator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    validator: _SchemaValidator = Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return validator
 
 
-def _where(path) -> str:
+def _where(path: Sequence[str | int]) -> str:
     return "/".join(str(p) for p in path) or "(文書全体)"
 
 
@@ -162,7 +177,7 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
         )
 
 
-def _measures_with_path(doc: dict[str, Any]):
+def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for i, policy in enumerate(doc["policies"]):
         for j, stage in enumerate(policy.get("stages", [])):
             for k, measure in enumerate(stage["measures"]):
@@ -187,7 +202,8 @@ def load_document(path: str | Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{path}: JSON として読めません（{exc.lineno}行{exc.colno}列: {exc.msg}）。") from None
     validate_document(doc, str(path))
-    return doc
+    document: dict[str, Any] = doc  # validate_document refused anything but a document
+    return document
 
 
 # --- import -----------------------------------------------------------------------
@@ -195,7 +211,7 @@ def load_document(path: str | Path) -> dict[str, Any]:
 
 def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     """Insert a whole (validated) edition; master-list entries are created as needed."""
-    edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status="draft")
+    edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status=DRAFT)
     w.session.add(edition)
     w.session.flush()
     w.log(
@@ -207,22 +223,22 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
         programs[program.uid] = program
         w.log("program", program.uid, "created", None, program_document(program), edition.id)
     for policy_doc in doc["policies"]:
-        policy = insert_node(w, edition.id, None, "policy", policy_doc["title"], policy_doc["number"], None)
+        policy = insert_node(w, edition.id, None, POLICY, policy_doc["title"], policy_doc["number"], None)
         groups = [
-            (insert_node(w, edition.id, policy.id, "stage", s["title"], None, None), s["measures"])
+            (insert_node(w, edition.id, policy.id, STAGE, s["title"], None, None), s["measures"])
             for s in policy_doc.get("stages", [])
         ] or [(policy, policy_doc.get("measures", []))]
         for parent, measures in groups:
             for measure_doc in measures:
                 measure = insert_node(
-                    w, edition.id, parent.id, "measure", measure_doc["title"], measure_doc["number"], None
+                    w, edition.id, parent.id, MEASURE, measure_doc["title"], measure_doc["number"], None
                 )
                 for placement in measure_doc["placements"]:
                     insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
     # status last: a published edition refuses writes, including this import's own
-    if doc["status"] == "published":
-        w.log("edition", edition.id, "status", "draft", "published", edition.id)
-        edition.status = "published"
+    if doc["status"] == PUBLISHED:
+        w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
+        edition.status = PUBLISHED
     return edition
 
 
@@ -239,7 +255,8 @@ def import_document(
         if existing is not None:
             if not replace:
                 raise InvalidInput(
-                    f"{name}: {doc['fiscal_year']}年度の版はすでにあります。置き換えるときは --replace を指定してください。"
+                    f"{name}: {doc['fiscal_year']}年度の版はすでにあります。"
+                    "置き換えるときは --replace を指定してください。"
                 )
             w.editable(existing.id)
             w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)

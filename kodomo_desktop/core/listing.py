@@ -10,13 +10,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kodomo_desktop.core.models import PROGRAM_STATUSES
-
-CONTINUING, NEW, ENDED = PROGRAM_STATUSES
+from kodomo_desktop.core.vocabulary import CONTINUING, ENDED
 
 
 def is_listed(program: dict[str, Any]) -> bool:
-    return program.get("status", CONTINUING) != ENDED
+    status: str = program.get("status", CONTINUING)
+    return status != ENDED
 
 
 def without_ended(doc: dict[str, Any]) -> dict[str, Any]:

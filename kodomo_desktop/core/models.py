@@ -5,10 +5,12 @@ Migrations in db/ must produce exactly this schema (tests/test_migrations.py che
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, PUBLISHED
 
 # Constraint names are needed for SQLite batch migrations to alter them later.
 NAMING_CONVENTION = {
@@ -19,15 +21,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-EDITION_STATUSES = ("draft", "published")
-NODE_KINDS = ("policy", "stage", "measure")
-# 継続 / 新規 / 終了: an ended program stays in the edition's history but is not printed.
-PROGRAM_STATUSES = ("継続", "新規", "終了")
-
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[object, object]] = {
         str: String(),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
@@ -40,7 +37,7 @@ class Edition(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str]
-    status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT, server_default=DRAFT)
 
     nodes: Mapped[list[PolicyNode]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", passive_deletes=True
@@ -51,7 +48,7 @@ class Edition(Base):
 
     @property
     def published(self) -> bool:
-        return self.status == "published"
+        return self.status == PUBLISHED
 
 
 class PolicyNode(Base):
@@ -118,7 +115,7 @@ class Program(Base):
     targets: Mapped[int] = mapped_column(default=0)
     results: Mapped[str] = mapped_column(Text, default="")
     previous_results: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(8), default="継続", server_default="継続")
+    status: Mapped[str] = mapped_column(String(8), default=CONTINUING, server_default=CONTINUING)
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_notes: Mapped[list[str]] = mapped_column(default=list)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, read_departments
 from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.models import (
     ChangeLog,
@@ -22,6 +22,7 @@ from kodomo_desktop.core.models import (
     Program,
     ProgramDivision,
 )
+from kodomo_desktop.core.vocabulary import MEASURE, STAGE, node_heading
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,6 @@ def list_editions(db: Database) -> list[EditionInfo]:
 # Core selects of plain columns, not ORM objects: the grid loads 10,000 programs and the
 # ORM's per-object bookkeeping would cost more than the query itself.
 
-KIND_PREFIX = {"policy": "基本施策", "measure": "個別施策"}
-
 
 @dataclass(frozen=True)
 class TreeNodeInfo:
@@ -72,7 +71,7 @@ class TreeNodeInfo:
     @property
     def heading(self) -> str:
         """'基本施策2', '個別施策1'; a stage has only its title."""
-        return f"{KIND_PREFIX[self.kind]}{self.number}" if self.kind in KIND_PREFIX else ""
+        return "" if self.kind == STAGE else node_heading(self.kind, self.number)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class PolicyTree:
         return {n.id: n for n in self.nodes}
 
     def measures(self) -> list[TreeNodeInfo]:
-        return [n for n in self.nodes if n.kind == "measure"]
+        return [n for n in self.nodes if n.kind == MEASURE]
 
     def measures_under(self, node_id: int) -> list[int]:
         """The measures at or below a node, in printed order."""
@@ -98,7 +97,7 @@ class PolicyTree:
         for n in self.nodes:
             if n.id == node_id or n.parent_id in inside:
                 inside.add(n.id)
-                if n.kind == "measure":
+                if n.kind == MEASURE:
                     found.append(n.id)
         return found
 
@@ -128,10 +127,10 @@ def policy_tree(db: Database, edition_id: int) -> PolicyTree:
                 .group_by(Placement.measure_id)
             ).all()
         )
-    children: dict[int | None, list] = {}
+    children: dict[int | None, list[Row[int, int | None, str, int | None, str]]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
-    nodes: list[TreeNodeInfo] = []
+    nodes: list[TreeNodeInfo | None] = []
 
     def walk(parent_id: int | None, depth: int) -> int:
         total = 0
@@ -144,7 +143,7 @@ def policy_tree(db: Database, edition_id: int) -> PolicyTree:
         return total
 
     walk(None, 0)
-    return PolicyTree(tuple(nodes))
+    return PolicyTree(tuple(node for node in nodes if node is not None))
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = Non
         connection = session.connection()  # Core rows: no ORM result processing per row
         programs = connection.execute(query.order_by(Program.uid)).all()
         division_rows = connection.execute(division_query).all()
-    pairs: dict[int, list] = {}
+    pairs: dict[int, list[tuple[int, str, int, str | None]]] = {}
     for program_id, dept_id, dept, div_id, div in division_rows:
         pairs.setdefault(program_id, []).append((dept_id, dept, div_id, div))
     rows = []
@@ -238,16 +237,18 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     """
     tree = tree or policy_tree(db, edition_id)
     if scope.kind == "node":
+        if scope.id is None:
+            raise ValueError("a node scope names its node")
         measure_ids = tree.measures_under(scope.id)
-        order = {m: i for i, m in enumerate(measure_ids)}
+        position = {m: i for i, m in enumerate(measure_ids)}
         with db.read() as session:
-            rows = session.execute(
+            placed = session.execute(
                 select(
                     Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary
                 ).where(Placement.measure_id.in_(measure_ids))
             ).all()
-        rows.sort(key=lambda r: (order[r.measure_id], r.position))
-        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in rows]
+        placed_in_order = sorted(placed, key=lambda r: (position[r.measure_id], r.position))
+        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in placed_in_order]
 
     query = (
         select(Program.id, Placement.id, Placement.measure_id, Placement.position)
@@ -268,10 +269,11 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     unplaced = len(order)
     with db.read() as session:
         rows = session.execute(query).all()
-    rows.sort(key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0]))
     return [
         Listing(program_id, placement_id, measure_id, position, False)
-        for program_id, placement_id, measure_id, position in rows
+        for program_id, placement_id, measure_id, position in sorted(
+            rows, key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0])
+        )
     ]
 
 
@@ -313,7 +315,7 @@ def program_groups(db: Database, edition_id: int) -> ProgramGroups:
         total, review = session.execute(
             select(func.count(), func.count().filter(Program.needs_review)).where(Program.edition_id == edition_id)
         ).one()
-        per_department = dict(
+        per_department: dict[int, int] = dict(
             session.execute(select(held.c.dept, func.count(held.c.program.distinct())).group_by(held.c.dept)).all()
         )
         rows = session.execute(
@@ -350,12 +352,8 @@ class DivisionChoice:
 def division_choices(db: Database) -> list[DivisionChoice]:
     """The whole master list, in its order (inactive entries too: old programs may still name them)."""
     with db.read() as session:
-        rows = session.execute(
-            select(Department.name, Division.name, Department.active & Division.active)
-            .join(Division, Division.department_id == Department.id)
-            .order_by(Department.position, Division.position)
-        ).all()
-    return [DivisionChoice(dept, div, bool(active)) for dept, div, active in rows]
+        departments = read_departments(session)
+    return [DivisionChoice(d.name, v.name, d.active and v.active) for d in departments for v in d.divisions]
 
 
 @dataclass(frozen=True)
@@ -473,66 +471,3 @@ def find_placement_id(db: Database, edition_id: int, uid: str, measure_id: int) 
     if found is None:
         raise NotFound(f"事業ID「{uid}」の掲載が見つかりません。別の画面で変更された可能性があります。")
     return found
-
-
-@dataclass(frozen=True)
-class ProgramInEdition:
-    """A program's values in one edition: a row of the form's view across the years."""
-
-    fiscal_year: int
-    edition_status: str
-    program_id: int
-    status: str  # 継続 | 新規 | 終了
-    name: str
-    alias: str | None
-    summary: str
-    targets: int  # bit mask over targets.TARGETS
-    divisions: str  # 所管 as printed
-    results: str
-
-
-def program_across_editions(db: Database, uid: str) -> list[ProgramInEdition]:
-    """The program's values in every edition that has it (matched by its stable id), oldest first."""
-    with db.read() as session:
-        programs = session.execute(
-            select(
-                Edition.fiscal_year,
-                Edition.status,
-                Program.id,
-                Program.status,
-                Program.name,
-                Program.alias,
-                Program.summary,
-                Program.targets,
-                Program.results,
-            )
-            .join(Edition, Edition.id == Program.edition_id)
-            .where(Program.uid == uid)
-            .order_by(Edition.fiscal_year)
-        ).all()
-        division_rows = session.execute(
-            select(ProgramDivision.program_id, Department.name, Division.name)
-            .join(Program, Program.id == ProgramDivision.program_id)
-            .join(Division, Division.id == ProgramDivision.division_id)
-            .join(Department, Department.id == Division.department_id)
-            .where(Program.uid == uid)
-            .order_by(ProgramDivision.program_id, ProgramDivision.position)
-        ).all()
-    pairs: dict[int, list[tuple[str, str | None]]] = {}
-    for program_id, dept, div in division_rows:
-        pairs.setdefault(program_id, []).append((dept, div))
-    return [
-        ProgramInEdition(
-            year,
-            edition_status,
-            program_id,
-            status,
-            name,
-            alias,
-            summary,
-            targets,
-            format_divisions(pairs.get(program_id, ())),
-            results,
-        )
-        for year, edition_status, program_id, status, name, alias, summary, targets, results in programs
-    ]

@@ -4,11 +4,12 @@ Stored on a program as a bit mask (bit i = TARGETS[i]) so a set of targets is on
 integer column: cheap to compare, to toggle and to log.
 """
 
+from collections.abc import Iterable
+
 TARGETS: tuple[str, ...] = ("妊婦等", "乳児", "幼児", "小学", "中学", "高校", "18歳超", "親等")
-ALL_TARGETS_MASK = (1 << len(TARGETS)) - 1
 
 
-def mask_from_labels(labels) -> int:
+def mask_from_labels(labels: Iterable[str]) -> int:
     mask = 0
     for label in labels:
         try:

@@ -37,7 +37,7 @@ _SPACES = re.compile(" {2,}")
 _BLANK_RUN = re.compile(r"\n{4,}")  # 3+ blank lines
 
 
-def _full_width_kana(m: re.Match) -> str:
+def _full_width_kana(m: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", m.group()).translate(_LONE_SOUND_MARKS)
 
 
@@ -109,7 +109,7 @@ _TICK_FALSE = frozenset({"", "×", "x", "✕", "-", "ー", "0", "false"})
 _EMOJI_VARIATION = str.maketrans(dict.fromkeys(map(ord, "\ufe0e\ufe0f" + _INVISIBLE)))
 
 
-def tick_value(value) -> bool | None:
+def tick_value(value: object) -> bool | None:
     """One target cell -> True (ticked), False (empty or crossed), None (not a tick: report it)."""
     if value is None:
         return False

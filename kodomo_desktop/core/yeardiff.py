@@ -10,6 +10,7 @@ program listed under it. Only listed programs count: an ended (終了) program i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import is_listed
-from kodomo_desktop.core.operations.policy import KIND_LABELS
+from kodomo_desktop.core.vocabulary import MEASURE, NODE_KIND_LABELS, POLICY, STAGE, node_heading
 
 # the fields compared, in the order they are reported; the name has its own list (renamed)
 COMPARED_FIELDS = ("alias", "summary", "targets", "divisions", "results")
@@ -99,7 +100,7 @@ class Section:
 @dataclass(frozen=True, eq=False)
 class _Node:
     kind: str
-    address: tuple  # how the printed list names the node's place
+    address: tuple[int | str | None, ...]  # how the printed list names the node's place
     label: str  # '基本施策2 (青年期) 個別施策1'
     title: str
     placements: tuple[tuple[str, bool], ...] = ()  # (program uid, relisted)
@@ -113,22 +114,19 @@ def _nodes(doc: dict[str, Any]) -> list[_Node]:
     """Every node of the document's tree, in printed order."""
     nodes = []
     for policy in doc["policies"]:
-        label = f"基本施策{policy['number']}"
-        nodes.append(_Node("policy", (policy["number"],), label, policy["title"]))
+        label = node_heading(POLICY, policy["number"])
+        nodes.append(_Node(POLICY, (policy["number"],), label, policy["title"]))
         groups = [(None, label, policy)] if "measures" in policy else []
         for stage in policy.get("stages", []):
             stage_label = f"{label} ({stage['title']})"
-            nodes.append(_Node("stage", (policy["number"], stage["title"]), stage_label, stage["title"]))
+            nodes.append(_Node(STAGE, (policy["number"], stage["title"]), stage_label, stage["title"]))
             groups.append((stage["title"], stage_label, stage))
         for stage_title, parent_label, group in groups:
             for measure in group["measures"]:
                 placements = tuple((p["program"], p["relisted"]) for p in measure["placements"])
                 address = (policy["number"], stage_title, measure["number"])
-                nodes.append(
-                    _Node(
-                        "measure", address, f"{parent_label} 個別施策{measure['number']}", measure["title"], placements
-                    )
-                )
+                heading = f"{parent_label} {node_heading(MEASURE, measure['number'])}"
+                nodes.append(_Node(MEASURE, address, heading, measure["title"], placements))
     return nodes
 
 
@@ -264,7 +262,7 @@ def sections(diff: YearDiff) -> list[Section]:
     """Every kind of change as a table with Japanese headers, in reporting order."""
     program_headers, program_widths = ("事業ID", "事業・取組名称", "所管", "掲載先"), (8, 40, 30, 60)
 
-    def program_rows(entries):
+    def program_rows(entries: Iterable[ProgramEntry]) -> tuple[tuple[str, ...], ...]:
         return tuple((e.uid, e.name, e.divisions, "\n".join(e.measures)) for e in entries)
 
     return [
@@ -296,6 +294,6 @@ def sections(diff: YearDiff) -> list[Section]:
             "施策体系の変更",
             ("区分", "変更", "変更前", "変更後"),
             (12, 14, 60, 60),
-            tuple((KIND_LABELS[c.kind], NODE_CHANGES[c.change], c.old or "", c.new or "") for c in diff.policy),
+            tuple((NODE_KIND_LABELS[c.kind], NODE_CHANGES[c.change], c.old or "", c.new or "") for c in diff.policy),
         ),
     ]

@@ -19,7 +19,6 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
-from kodomo_desktop.core.listing import NEW
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
 from kodomo_desktop.core.operations.programs import (
     add_program,
@@ -32,6 +31,7 @@ from kodomo_desktop.core.operations.programs import (
 from kodomo_desktop.core.targets import mask_from_labels
 from kodomo_desktop.core.text import name_key
 from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.vocabulary import NEW
 from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
 from kodomo_desktop.excel.returns import ReturnResult

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from difflib import get_close_matches
+from collections.abc import Iterable
 from typing import Any
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import DivisionPair, DivisionTextError, MasterList, parse_divisions
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import normalize_line, normalize_text, tick_value
 from kodomo_desktop.excel.layout import STATUS_CHOICES, TICK
 
 # Excel escapes characters XML cannot carry (CR above all) as _xHHHH_; _x005F_ escapes a literal "_".
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_DIVISION_SEPARATORS = re.compile(r"[、,，､]")
 
 
 class FieldError(Exception):
@@ -99,60 +97,19 @@ def status(value: Any) -> str | None:
 
 
 class DivisionNames:
-    """Reads 所管 text as the booklet prints it (core.divisions.format_divisions) back into (部, 課) pairs.
+    """Reads 所管 text as the booklet prints it back into (部, 課) pairs of the master list
+    (core.divisions.parse_divisions), as a cell's value."""
 
-    ``子育て支援部 子育て支援課、おやこ応援課 学校教育部主幹付``: a department name starts a group,
-    the words after it are its divisions; 主幹付 is written joined to its department; a division
-    name that only one department has may stand alone.
-    """
+    def __init__(self, master: MasterList):
+        self.master = master
 
-    def __init__(self, master: Iterable[tuple[str, str | None]]):
-        self.pairs = set(master)
-        self.departments = {dept for dept, _ in self.pairs}
-        # longest first, so a department whose name starts with another's is matched whole
-        self._prefixes = sorted(self.departments, key=len, reverse=True)
-        self._owners: dict[str, list[str]] = {}
-        for dept, div in sorted(self.pairs, key=lambda p: (p[0], p[1] or "")):
-            if div:
-                self._owners.setdefault(div, []).append(dept)
-
-    def parse(self, value: Any) -> list[tuple[str, str | None]]:
-        words = normalize_line(cell_text(value)).split()
-        if not words:
+    def parse(self, value: Any) -> list[DivisionPair]:
+        try:
+            pairs = parse_divisions(cell_text(value), self.master)
+        except DivisionTextError as exc:
+            raise FieldError(exc.code, exc.message) from None
+        if not pairs:
             raise FieldError("empty_divisions", "所管が空です。担当する部・課を入力してください。")
-        groups: list[tuple[str, list[str]]] = []
-        for word in words:
-            if word in self.departments:
-                groups.append((word, []))
-                continue
-            names = [n for n in _DIVISION_SEPARATORS.split(word) if n]
-            if groups and all((groups[-1][0], n) in self.pairs for n in names):
-                groups[-1][1].extend(names)
-                continue
-            dept = next((d for d in self._prefixes if word.startswith(d)), None)
-            if dept is not None:
-                groups.append((dept, [n for n in _DIVISION_SEPARATORS.split(word[len(dept) :]) if n]))
-                continue
-            for n in names:
-                owners = self._owners.get(n, [])
-                if len(owners) != 1:
-                    raise self._unknown(n, owners)
-                groups.append((owners[0], [n]))
-        pairs = [(dept, div) for dept, divs in groups for div in (divs or [None])]
-        for pair in pairs:
-            if pair not in self.pairs:
-                raise self._unknown(format_divisions([pair]), [])
         if len(set(pairs)) != len(pairs):
             raise FieldError("duplicate_division", "所管に同じ部・課が重複しています。")
         return pairs
-
-    def _unknown(self, wanted: str, owners: Sequence[str]) -> FieldError:
-        if owners:
-            return FieldError(
-                "ambiguous_division",
-                f"所管「{wanted}」は複数の部にあります（{'、'.join(owners)}）。部の名前を前に付けてください。",
-            )
-        names = [format_divisions([pair]) for pair in sorted(self.pairs, key=lambda p: (p[0], p[1] or ""))]
-        close = get_close_matches(wanted, names, n=3, cutoff=0.5)
-        hint = f"候補: {'、'.join(close)}" if close else "所管の一覧にある名前で入力してください"
-        return FieldError("unknown_division", f"所管「{wanted}」は所管の一覧にありません（{hint}）。")

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, load_master
 from kodomo_desktop.core.interchange import export_document
-from kodomo_desktop.core.listing import CONTINUING, NEW
 from kodomo_desktop.core.text import name_key
+from kodomo_desktop.core.vocabulary import CONTINUING, NEW
 from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.reading import ReturnRow, ReturnSheet
-from kodomo_desktop.excel.units import Unit, master_order, program_pairs
+from kodomo_desktop.excel.units import Unit, program_pairs
 
 # the fields a return can change, in the order changes are listed
 FIELDS = ("name", "alias", "summary", "targets", "results", "divisions", "status", "note")
@@ -58,7 +58,7 @@ def edition_state(db: Database, fiscal_year: int) -> EditionState:
         doc["fiscal_year"],
         programs,
         {name_key(p["name"]): uid for uid, p in programs.items()},
-        cells.DivisionNames(master_order(db)),
+        cells.DivisionNames(load_master(db)),
     )
 
 
@@ -211,7 +211,7 @@ def _new_program(sheet: ReturnSheet, state: EditionState, row: ReturnRow, new_na
     values = dict(row.values)
     if "divisions" not in values:
         unit_pair = (sheet.unit.department, sheet.unit.division)
-        if unit_pair not in state.divisions.pairs:
+        if unit_pair not in state.divisions.master.known:
             sheet.issue(
                 row.cells["divisions"],
                 "empty_divisions",

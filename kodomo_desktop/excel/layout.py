@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kodomo_desktop.core.era import results_header
-from kodomo_desktop.core.models import PROGRAM_STATUSES
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 
 TEMPLATE_KIND = "kodomo-return"
 # Bumped when the reader can no longer read older templates the same way.

@@ -20,8 +20,8 @@ from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.interchange import export_document
-from kodomo_desktop.core.listing import CONTINUING
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.vocabulary import CONTINUING
 from kodomo_desktop.excel import layout
 from kodomo_desktop.excel.units import Unit, edition_units, master_order, program_pairs
 

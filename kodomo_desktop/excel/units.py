@@ -10,14 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import format_divisions, read_departments
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.listing import is_listed
-from kodomo_desktop.core.models import Department, Division
 
 UNIT_KINDS = {"division": "課ごと", "department": "部ごと"}
 
@@ -71,12 +68,8 @@ def booklet_order(doc: dict[str, Any]) -> dict[str, int]:
 def master_order(db: Database) -> dict[tuple[str, str | None], tuple[int, int]]:
     """(部, 課) -> its position in the master list, so units come out in the office's order."""
     with db.read() as session:
-        rows = session.execute(
-            select(Department.name, Division.name, Department.position, Division.position).join(
-                Division, Division.department_id == Department.id
-            )
-        ).all()
-    return {(dept, div): (dpos, vpos) for dept, div, dpos, vpos in rows}
+        departments = read_departments(session)
+    return {(d.name, v.name): (i, j) for i, d in enumerate(departments) for j, v in enumerate(d.divisions)}
 
 
 def edition_units(

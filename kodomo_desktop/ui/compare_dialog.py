@@ -23,8 +23,8 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.queries import list_editions
+from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
 from kodomo_desktop.core.yeardiff import Section, YearDiff, compare_editions, sections, title_of
-from kodomo_desktop.ui.policy_tree import STATUS_LABEL
 
 
 class CompareDialog(QDialog):
@@ -40,7 +40,9 @@ class CompareDialog(QDialog):
         editions = list_editions(db)
         for box in (self.from_box, self.to_box):
             for e in editions:
-                box.addItem(f"{era_label(e.fiscal_year)}（{e.fiscal_year}）{STATUS_LABEL[e.status]}", e.fiscal_year)
+                box.addItem(
+                    f"{era_label(e.fiscal_year)}（{e.fiscal_year}）{EDITION_STATUS_LABELS[e.status]}", e.fiscal_year
+                )
         # the usual question: what changed from last year to this year
         self.to_box.setCurrentIndex(len(editions) - 1)
         self.from_box.setCurrentIndex(max(len(editions) - 2, 0))

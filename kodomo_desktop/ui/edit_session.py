@@ -20,6 +20,7 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.queries import EditionInfo
+from kodomo_desktop.core.vocabulary import PUBLISHED
 from kodomo_desktop.ui.messages import expected_error_text
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class EditSession(QObject):
 
     @property
     def read_only(self) -> bool:
-        return self.edition is None or self.edition.status == "published"
+        return self.edition is None or self.edition.status == PUBLISHED
 
     @property
     def stack(self) -> QUndoStack | None:

@@ -25,18 +25,17 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import KodomoError
-from kodomo_desktop.core.operations.findings import acknowledge_finding, withdraw_acknowledgement
+from kodomo_desktop.core.fields import FIELD_LABELS
+from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import (
-    FIELD_LABELS,
     NO_TYPESETTING,
-    RULES,
-    SEVERITY_ORDER,
     Ack,
     Finding,
     Report,
     Severity,
     Typesetting,
     acknowledgeable,
+    all_rules,
     validate_edition,
     validate_programs,
     worst,
@@ -62,7 +61,7 @@ class FindingsPanel(QWidget):
         self._typesetting: Typesetting | None = None
         self._rows: list[tuple[Finding, Ack | None]] = []
 
-        self.filters = {s: QCheckBox(s.label) for s in SEVERITY_ORDER}
+        self.filters = {s: QCheckBox(s.label) for s in Severity}
         self.show_acknowledged = QCheckBox("確認済みも表示")
         self.acknowledge_button = QPushButton("確認済みにする…")
         self.withdraw_button = QPushButton("確認済みを取り消す")
@@ -216,7 +215,7 @@ class FindingsPanel(QWidget):
         item.setData(0, Qt.ItemDataRole.UserRole, index)
         tip = finding.message + (f"\n\n確認済み（{ack.user}）: {ack.note}" if ack else "")
         item.setToolTip(3, tip)
-        item.setToolTip(0, f"{RULES[finding.code].title}（{finding.code}）")
+        item.setToolTip(0, f"{all_rules()[finding.code].title}（{finding.code}）")
         colour = ACKNOWLEDGED_COLOUR if ack else COLOURS[finding.severity]
         item.setForeground(0, QBrush(QColor(colour)))
         if ack:

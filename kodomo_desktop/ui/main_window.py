@@ -30,13 +30,14 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
+from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
 from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features, program_actions
 from kodomo_desktop.ui.actions import WindowActions
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
-from kodomo_desktop.ui.policy_tree import ALL, STATUS_LABEL, Navigator, scope_title
+from kodomo_desktop.ui.policy_tree import ALL, Navigator, scope_title
 from kodomo_desktop.ui.program_form import ProgramForm
 from kodomo_desktop.ui.program_grid import COL_NAME, COL_NO, ProgramTableModel
 from kodomo_desktop.ui.settings import (
@@ -411,7 +412,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle("kodomo-desktop")
             self.edition_label.setText("年度版がありません")
         else:
-            state = STATUS_LABEL.get(self.edition.status, self.edition.status)
+            state = EDITION_STATUS_LABELS.get(self.edition.status, self.edition.status)
             suffix = "（公開済み・読み取り専用）" if self.session.read_only else ""
             self.setWindowTitle(
                 f"{era_label(self.edition.fiscal_year)}版{suffix} — {self.edition.title} — kodomo-desktop"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.divisions import DepartmentEntry, DivisionEntry
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
 from kodomo_desktop.ui.messages import confirm, show_error
@@ -70,7 +71,7 @@ class MasterListDialog(QDialog):
             layout.addWidget(button, row, 1)
         layout.setRowStretch(len(self.buttons), 1)
         layout.addWidget(close, len(self.buttons) + 1, 0, 1, 2)
-        self.entries: list[master.DepartmentEntry] = []
+        self.entries: list[DepartmentEntry] = []
         self.reload()
 
     # --- reading ---------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class MasterListDialog(QDialog):
         item = self.tree.currentItem()
         return tuple(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
 
-    def _find(self, entry: Entry) -> tuple[master.DepartmentEntry, master.DivisionEntry | None] | None:
+    def _find(self, entry: Entry) -> tuple[DepartmentEntry, DivisionEntry | None] | None:
         """The department an entry is or belongs to, and the division when it is one."""
         kind, entry_id = entry
         for department in self.entries:

@@ -13,18 +13,18 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel,
 
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
+from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
 from kodomo_desktop.ui.program_grid import PLACEMENTS_MIME, decode_placements
 
 SCOPE_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_LABEL = {"draft": "作成中", "published": "公開済み"}
 ALL = Scope("all")
 REVIEW = Scope("review")
 BY_DIVISION = "所管別"
 
 
 def edition_label(edition: EditionInfo) -> str:
-    return f"{era_label(edition.fiscal_year)}（{STATUS_LABEL.get(edition.status, edition.status)}）"
+    return f"{era_label(edition.fiscal_year)}（{EDITION_STATUS_LABELS.get(edition.status, edition.status)}）"
 
 
 def scope_title(tree: PolicyTree, groups: ProgramGroups, scope: Scope) -> str:

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound
-from kodomo_desktop.core.models import PROGRAM_STATUSES
 from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.commit_edit import CommitTextEdit
 from kodomo_desktop.ui.division_editor import DivisionEditor
 from kodomo_desktop.ui.edit_session import EditSession, Update

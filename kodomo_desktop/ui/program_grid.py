@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from kodomo_desktop.core.queries import Listing, ProgramRow
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import search_key
+from kodomo_desktop.core.validation import Severity
+from kodomo_desktop.core.vocabulary import CONTINUING
 
 COL_NO = 0
 COL_NAME = 1
@@ -31,14 +33,11 @@ HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態
 
 RELISTED = "【再掲】"
 PLACEMENTS_MIME = "application/x-kodomo-placements"
-# the words of core.validation's Severity.label (as the validation panel shows them), spelled out
-# here so that the grid does not import the validation rules at start-up
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
-SEVERITY_TEXT = {"error": "エラー", "warning": "警告", "info": "提案"}
-_SEVERITY_ICON = {
-    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
-    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+# core.validation is cheap to import: its rules are loaded only when a validation runs
+_SEVERITY_ICON: dict[str, QStyle.StandardPixmap] = {
+    Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    Severity.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 _RELISTED_COLOR = QColor("#555555")
 
@@ -166,7 +165,10 @@ class ProgramTableModel(QAbstractTableModel):
         return lambda item: order[id(item)]
 
     def _status_rank(self, program: ProgramRow) -> int:
-        return SEVERITY_RANK.get(self._severity.get(program.uid, ""), 0) * 2 + program.needs_review
+        severity = self._severity.get(program.uid)
+        # the worse the finding the higher the weight (Severity.rank is 0 for the worst); none weighs 0
+        weight = len(Severity) - Severity(severity).rank if severity else 0
+        return weight * 2 + program.needs_review
 
     def _rearrange(self) -> None:
         """Re-filter and re-sort, keeping the selection and current cell on their listings."""
@@ -258,7 +260,7 @@ class ProgramTableModel(QAbstractTableModel):
 
     def _status_text(self, program: ProgramRow) -> str:
         parts = ["要確認"] if program.needs_review else []
-        if program.status != "継続":
+        if program.status != CONTINUING:
             parts.append(program.status)
         return "・".join(parts)
 
@@ -280,10 +282,10 @@ class ProgramTableModel(QAbstractTableModel):
             lines = []
             severity = self._severity.get(program.uid)
             if severity:
-                lines.append(f"検証: {SEVERITY_TEXT[severity]}あり（検証パネルで確認）")
+                lines.append(f"検証: {Severity(severity).label}あり（検証パネルで確認）")
             if program.needs_review:
                 lines.append("要確認")
-            if program.status != "継続":
+            if program.status != CONTINUING:
                 lines.append(f"変更区分: {program.status}")
             return "\n".join(lines) or None
         return None

@@ -278,11 +278,10 @@ class ReturnsDialog(QDialog):
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
-        from kodomo_desktop.core.divisions import format_divisions
+        from kodomo_desktop.core.divisions import format_divisions, load_master
         from kodomo_desktop.core.fields import FIELD_LABELS
         from kodomo_desktop.excel import cells
         from kodomo_desktop.excel.layout import STATUS_CHOICES
-        from kodomo_desktop.excel.units import master_order
 
         field, label = d.change.field, FIELD_LABELS[d.change.field]
         if field == "targets":
@@ -298,7 +297,7 @@ class ReturnsDialog(QDialog):
             if not ok:
                 return None
             try:
-                pairs = cells.DivisionNames(master_order(self.db)).parse(text)
+                pairs = cells.DivisionNames(load_master(self.db)).parse(text)
             except cells.FieldError as exc:
                 QMessageBox.warning(self, label, exc.message)
                 return None

@@ -14,8 +14,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kodomo_desktop.core import locations
-from kodomo_desktop.core.database import Database, open_database
+from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import DatabaseError, KodomoError
+from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.ui.instance_lock import InstanceLock, lock_database
 
 SQLITE_FILTER = "データベース (*.sqlite *.sqlite3 *.db);;すべてのファイル (*)"

@@ -5,4 +5,4 @@ import sys
 
 for _name in ("stdout", "stderr"):
     if getattr(sys, _name) is None:
-        setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))
+        setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115  (open for the process lifetime)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, PolicyNode
-from kodomo_desktop.core.validation.read_model import load_master
+from kodomo_desktop.core.vocabulary import STAGE, node_heading
 
 
-def reindex(rows: Sequence) -> None:
+class Positioned(Protocol):
+    position: int
+
+
+def reindex(rows: Sequence[Positioned]) -> None:
     """Give rows positions 0..n-1 in their current list order."""
     for i, row in enumerate(rows):
         if row.position != i:
@@ -27,15 +32,14 @@ def clamp_position(position: int | None, length: int) -> int:
 def node_label(session: Session, node: PolicyNode) -> str:
     """'基本施策2 (ライフステージを通して) 個別施策1': how a measure is named in the log and messages."""
     parts = []
-    while node is not None:
-        if node.kind == "policy":
-            parts.append(f"基本施策{node.number}")
-        elif node.kind == "stage":
-            parts.append(f"({node.title})")
-        else:
-            parts.append(f"個別施策{node.number}")
-        node = session.get(PolicyNode, node.parent_id) if node.parent_id else None
+    current: PolicyNode | None = node
+    while current is not None:
+        parts.append(f"({current.title})" if current.kind == STAGE else node_heading(current.kind, current.number))
+        current = session.get(PolicyNode, current.parent_id) if current.parent_id else None
     return " ".join(reversed(parts))
+
+
+_REGISTER_FIRST = "所管の一覧に登録してから選んでください"
 
 
 def find_division(session: Session, department: str, division: str | None, *, create: bool) -> Division:
@@ -43,7 +47,7 @@ def find_division(session: Session, department: str, division: str | None, *, cr
     dept = session.scalar(select(Department).where(Department.name == department))
     if dept is None:
         if not create:
-            raise InvalidInput(_unknown_message(session, department, division))
+            raise InvalidInput(unknown_message(read_master(session), (department, division), _REGISTER_FIRST))
         position = session.scalar(select(Department.position).order_by(Department.position.desc()).limit(1))
         dept = Department(name=department, position=(position + 1) if position is not None else 0)
         session.add(dept)
@@ -56,7 +60,7 @@ def find_division(session: Session, department: str, division: str | None, *, cr
     )
     if found is None:
         if not create:
-            raise InvalidInput(_unknown_message(session, department, division))
+            raise InvalidInput(unknown_message(read_master(session), (department, division), _REGISTER_FIRST))
         position = session.scalar(
             select(Division.position)
             .where(Division.department_id == dept.id)
@@ -67,11 +71,3 @@ def find_division(session: Session, department: str, division: str | None, *, cr
         session.add(found)
         session.flush()
     return found
-
-
-def _unknown_message(session: Session, department: str, division: str | None) -> str:
-    # the candidates the validation rule offers: active entries, written as the booklet prints them
-    pair = (department, division)
-    close = load_master(session).suggest(pair)
-    hint = f"候補: {'、'.join(close)}" if close else "所管の一覧に登録してから選んでください"
-    return f"所管「{format_divisions([pair])}」は所管の一覧にありません（{hint}）。"

@@ -9,8 +9,10 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
-from kodomo_desktop.core.validation import blocking_message, edition_errors
+from kodomo_desktop.core.validation.checking import edition_errors
+from kodomo_desktop.core.validation.findings import blocking_message
 from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
 DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
 
@@ -20,7 +22,7 @@ def create_edition(db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *
     with writing(db, source) as w:
         if w.session.scalar(select(Edition.id).where(Edition.fiscal_year == fiscal_year)):
             raise InvalidInput(f"{era_label(fiscal_year)}の版はすでにあります。")
-        edition = Edition(fiscal_year=fiscal_year, title=title.strip() or DEFAULT_TITLE, status="draft")
+        edition = Edition(fiscal_year=fiscal_year, title=title.strip() or DEFAULT_TITLE, status=DRAFT)
         w.session.add(edition)
         w.session.flush()
         w.log("edition", edition.id, "created", None, {"fiscal_year": fiscal_year, "title": edition.title}, edition.id)
@@ -45,8 +47,8 @@ def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResu
         # checked inside the write transaction, so no edit can slip in between
         if errors := edition_errors(w.session, edition):
             raise InvalidInput(blocking_message(era_label(fiscal_year), errors, "公開"))
-        w.log("edition", edition.id, "status", edition.status, "published", edition.id)
-        edition.status = "published"
+        w.log("edition", edition.id, "status", edition.status, PUBLISHED, edition.id)
+        edition.status = PUBLISHED
         return w.result()
 
 
@@ -59,7 +61,7 @@ def unpublish(db: Database, fiscal_year: int, reason: str, *, source: str = "edi
         edition = edition_by_year(w.session, fiscal_year)
         if not edition.published:
             raise InvalidInput(f"{era_label(fiscal_year)}版は公開されていません。")
-        w.log("edition", edition.id, "status", "published", "draft", edition.id)
+        w.log("edition", edition.id, "status", PUBLISHED, DRAFT, edition.id)
         w.log("edition", edition.id, "unpublish_reason", None, reason, edition.id)
-        edition.status = "draft"
+        edition.status = DRAFT
         return w.result()

@@ -9,29 +9,36 @@ deactivated, instead of deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import DepartmentEntry, DivisionPair, format_divisions, read_departments
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Department, Division, Edition, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, reindex
-from kodomo_desktop.core.operations.programs import divisions_of, write_divisions
+from kodomo_desktop.core.operations.programs import write_divisions
 from kodomo_desktop.core.text import normalize_line
+from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
-KINDS = {"department": Department, "division": Division}
 KIND_LABELS = {"department": "部", "division": "課"}
 
+Entry = Department | Division
 
-def _entry(w: Writer, kind: str, entry_id: int) -> Department | Division:
-    if kind not in KINDS:
-        raise InvalidInput(f"所管の一覧の種類「{kind}」はありません（department / division）。")
-    return w.get(KINDS[kind], entry_id, f"所管の一覧の{KIND_LABELS[kind]}")
+
+def _entry(w: Writer, kind: str, entry_id: int) -> Entry:
+    if kind == "department":
+        return _department(w, entry_id)
+    if kind == "division":
+        return w.get(Division, entry_id, f"所管の一覧の{KIND_LABELS[kind]}")
+    raise InvalidInput(f"所管の一覧の種類「{kind}」はありません（department / division）。")
+
+
+def _department(w: Writer, department_id: int) -> Department:
+    return w.get(Department, department_id, f"所管の一覧の{KIND_LABELS['department']}")
 
 
 def _label(entry: Department | Division) -> str:
@@ -44,10 +51,10 @@ def _departments(w: Writer) -> list[Department]:
     return list(w.session.scalars(select(Department).order_by(Department.position)))
 
 
-def _siblings(w: Writer, entry: Department | Division) -> list:
+def _siblings(w: Writer, entry: Entry) -> list[Entry]:
     if isinstance(entry, Department):
-        return _departments(w)
-    return list(entry.department.divisions)
+        return [*_departments(w)]
+    return [*entry.department.divisions]
 
 
 def _divisions_under(entry: Department | Division) -> list[Division]:
@@ -74,8 +81,9 @@ def _value(entry: Department | Division) -> dict[str, Any]:
     return {"name": _label(entry), "position": entry.position, "active": entry.active}
 
 
-def _insert(w: Writer, kind: str, entry, rows: list, position: int | None) -> None:
+def _insert(w: Writer, kind: str, entry: Entry, siblings: Sequence[Entry], position: int | None) -> None:
     w.session.add(entry)
+    rows = [*siblings]
     rows.insert(clamp_position(position, len(rows)), entry)
     reindex(rows)
     w.session.flush()
@@ -104,7 +112,7 @@ def add_division(
 ) -> OpResult:
     """A new 課・室・センター under a department. Returns its id."""
     with writing(db, source) as w:
-        department = _entry(w, "department", department_id)
+        department = _department(w, department_id)
         name = _clean_name(name, "division")
         if _division_named(department, name):
             raise InvalidInput(f"「{format_divisions([(department.name, name)])}」はすでに所管の一覧にあります。")
@@ -118,6 +126,7 @@ def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: s
     with writing(db, source) as w:
         entry = _entry(w, kind, entry_id)
         name = _clean_name(name, kind)
+        clash: Entry | None
         if isinstance(entry, Division):
             if entry.name is None:
                 raise InvalidInput("部そのものを表す項目の名前は、部の名前を変えてください。")
@@ -174,7 +183,7 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
             select(Program)
             .join(ProgramDivision, ProgramDivision.program_id == Program.id)
             .join(Edition, Edition.id == Program.edition_id)
-            .where(ProgramDivision.division_id.in_(ids), Edition.status == ("published" if published else "draft"))
+            .where(ProgramDivision.division_id.in_(ids), Edition.status == (PUBLISHED if published else DRAFT))
             .distinct()
             .order_by(Program.edition_id, Program.uid)
         )
@@ -183,11 +192,12 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
 
 def _merge_division(w: Writer, source: Division, target: Division) -> int:
     """Move the draft editions' programs from source to target; drop or deactivate source. Returns programs moved."""
-    source_pair = (source.department.name, source.name)
-    target_pair = (target.department.name, target.name)
+    source_pair: DivisionPair = (source.department.name, source.name)
+    target_pair: DivisionPair = (target.department.name, target.name)
     moved = _programs_naming(w, [source], published=False)
     for program in moved:
-        pairs = [target_pair if tuple(pair) == source_pair else tuple(pair) for pair in divisions_of(program)]
+        named = [(pd.division.department.name, pd.division.name) for pd in program.divisions]
+        pairs = [target_pair if pair == source_pair else pair for pair in named]
         # a program naming both keeps the target once, where it came first
         write_divisions(w, program, list(dict.fromkeys(pairs)), False)
     w.session.flush()
@@ -240,46 +250,19 @@ def merge_entries(db: Database, kind: str, source_id: int, target_id: int, *, so
             raise InvalidInput("統合元と統合先が同じです。")
         if not new.active or (isinstance(new, Division) and not new.department.active):
             raise InvalidInput(f"統合先「{_label(new)}」は使用停止です。先に使用を再開してください。")
-        moved = _merge_department(w, old, new) if isinstance(old, Department) else _merge_division(w, old, new)
+        if isinstance(old, Department) and isinstance(new, Department):
+            moved = _merge_department(w, old, new)
+        elif isinstance(old, Division) and isinstance(new, Division):
+            moved = _merge_division(w, old, new)
+        else:  # _entry gave both of the one kind asked for
+            raise AssertionError(kind)
         return w.result(moved)
 
 
 # --- reading -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DivisionEntry:
-    id: int
-    name: str | None  # None: the department itself
-    active: bool
-    programs: int  # programs naming it, all editions
-
-
-@dataclass(frozen=True)
-class DepartmentEntry:
-    id: int
-    name: str
-    active: bool
-    divisions: tuple[DivisionEntry, ...]
-
-
 def master_list(db: Database) -> list[DepartmentEntry]:
     """The whole list in its order, inactive entries too, with how many programs name each."""
     with db.read() as session:
-        used = dict(
-            session.execute(
-                select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)
-            ).all()
-        )
-        departments = session.scalars(
-            select(Department).order_by(Department.position).options(selectinload(Department.divisions))
-        )
-        return [
-            DepartmentEntry(
-                d.id,
-                d.name,
-                d.active,
-                tuple(DivisionEntry(v.id, v.name, v.active, used.get(v.id, 0)) for v in d.divisions),
-            )
-            for d in departments
-        ]
+        return read_departments(session)

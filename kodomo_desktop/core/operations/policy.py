@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
@@ -10,10 +12,10 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import PolicyNode
 from kodomo_desktop.core.operations.common import clamp_position, reindex
 from kodomo_desktop.core.operations.programs import measure_rows
+from kodomo_desktop.core.vocabulary import MEASURE, NODE_KIND_LABELS, POLICY, STAGE
 
 # which kind may stand under which parent kind (None = the edition's top level)
-ALLOWED_PARENTS = {"policy": (None,), "stage": ("policy",), "measure": ("policy", "stage")}
-KIND_LABELS = {"policy": "基本施策", "stage": "ライフステージ", "measure": "個別施策"}
+ALLOWED_PARENTS = {POLICY: (None,), STAGE: (POLICY,), MEASURE: (POLICY, STAGE)}
 
 
 def siblings(w: Writer, edition_id: int, parent_id: int | None) -> list[PolicyNode]:
@@ -29,7 +31,7 @@ def siblings(w: Writer, edition_id: int, parent_id: int | None) -> list[PolicyNo
     )
 
 
-def node_value(node: PolicyNode) -> dict:
+def node_value(node: PolicyNode) -> dict[str, Any]:
     return {
         "kind": node.kind,
         "number": node.number,
@@ -46,7 +48,7 @@ def insert_node(
         raise InvalidInput(f"施策の種類「{kind}」は使えません。")
     parent = w.get(PolicyNode, parent_id, "親の施策") if parent_id is not None else None
     if (parent.kind if parent else None) not in ALLOWED_PARENTS[kind]:
-        raise InvalidInput(f"{KIND_LABELS[kind]}はここには置けません。")
+        raise InvalidInput(f"{NODE_KIND_LABELS[kind]}はここには置けません。")
     if parent is not None and parent.edition_id != edition_id:
         raise InvalidInput("親の施策が別の年度版のものです。")
     rows = siblings(w, edition_id, parent_id)
@@ -54,8 +56,8 @@ def insert_node(
         raise InvalidInput("一つの基本施策の下にライフステージと個別施策を混在させることはできません。")
     title = (title or "").strip()
     if not title:
-        raise InvalidInput(f"{KIND_LABELS[kind]}の名称は空にできません。")
-    if kind != "stage" and number is None:
+        raise InvalidInput(f"{NODE_KIND_LABELS[kind]}の名称は空にできません。")
+    if kind != STAGE and number is None:
         number = max((r.number or 0 for r in rows), default=0) + 1
     node = PolicyNode(
         edition_id=edition_id, parent_id=parent_id, kind=kind, number=number, title=title, position=len(rows)
@@ -96,7 +98,7 @@ def update_node(
         if title is not None:
             title = title.strip()
             if not title:
-                raise InvalidInput(f"{KIND_LABELS[node.kind]}の名称は空にできません。")
+                raise InvalidInput(f"{NODE_KIND_LABELS[node.kind]}の名称は空にできません。")
             w.log("policy_node", node.id, "title", node.title, title, node.edition_id)
             node.title = title
         if number is not None:

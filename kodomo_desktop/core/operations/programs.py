@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.divisions import DivisionPair
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
-from kodomo_desktop.core.listing import CONTINUING
-from kodomo_desktop.core.models import PROGRAM_STATUSES, Division, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.models import Division, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
+from kodomo_desktop.core.vocabulary import CONTINUING, MEASURE, NODE_KIND_LABELS, PROGRAM_STATUSES
 
 
 def _check_value(field: str, value: Any) -> Any:
@@ -127,7 +128,7 @@ def set_divisions(
         return w.result()
 
 
-def write_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> None:
+def write_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], create_missing: bool) -> None:
     old = divisions_of(program)
     divisions = _find_divisions(w, program, pairs, create_missing)
     new = [[d.department.name, d.name] for d in divisions]
@@ -139,7 +140,7 @@ def write_divisions(w: Writer, program: Program, pairs, create_missing: bool) ->
     w.log("program", program.uid, "divisions", old, new, program.edition_id)
 
 
-def _find_divisions(w: Writer, program: Program, pairs, create_missing: bool) -> list[Division]:
+def _find_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], create_missing: bool) -> list[Division]:
     divisions = [find_division(w.session, dept, div, create=create_missing) for dept, div in pairs]
     # refused here, in Japanese, before the (program, division) key refuses it in SQL
     if len({d.id for d in divisions}) != len(divisions):
@@ -247,8 +248,8 @@ def delete_program(db: Database, program_id: int, *, source: str = "editor") -> 
 
 def measure_in(w: Writer, measure_id: int, edition_id: int) -> PolicyNode:
     """The 個別施策 a program of the edition is to be listed under."""
-    measure = w.get(PolicyNode, measure_id, "個別施策")
-    if measure.kind != "measure" or measure.edition_id != edition_id:
+    measure = w.get(PolicyNode, measure_id, NODE_KIND_LABELS[MEASURE])
+    if measure.kind != MEASURE or measure.edition_id != edition_id:
         raise InvalidInput("掲載先には同じ年度版の個別施策を選んでください。")
     return measure
 

@@ -16,8 +16,9 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document, write_edition
-from kodomo_desktop.core.listing import CONTINUING, NEW, is_listed, without_ended
+from kodomo_desktop.core.listing import is_listed, without_ended
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, NEW
 
 
 def rollover(db: Database, from_year: int, to_year: int, *, source: str = "rollover") -> OpResult:
@@ -53,7 +54,7 @@ def next_year_document(doc: dict[str, Any], to_year: int) -> dict[str, Any]:
     """The source document as the first draft of the next year."""
     new = without_ended(doc)
     new["fiscal_year"] = to_year
-    new["status"] = "draft"
+    new["status"] = DRAFT
     for program in new["programs"]:
         program["previous_results"] = program["results"]
         program["results"] = ""

@@ -3,6 +3,6 @@
 from kodomo_desktop.core.seed.edition import SeedResult, parse_source
 from kodomo_desktop.core.seed.notes import SeedNote
 from kodomo_desktop.core.seed.report import format_report
-from kodomo_desktop.core.seed.source import SOURCE_LIST, parse_divisions
+from kodomo_desktop.core.seed.source import SOURCE_LIST
 
-__all__ = ["SOURCE_LIST", "SeedNote", "SeedResult", "format_report", "parse_divisions", "parse_source"]
+__all__ = ["SOURCE_LIST", "SeedNote", "SeedResult", "format_report", "parse_source"]

@@ -39,8 +39,8 @@ NOTE_KINDS: dict[str, str] = {
 
 def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
     """The parser's document as the database gives it back (the form every export has)."""
-    from kodomo_desktop.core.database import open_database
     from kodomo_desktop.core.interchange import export_document, import_document
+    from kodomo_desktop.core.opening import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(str(Path(tmp) / "seed.sqlite"), seed=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kodomo_desktop.core.divisions import parse_divisions
 from kodomo_desktop.core.era import ERAS
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.seed.notes import Decisions
@@ -33,33 +34,10 @@ _TOC = re.compile(r"^目\s*次$")
 _RELISTED = re.compile(r"^【再掲】\s*")
 # The list writes 名称 通称:… ; (通称:…) and full-width colons are accepted as well.
 _ALIAS = re.compile(r"^(?P<name>.+?)\s*(?:[(（]通称[:：]\s*(?P<a1>.+)[)）]|通称[:：]\s*(?P<a2>.+))$")
-_DEPARTMENT = re.compile(r"^(?P<department>.+?(?:部|事務局))(?P<rest>.*)$")
 
 
 def squeeze(s: str) -> str:
     return re.sub(r"\s+", "", s)
-
-
-def parse_divisions(text: str) -> list[tuple[str, str | None]]:
-    """所管 text -> [(部, 課 or None)] in printed order; the inverse of format_divisions.
-
-    A token ending in 部 or 事務局 starts a department (主幹付 may be written joined to it:
-    学校教育部主幹付); the following tokens, separated by spaces or 、, are its divisions.
-    """
-    pairs: list[tuple[str, str | None]] = []
-    department = None
-    for token in re.split(r"[\s、,，]+", normalize_line(text)):
-        m = _DEPARTMENT.match(token) if token else None
-        if m:
-            department = m["department"]
-            pairs.append((department, m["rest"] or None))
-        elif token:
-            if department is None:
-                raise ValueError(f"所管「{text}」が部・局の名前で始まっていません")
-            if pairs and pairs[-1] == (department, None):
-                pairs.pop()
-            pairs.append((department, token))
-    return pairs
 
 
 @dataclass

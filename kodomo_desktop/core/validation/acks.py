@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.models import FindingAck
 from kodomo_desktop.core.validation.findings import Finding, Severity
+
+AckKey = tuple[str | None, str, str | None]  # Finding.key: program, code, field
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Ack:
     fingerprint: str
 
 
-def load_acks(session: Session, edition_id: int) -> dict[tuple[str | None, str, str | None], Ack]:
+def load_acks(session: Session, edition_id: int) -> dict[AckKey, Ack]:
     rows = session.scalars(select(FindingAck).where(FindingAck.edition_id == edition_id))
     return {(r.program_uid, r.code, r.field): Ack(r.note, r.user, r.at, r.fingerprint) for r in rows}
 
@@ -30,7 +32,9 @@ def acknowledgeable(finding: Finding) -> bool:
     return finding.severity is not Severity.ERROR
 
 
-def split_acknowledged(findings: Iterable[Finding], acks) -> tuple[list[Finding], list[tuple[Finding, Ack]]]:
+def split_acknowledged(
+    findings: Iterable[Finding], acks: Mapping[AckKey, Ack]
+) -> tuple[list[Finding], list[tuple[Finding, Ack]]]:
     """(still to act on, acknowledged with their acknowledgement)."""
     shown: list[Finding] = []
     kept: list[tuple[Finding, Ack]] = []

@@ -9,19 +9,27 @@ from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.models import Edition
-from kodomo_desktop.core.validation import rules as _rules  # noqa: F401  (registers the rules)
 from kodomo_desktop.core.validation.acks import Ack, load_acks, split_acknowledged
 from kodomo_desktop.core.validation.findings import Finding, Severity
 from kodomo_desktop.core.validation.read_model import EditionView, edition_by_year, load_view
-from kodomo_desktop.core.validation.registry import RULES, Context, run_rules, sort_key
+from kodomo_desktop.core.validation.registry import Context, Rule, run_rules, sort_key
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
+from kodomo_desktop.core.vocabulary import PUBLISHED
+
+
+def all_rules() -> Mapping[str, Rule]:
+    """Every rule, by code. The rules are imported here, when first needed, so that importing
+    core.validation (the window, the operations) does not load them all."""
+    from kodomo_desktop.core.validation.rules import registered
+
+    return registered()
 
 
 def validate_view(
     view: EditionView, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False
 ) -> list[Finding]:
     """Every finding for the programs in the view and the edition as a whole (no acknowledgements)."""
-    return run_rules(Context(view, typesetting, publishing or view.status == "published"))
+    return run_rules(all_rules(), Context(view, typesetting, publishing or view.status == PUBLISHED))
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,12 @@ class Report:
 
     def merged_into(self, previous: Report) -> Report:
         """The whole edition's report after an edit: this (partial) report replaces what it re-checked."""
-        if self.scope is None:
+        scope = self.scope
+        if scope is None:
             return self
 
         def kept(finding: Finding) -> bool:
-            return RULES[finding.code].per_program and finding.program not in self.scope
+            return all_rules()[finding.code].per_program and finding.program not in scope
 
         key = sort_key(self.order)
         return Report(
@@ -56,7 +65,9 @@ class Report:
         )
 
 
-def _report(session: Session, edition: Edition, uids, typesetting: Typesetting, publishing: bool) -> Report:
+def _report(
+    session: Session, edition: Edition, uids: set[str] | None, typesetting: Typesetting, publishing: bool
+) -> Report:
     view = load_view(session, edition, uids)
     shown, acked = split_acknowledged(
         validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id)

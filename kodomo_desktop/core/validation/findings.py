@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from kodomo_desktop.core.fields import FIELD_LABELS  # noqa: F401  (re-exported for the rules and the panel)
-
 
 class Severity(StrEnum):
+    """Worst first: iterating Severity lists the severities in their order, and rank follows it."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
     @property
     def label(self) -> str:
-        return SEVERITY_LABELS[self]
+        return _LABELS[self]
 
     @property
     def rank(self) -> int:
         """0 is the worst: sorting by rank puts errors first."""
-        return SEVERITY_ORDER.index(self)
+        return list(Severity).index(self)
 
 
-SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-SEVERITY_LABELS = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "提案"}
+_LABELS = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "提案"}
 
 
 def fingerprint(judged: str) -> str:
@@ -88,7 +87,7 @@ def blocking_message(edition_label: str, errors: Sequence[Finding], action: str,
     )
 
 
-def worst(findings) -> dict[str, Severity]:
+def worst(findings: Iterable[Finding]) -> dict[str, Severity]:
     """uid -> the worst severity among the program's findings (for row colouring)."""
     out: dict[str, Severity] = {}
     for f in findings:

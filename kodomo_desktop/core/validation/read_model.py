@@ -10,21 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kodomo_desktop.core.divisions import format_divisions
+from kodomo_desktop.core.divisions import DivisionPair, MasterList, format_divisions, read_master
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound
-from kodomo_desktop.core.listing import CONTINUING, ENDED
-from kodomo_desktop.core.models import Department, Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.targets import labels_from_mask
-
-DivisionPair = tuple[str, str | None]
+from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, ENDED, MEASURE, POLICY, STAGE, node_heading
 
 
 @dataclass(frozen=True)
@@ -107,29 +104,6 @@ class NodeView:
 
 
 @dataclass(frozen=True)
-class MasterList:
-    """The departments and divisions programs may name, in list order."""
-
-    active: tuple[DivisionPair, ...]
-    inactive: frozenset[DivisionPair] = frozenset()
-
-    @cached_property
-    def _active_set(self) -> frozenset[DivisionPair]:
-        return frozenset(self.active)
-
-    def is_active(self, pair: DivisionPair) -> bool:
-        return pair in self._active_set
-
-    def is_inactive(self, pair: DivisionPair) -> bool:
-        return pair in self.inactive
-
-    def suggest(self, pair: DivisionPair, n: int = 3) -> list[str]:
-        """The closest active entries as printed, e.g. おやか応援課 -> 子育て支援部 おやこ応援課."""
-        printed = [format_divisions([p]) for p in self.active]
-        return get_close_matches(format_divisions([pair]), printed, n=n, cutoff=0.6)
-
-
-@dataclass(frozen=True)
 class EditionView:
     fiscal_year: int
     status: str
@@ -158,12 +132,8 @@ class EditionView:
         return out
 
 
-def policy_label(number: int | None) -> str:
-    return f"基本施策{number if number is not None else '（番号なし）'}"
-
-
 def measure_label(parent_label: str, number: int | None) -> str:
-    return f"{parent_label} 個別施策{number if number is not None else '（番号なし）'}"
+    return f"{parent_label} {node_heading(MEASURE, number)}"
 
 
 # --- from a document ----------------------------------------------------------------
@@ -173,8 +143,8 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
     """A kodomo-edition/1 document (checked against the schema) as a read model."""
     nodes: list[NodeView] = []
     for i, policy in enumerate(doc["policies"]):
-        label = policy_label(policy.get("number"))
-        nodes.append(NodeView("policy", policy.get("number"), policy["title"], label, None))
+        label = node_heading(POLICY, policy.get("number"))
+        nodes.append(NodeView(POLICY, policy.get("number"), policy["title"], label, None))
         groups = [(f"{label} ({s['title']})", s["measures"]) for s in policy.get("stages", [])]
         groups = groups or [(label, policy.get("measures", []))]
         for j, (parent_label, measures) in enumerate(groups):
@@ -182,14 +152,12 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
                 placements = tuple((p["program"], bool(p["relisted"])) for p in measure["placements"])
                 number = measure.get("number")
                 nodes.append(
-                    NodeView(
-                        "measure", number, measure["title"], measure_label(parent_label, number), (i, j), placements
-                    )
+                    NodeView(MEASURE, number, measure["title"], measure_label(parent_label, number), (i, j), placements)
                 )
     programs = {p["id"]: ProgramView.from_document(p) for p in doc["programs"]}
     return EditionView(
         fiscal_year=doc["fiscal_year"],
-        status=doc.get("status", "draft"),
+        status=doc.get("status", DRAFT),
         nodes=tuple(nodes),
         programs=programs,
         names={uid: p.name for uid, p in programs.items()},
@@ -199,22 +167,6 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
 
 
 # --- from the database ----------------------------------------------------------------
-
-
-def load_master(session: Session) -> MasterList:
-    active: list[DivisionPair] = []
-    inactive: set[DivisionPair] = set()
-    departments = session.scalars(
-        select(Department).order_by(Department.position).options(selectinload(Department.divisions))
-    )
-    for department in departments:
-        for division in department.divisions:
-            pair = (department.name, division.name)
-            if department.active and division.active:
-                active.append(pair)
-            else:
-                inactive.add(pair)
-    return MasterList(tuple(active), frozenset(inactive))
 
 
 def edition_by_year(session: Session, fiscal_year: int) -> Edition:
@@ -243,15 +195,15 @@ def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = N
     nodes: list[NodeView] = []
 
     def walk(node: PolicyNode, parent_label: str) -> None:
-        if node.kind == "policy":
-            label = policy_label(node.number)
-            nodes.append(NodeView("policy", node.number, node.title, label, None))
-        elif node.kind == "stage":
+        if node.kind == POLICY:
+            label = node_heading(POLICY, node.number)
+            nodes.append(NodeView(POLICY, node.number, node.title, label, None))
+        elif node.kind == STAGE:
             label = f"{parent_label} ({node.title})"
         else:
             label = measure_label(parent_label, node.number)
             nodes.append(
-                NodeView("measure", node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
+                NodeView(MEASURE, node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
             )
         for child in children.get(node.id, ()):
             walk(child, label)
@@ -279,5 +231,5 @@ def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = N
         programs=programs,
         names={uid: name for uid, name, _status in catalog},
         ended=frozenset(uid for uid, _name, status in catalog if status == ENDED),
-        master=load_master(session),
+        master=read_master(session),
     )

@@ -26,13 +26,21 @@ class Context:
     publishing: bool = False
 
 
+ProgramCheck = Callable[[ProgramView, Context], Iterable[Hit]]
+EditionCheck = Callable[[Context], Iterable[Hit]]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
     severity: Severity
     title: str  # short Japanese name, for the panel's tooltips and the docs
-    check: Callable[..., Iterable[Hit]]
-    per_program: bool
+    program_check: ProgramCheck | None = None  # a program rule
+    edition_check: EditionCheck | None = None  # an edition rule
+
+    @property
+    def per_program(self) -> bool:
+        return self.program_check is not None
 
 
 RULES: dict[str, Rule] = {}
@@ -44,44 +52,44 @@ def _register(rule: Rule) -> None:
     RULES[rule.code] = rule
 
 
-def program_rule(code: str, severity: Severity, title: str):
-    def decorate(check: Callable[[ProgramView, Context], Iterable[Hit]]):
-        _register(Rule(code, severity, title, check, per_program=True))
+def program_rule(code: str, severity: Severity, title: str) -> Callable[[ProgramCheck], ProgramCheck]:
+    def decorate(check: ProgramCheck) -> ProgramCheck:
+        _register(Rule(code, severity, title, program_check=check))
         return check
 
     return decorate
 
 
-def edition_rule(code: str, severity: Severity, title: str):
-    def decorate(check: Callable[[Context], Iterable[Hit]]):
-        _register(Rule(code, severity, title, check, per_program=False))
+def edition_rule(code: str, severity: Severity, title: str) -> Callable[[EditionCheck], EditionCheck]:
+    def decorate(check: EditionCheck) -> EditionCheck:
+        _register(Rule(code, severity, title, edition_check=check))
         return check
 
     return decorate
 
 
-def run_rules(ctx: Context) -> list[Finding]:
+def run_rules(rules: Mapping[str, Rule], ctx: Context) -> list[Finding]:
     """Every program rule over the printed programs of ctx.view, every edition rule once; worst first,
     in booklet order. An ended program is not judged: it stays in the edition's history only."""
     findings: list[Finding] = []
     printed = [p for p in ctx.view.programs.values() if p.printed]
-    for rule in RULES.values():
-        if rule.per_program:
+    for rule in rules.values():
+        if rule.program_check is not None:
             for program in printed:
-                for hit in rule.check(program, ctx):
+                for hit in rule.program_check(program, ctx):
                     judged = hit.judged if hit.judged is not None else program.value(hit.field)
                     findings.append(_finding(ctx, rule, hit, program.uid, judged))
-        else:
-            for hit in rule.check(ctx):
+        if rule.edition_check is not None:
+            for hit in rule.edition_check(ctx):
                 judged = hit.judged if hit.judged is not None else hit.message
                 findings.append(_finding(ctx, rule, hit, hit.program, judged))
     findings.sort(key=sort_key(ctx.view.order))
     return findings
 
 
-def sort_key(order: Mapping[str, int]):
+def sort_key(order: Mapping[str, int]) -> Callable[[Finding], tuple[int, bool, int, str]]:
     """Worst first; then the edition's own findings, then programs in booklet order."""
-    return lambda f: (f.severity.rank, f.program is not None, order.get(f.program, len(order)), f.code)
+    return lambda f: (f.severity.rank, f.program is not None, order.get(f.program or "", len(order)), f.code)
 
 
 def _finding(ctx: Context, rule: Rule, hit: Hit, program: str | None, judged: str) -> Finding:

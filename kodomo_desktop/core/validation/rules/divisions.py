@@ -5,12 +5,15 @@ fires for documents (an import, an Excel return); the second for programs still
 naming an entry that was deactivated after a reorganization.
 """
 
-from kodomo_desktop.core.divisions import format_divisions
+from collections.abc import Iterable, Iterator
+
+from kodomo_desktop.core.divisions import DivisionPair, MasterList, format_divisions
 from kodomo_desktop.core.validation.findings import Hit, Severity
-from kodomo_desktop.core.validation.registry import program_rule
+from kodomo_desktop.core.validation.read_model import ProgramView
+from kodomo_desktop.core.validation.registry import Context, program_rule
 
 
-def _sentences(pairs, master, problem: str) -> str:
+def _sentences(pairs: Iterable[DivisionPair], master: MasterList, problem: str) -> str:
     """One sentence per entry, each with the closest active entries as candidates."""
     out = []
     for pair in pairs:
@@ -21,7 +24,7 @@ def _sentences(pairs, master, problem: str) -> str:
 
 
 @program_rule("divisions.unknown", Severity.ERROR, "所管が一覧にない")
-def unknown_division(p, ctx):
+def unknown_division(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     master = ctx.view.master
     unknown = [d for d in p.divisions if not master.is_active(d) and not master.is_inactive(d)]
     if unknown:
@@ -29,7 +32,7 @@ def unknown_division(p, ctx):
 
 
 @program_rule("divisions.inactive", Severity.ERROR, "使用停止の所管")
-def inactive_division(p, ctx):
+def inactive_division(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     master = ctx.view.master
     inactive = [d for d in p.divisions if master.is_inactive(d)]
     if inactive:

@@ -2,14 +2,15 @@
 was not merged (the source spells copies differently: こども/子ども, 「心と身体のチェック」)."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from kodomo_desktop.core.text import name_key
 from kodomo_desktop.core.validation.findings import Hit, Severity
-from kodomo_desktop.core.validation.registry import edition_rule
+from kodomo_desktop.core.validation.registry import Context, edition_rule
 
 
 @edition_rule("name.duplicate", Severity.WARNING, "同じ名称の事業")
-def duplicate_names(ctx):
+def duplicate_names(ctx: Context) -> Iterator[Hit]:
     view = ctx.view
     groups = defaultdict(list)
     for uid, name in view.names.items():

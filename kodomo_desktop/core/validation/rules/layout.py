@@ -1,14 +1,17 @@
 """A row taller than a page splits across pages in the booklet: readable, but usually a sign
 that the text wants shortening or a list that would read better as lines."""
 
+from collections.abc import Iterator
+
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.validation.findings import Hit, Severity
-from kodomo_desktop.core.validation.registry import program_rule
+from kodomo_desktop.core.validation.read_model import ProgramView
+from kodomo_desktop.core.validation.registry import Context, program_rule
 from kodomo_desktop.core.validation.typesetting import cell_texts, tallest_column
 
 
 @program_rule("row.too_long", Severity.WARNING, "1ページに収まらない行")
-def row_too_long(p, ctx):
+def row_too_long(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     page = ctx.typesetting.page
     if page is None:
         return

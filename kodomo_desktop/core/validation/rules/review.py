@@ -1,13 +1,16 @@
 """A program someone flagged 要確認 (the seed flags the source's own inconsistencies)."""
 
+from collections.abc import Iterator
+
 from kodomo_desktop.core.validation.findings import Hit, Severity
-from kodomo_desktop.core.validation.registry import program_rule
+from kodomo_desktop.core.validation.read_model import ProgramView
+from kodomo_desktop.core.validation.registry import Context, program_rule
 
 SHOWN_CHARACTERS = 80  # of the first note; the editor shows them all
 
 
 @program_rule("review.flagged", Severity.WARNING, "要確認の事業")
-def needs_review(p, ctx):
+def needs_review(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     if not p.needs_review:
         return
     notes = p.review_notes

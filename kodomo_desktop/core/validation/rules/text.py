@@ -4,9 +4,12 @@ Latin letters and digits and full-width kana; see core.text)."""
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 
-from kodomo_desktop.core.validation.findings import FIELD_LABELS, Hit, Severity
-from kodomo_desktop.core.validation.registry import program_rule
+from kodomo_desktop.core.fields import FIELD_LABELS
+from kodomo_desktop.core.validation.findings import Hit, Severity
+from kodomo_desktop.core.validation.read_model import ProgramView
+from kodomo_desktop.core.validation.registry import Context, program_rule
 
 # Cc control (a line break aside), Cf invisible format characters, Cs lone surrogates
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs")
@@ -15,17 +18,17 @@ _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]+")
 SHOWN = 5  # characters named in one message
 
 
-def _codes(chars) -> str:
+def _codes(chars: Sequence[str]) -> str:
     named = "、".join(f"U+{ord(ch):04X}" for ch in chars[:SHOWN])
     return named + (f" ほか{len(chars) - SHOWN}種" if len(chars) > SHOWN else "")
 
 
-def _distinct(chars) -> list[str]:
+def _distinct(chars: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(chars))
 
 
 @program_rule("text.control", Severity.WARNING, "制御文字・見えない文字")
-def control_characters(p, ctx):
+def control_characters(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     for field, text in p.texts():
         found = _distinct(ch for ch in text if ch != "\n" and unicodedata.category(ch) in _INVISIBLE_CATEGORIES)
         if found:
@@ -35,7 +38,7 @@ def control_characters(p, ctx):
 
 
 @program_rule("text.unprintable", Severity.WARNING, "冊子のフォントにない文字")
-def unprintable_characters(p, ctx):
+def unprintable_characters(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     covers = ctx.typesetting.covers
     if covers is None:
         return
@@ -55,7 +58,7 @@ def unprintable_characters(p, ctx):
 
 
 @program_rule("text.width", Severity.WARNING, "全角英数字・半角カナ")
-def width_variants(p, ctx):
+def width_variants(p: ProgramView, ctx: Context) -> Iterator[Hit]:
     for field, text in p.texts():
         parts = []
         if found := _FULL_WIDTH_ALNUM.findall(text):

@@ -12,8 +12,9 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import FindingAck
-from kodomo_desktop.core.operations.editions import edition_by_year
-from kodomo_desktop.core.validation import Finding, acknowledgeable
+from kodomo_desktop.core.validation.acks import acknowledgeable
+from kodomo_desktop.core.validation.findings import Finding
+from kodomo_desktop.core.validation.read_model import edition_by_year
 
 
 def _entity_id(program: str | None, code: str, field: str | None) -> str:
