@@ -13,6 +13,7 @@ import pdfplumber
 import pytest
 
 from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet, fonts
+from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.commands import booklet as command
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.targets import TARGETS
@@ -394,8 +395,8 @@ def test_seed_edition_booklet(tmp_path):
     names = [cell(row[0]) for _, row in booklet.rows if row[0]]
     expected = [
         ("【再掲】" if relisted else "")
-        + program["name"]
-        + (f"通称:{program['alias']}" if program.get("alias") else "")
+        + normalize(program["name"])  # printed as typography normalizes it
+        + (f"通称:{normalize(program['alias'])}" if program.get("alias") else "")
         for program, relisted in placements_in_order(document)
     ]
     assert names == expected

@@ -139,13 +139,22 @@ class BodyTable(Table):
     it) is split: where it falls, so that it fills the page.
     """
 
+    # ReportLab makes a split's parts with the table's own arguments only: split() hands
+    # the paper's heading room on to them
+    def __init__(self, *args: Any, heading_room: float = HEADING_ROOM, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.heading_room = heading_room
+
     def split(self, availWidth: float, availHeight: float) -> list[Table]:
         self._calc(availWidth, availHeight)
         heights = self._rowHeights
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)  # the first row that does not fit
-        page = self._getPossibleHeight(availHeight) - HEADING_ROOM
+        page = self._getPossibleHeight(availHeight) - self.heading_room
         in_row = n < len(heights) and sum(heights[: self.repeatRows]) + heights[n] > page
         parts: list[Table] = (in_row and self._splitRows(availHeight, doInRowSplit=1)) or self._splitRows(availHeight)
+        for part in parts:
+            if isinstance(part, BodyTable):
+                part.heading_room = self.heading_room
         return parts
 
     def draw(self) -> None:

@@ -12,6 +12,7 @@ from kodomo_desktop.booklet.fonts import FontSet
 from kodomo_desktop.booklet.linebreak import Measure, width_cache
 
 PAPERS = {"A4": A4, "A3": A3}
+BASE_PAPER = A4  # the sizes below are for A4; a larger paper scales them (see Layout.scale)
 
 MARGIN_X: float = 12 * mm
 MARGIN_TOP: float = 15 * mm  # room for the 「案」 mark above the text
@@ -61,11 +62,15 @@ class TextStyle:
 class Layout:
     pagesize: tuple[float, float]
     fonts: FontSet
+    # Type sizes, paddings and fixed column widths are multiplied by this: a larger paper
+    # prints the same page larger (A3: the ratio of its side to A4's, √2), as an
+    # enlarged copy would, so a row breaks into the same lines on every paper.
+    scale: float = 1.0
 
     @classmethod
     def of(cls, paper: str, landscape_: bool, fonts: FontSet) -> "Layout":
         size = PAPERS[paper]
-        return cls(landscape(size) if landscape_ else portrait(size), fonts)
+        return cls(landscape(size) if landscape_ else portrait(size), fonts, size[0] / BASE_PAPER[0])
 
     @property
     def frame_width(self) -> float:
@@ -75,15 +80,30 @@ class Layout:
     def frame_height(self) -> float:
         return self.pagesize[1] - MARGIN_TOP - MARGIN_BOTTOM
 
+    @property
+    def cell_padding(self) -> float:
+        return CELL_PADDING * self.scale
+
+    @property
+    def target_padding(self) -> float:
+        return TARGET_PADDING * self.scale
+
+    @property
+    def heading_room(self) -> float:
+        return HEADING_ROOM * self.scale
+
     def column_widths(self, targets: int) -> list[float]:
-        free = self.frame_width - targets * TARGET_WIDTH
+        target = TARGET_WIDTH * self.scale
+        free = self.frame_width - targets * target
         name, summary, results, divisions = (free * s / sum(TEXT_SHARES) for s in TEXT_SHARES)
-        return [name, summary, *[TARGET_WIDTH] * targets, results, divisions]
+        return [name, summary, *[target] * targets, results, divisions]
 
     def style(
         self, size: float, leading: float, bold: bool = False, align: str = "left", color: colors.Color = INK
     ) -> TextStyle:
-        return TextStyle(self.fonts.bold if bold else self.fonts.regular, size, leading, align, color)
+        """A style at the A4 size and leading given, scaled to this paper."""
+        font = self.fonts.bold if bold else self.fonts.regular
+        return TextStyle(font, size * self.scale, leading * self.scale, align, color)
 
     @property
     def cell(self) -> TextStyle:

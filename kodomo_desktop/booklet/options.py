@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class BookletOptions:
-    paper: str = "A4"  # "A4" | "A3" (A3: the same type sizes, wider columns, fewer pages)
+    paper: str = "A4"  # "A4" | "A3" (A3: the A4 page enlarged, type sizes and columns ×√2)
     # Landscape, as the source booklet: its table has 12 columns (8 of them ○ marks),
     # and on a portrait page 概要 would shrink to about 150 pt, a handful of characters a line.
     landscape: bool = True

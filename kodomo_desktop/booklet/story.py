@@ -8,16 +8,14 @@ from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, NextPageTemp
 from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
 from kodomo_desktop.booklet.layout import (
     BOX_WIDTH,
-    CELL_PADDING,
     GRID,
     GRID_WIDTH,
     HEADER_FILL,
-    HEADING_ROOM,
     POLICY_FILL,
-    TARGET_PADDING,
     Layout,
 )
 from kodomo_desktop.booklet.linebreak import wrap
+from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
 from kodomo_desktop.core.targets import TARGETS
@@ -29,6 +27,7 @@ MARK = "○"
 CITY = "ASAHIKAWA CITY"
 CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
+NO_RESULTS = "\u2015"  # 「―」: an empty 実績 cell reads as left blank by mistake
 FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
 
 # a table cell: a ○ mark (or header text), or the text block that wraps in it
@@ -59,8 +58,14 @@ def headings(document: dict[str, Any]) -> Iterator[tuple[Heading, dict[str, Any]
 
 
 def program_name(program: dict[str, Any], relisted: bool) -> str:
-    name = (RELISTED if relisted else "") + program["name"]
-    return f"{name}\n{ALIAS}{program['alias']}" if program.get("alias") else name
+    """The name cell as printed: name and alias normalized (typography), the marks as they are."""
+    name = (RELISTED if relisted else "") + normalize(program["name"])
+    return f"{name}\n{ALIAS}{normalize(program['alias'])}" if program.get("alias") else name
+
+
+def results_text(program: dict[str, Any]) -> str:
+    results = normalize(program.get("results") or "")
+    return results if results.strip() else NO_RESULTS
 
 
 def divisions_text(program: dict[str, Any]) -> str:
@@ -78,7 +83,8 @@ class Story:
         self.document, self.layout = document, layout
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
-        padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * len(TARGETS), CELL_PADDING, CELL_PADDING]
+        cell, target = layout.cell_padding, layout.target_padding
+        padding = [cell, cell, *[target] * len(TARGETS), cell, cell]
         self.inner = [w - 2 * p for w, p in zip(self.widths, padding, strict=False)]  # text width of each column
         self.cell = layout.cell
         self.header = self._header_rows()
@@ -172,19 +178,20 @@ class Story:
             colWidths=self.widths,
             repeatRows=2,
             # a row taller than a page splits, but never leaving less than two lines
-            splitInRow=int(2 * self.cell.leading + 2 * CELL_PADDING),
+            splitInRow=int(2 * self.cell.leading + 2 * self.layout.cell_padding),
+            heading_room=self.layout.heading_room,
             style=self.table_style,
         )
 
     def row(self, program: dict[str, Any], relisted: bool) -> Row:
         # each department and its divisions on a line of their own, as the source prints them
-        divisions = divisions_text(program).replace(" ", "\n")
+        divisions = normalize(divisions_text(program)).replace(" ", "\n")
         targets = set(program["targets"])
         return [
             [TextBlock(program_name(program, relisted), self.cell)],
-            [TextBlock(program["summary"], self.cell)],
+            [TextBlock(normalize(program["summary"]), self.cell)],
             *(MARK if t in targets else "" for t in TARGETS),
-            [TextBlock(program["results"], self.cell)],
+            [TextBlock(results_text(program), self.cell)],
             [TextBlock(divisions, self.cell)],
         ]
 
@@ -208,6 +215,7 @@ class Story:
     def _table_style(self) -> TableStyle:
         layout, n = self.layout, len(TARGETS)
         header, mark = layout.header, layout.mark
+        cell, target = layout.cell_padding, layout.target_padding
         last = n + 3
         return TableStyle(
             [
@@ -228,12 +236,12 @@ class Story:
                 # TOP below the header: MIDDLE changes a split row's style between passes
                 ("VALIGN", (0, 2), (-1, -1), "TOP"),
                 ("ALIGN", (2, 2), (n + 1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                ("LEFTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
-                ("RIGHTPADDING", (2, 1), (n + 1, -1), TARGET_PADDING),
-                ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), cell),
+                ("RIGHTPADDING", (0, 0), (-1, -1), cell),
+                ("LEFTPADDING", (2, 1), (n + 1, -1), target),
+                ("RIGHTPADDING", (2, 1), (n + 1, -1), target),
+                ("TOPPADDING", (0, 0), (-1, -1), cell),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), cell),
                 ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID),
                 ("BOX", (0, 0), (-1, -1), BOX_WIDTH, GRID),
                 ("LINEBELOW", (0, 1), (-1, 1), BOX_WIDTH, GRID),
@@ -249,6 +257,10 @@ class Story:
             height: float = table.wrap(width, 1e6)[1]
             return need + height
         lines = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
-        if self.header_height + lines * self.cell.leading + 2 * CELL_PADDING > self.layout.frame_height - HEADING_ROOM:
+        padding = self.layout.cell_padding
+        if (
+            self.header_height + lines * self.cell.leading + 2 * padding
+            > self.layout.frame_height - self.layout.heading_room
+        ):
             lines = FIRST_ROW_LINES
-        return need + self.header_height + lines * self.cell.leading + 2 * CELL_PADDING
+        return need + self.header_height + lines * self.cell.leading + 2 * padding

@@ -3,7 +3,7 @@ which characters the font draws, and the table's geometry for the row-height est
 Both come from the fonts and layout a build with the same options uses."""
 
 from kodomo_desktop.booklet.fonts import find_fonts
-from kodomo_desktop.booklet.layout import CELL_PADDING, Layout
+from kodomo_desktop.booklet.layout import Layout
 from kodomo_desktop.booklet.options import BookletOptions
 from kodomo_desktop.booklet.story import Story
 from kodomo_desktop.core.targets import TARGETS
@@ -20,7 +20,7 @@ def typesetting(fiscal_year: int, options: BookletOptions = BookletOptions()) ->
         column_widths={"name": name, "summary": summary, "results": results, "divisions": divisions},
         font_size=layout.cell.size,
         leading=layout.cell.leading,
-        padding=CELL_PADDING,
+        padding=layout.cell_padding,
         body_height=layout.frame_height - header,
     )
     if fonts.embedded is None:
