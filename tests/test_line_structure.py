@@ -186,8 +186,8 @@ def test_grid_shows_one_line_and_keeps_the_lines_in_tooltip_and_copy(window):
     model = window.grid_model
     (row,) = model.rows_of(UID)
     index = model.index(row, COL_RESULTS)
-    # a grid row is one line high: the items are shown side by side ...
-    assert model.data(index) == RESULTS.replace("\n", " ")
+    # a grid row is one line high: the items are shown side by side, each break marked ...
+    assert model.data(index) == RESULTS.replace("\n", " ⏎ ")
     # ... and in full, line by line, in the tooltip and on the clipboard
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == RESULTS
     assert model.cell_text(row, COL_RESULTS) == RESULTS

@@ -46,8 +46,12 @@ def target_index(column: int) -> int:
     return column - COL_FIRST_TARGET
 
 
+# A grid row is one line high; the items of a multi-line text stay apart with a visible mark, not run together.
+LINE_MARK = " ⏎ "
+
+
 def one_line(text: str) -> str:
-    return text.replace("\n", " ")
+    return text.replace("\n", LINE_MARK)
 
 
 class ProgramTableModel(QAbstractTableModel):
