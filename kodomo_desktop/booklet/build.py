@@ -19,6 +19,7 @@ from kodomo_desktop.core.listing import without_ended
 from kodomo_desktop.core.vocabulary import DRAFT
 
 FORMAT = "kodomo-edition/1"
+PROOF_MODES = ("off", "previous", "published")
 PRINTED_TEXT_FIELDS = ("name", "alias", "summary", "results")
 FALLBACK_NOTICE = (
     f"日本語の TrueType フォント（BIZ UDゴシック または IPAexゴシック）が見つからないため、"
@@ -33,6 +34,7 @@ def build_booklet(
     options: BookletOptions = BookletOptions(),
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    compare_to: dict[str, Any] | None = None,
 ) -> BookletReport:
     """Write the booklet of one edition to out (a path, or a binary stream).
 
@@ -40,9 +42,16 @@ def build_booklet(
     after every flowable and BuildCancelled raised when it returns true. The PDF is
     built in memory and a path is written only when the build succeeded.
     Ended (終了) programs are not printed.
+    With options.proof other than "off" the booklet is a proof copy (校正用), its changes
+    marked against compare_to (None: only 要確認 and uncertain ticks are marked).
     Raises InvalidInput for a document or option it cannot print.
     """
-    _check(document, options)
+    _check(document, options, compare_to)
+    proof = None
+    if options.proof != "off":
+        from kodomo_desktop.booklet.proof import Proof
+
+        proof = Proof(document, compare_to, options.proof)
     document = without_ended(document)
     fonts = find_fonts(options.font_path)
     warnings = ([] if fonts.embedded else [FALLBACK_NOTICE]) + uncovered(document, fonts)
@@ -55,25 +64,32 @@ def build_booklet(
     template = BookletTemplate(
         buffer,
         layout,
-        title=f"{document['title']}（{era}）",
+        title=("【校正用】" if proof else "") + f"{document['title']}（{era}）",
         subject=f"{era}の{document['title']}：事業・取組の概要、対象、実績、所管",
         draft=draft,
+        proof=proof is not None,
         steps=steps,
         progress=progress,
         cancel=cancel,
     )
     if cancel is not None and cancel():
         raise BuildCancelled()
-    template.build_passes(Story(document, layout).flowables())
+    template.build_passes(Story(document, layout, proof).flowables())
     _write(buffer.getvalue(), out)
     if progress is not None:
         progress(steps, steps)
     return BookletReport(template.page_count, fonts.embedded, warnings)
 
 
-def _check(document: dict[str, Any], options: BookletOptions) -> None:
+def _check(document: dict[str, Any], options: BookletOptions, compare_to: dict[str, Any] | None) -> None:
     if options.paper not in PAPERS:
         raise InvalidInput(f"用紙「{options.paper}」には対応していません（{'、'.join(PAPERS)}）")
+    if options.proof not in PROOF_MODES:
+        raise InvalidInput(f"校正用の指定「{options.proof}」には対応していません（{'、'.join(PROOF_MODES)}）")
+    if compare_to is not None and options.proof == "off":
+        raise InvalidInput("比較する文書は校正用の冊子でだけ使えます")
+    if compare_to is not None and compare_to.get("format") != FORMAT:
+        raise InvalidInput(f"比較する文書が {FORMAT} 形式ではありません")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(f"{FORMAT} 形式の文書ではありません")
     missing = [key for key in ("fiscal_year", "title", "status", "policies", "programs") if key not in document]

@@ -283,3 +283,83 @@ class Contents(IndexingFlowable):
         for i, row in enumerate(self._rows):
             y -= (row.spaceBefore if i else 0) + row.height
             row.drawOn(self.canv, 0, y)
+
+
+class MarkedText(TextBlock):
+    """A TextBlock whose marked character spans (a proof's changed text) are drawn in another colour."""
+
+    def __init__(self, text: str, style: TextStyle, spans: list[tuple[int, int]], color: Color) -> None:
+        super().__init__(text, style)
+        self.marked = [False] * len(text)
+        for start, end in spans:
+            self.marked[start:end] = [True] * (end - start)
+        self.mark_color = color
+        self._starts: list[int] = []  # where each line begins in text
+
+    def lines(self, width: float) -> list[tuple[float, str]]:
+        stale = self._width is None or abs(self._width - width) > 1e-6
+        lines = super().lines(width)
+        if stale:
+            # every line is a piece of the text (wrap drops only spaces and breaks between lines)
+            self._starts, at = [], 0
+            for _, line in lines:
+                found = self.text.find(line, at)
+                at = found if found >= 0 else at
+                self._starts.append(at)
+                at += len(line)
+        return lines
+
+    def _part(self, lines: list[tuple[float, str]]) -> "MarkedText":
+        part = MarkedText(self.text, self.style, [], self.mark_color)
+        part.marked = self.marked
+        # split() makes a head and a tail of self._lines
+        first = 0 if lines and lines[0] is self._lines[0] else len(self._lines) - len(lines)
+        part._lines, part._width, part._starts = lines, self._width, self._starts[first : first + len(lines)]
+        return part
+
+    def draw(self) -> None:
+        canv, style = self.canv, self.style
+        if is_layout_pass(canv):
+            return
+        text = canv.beginText(0, self.height - style.baseline())
+        text.setFont(style.font, style.size, style.leading)
+        top = text.getY()
+        for i, ((indent, line), start) in enumerate(zip(self._lines, self._starts, strict=True)):
+            text.setTextOrigin(indent, top - i * style.leading)
+            for marked, run in _runs(line, self.marked[start : start + len(line)]):
+                text.setFillColor(self.mark_color if marked else style.color)
+                text.textOut(run)
+        canv.drawText(text)
+
+
+def _runs(line: str, marked: list[bool]) -> list[tuple[bool, str]]:
+    out: list[tuple[bool, str]] = []
+    for ch, flag in zip(line, marked + [False] * (len(line) - len(marked)), strict=True):
+        if out and out[-1][0] == flag:
+            out[-1] = (flag, out[-1][1] + ch)
+        else:
+            out.append((flag, ch))
+    return out
+
+
+class MarginNote(TextBlock):
+    """A proof's note number (①) in the left margin, level with the first line of its cell.
+
+    A text block of no lines: it stands first in the table cell, takes no room and draws
+    left of the cell's padding.
+    """
+
+    def __init__(self, text: str, style: TextStyle, line: TextStyle, gap: float) -> None:
+        super().__init__(text, style, splittable=False)
+        self.line, self.gap = line, gap
+
+    def lines(self, width: float) -> list[tuple[float, str]]:
+        return []
+
+    def draw(self) -> None:
+        canv, style = self.canv, self.style
+        if is_layout_pass(canv):
+            return
+        canv.setFont(style.font, style.size)
+        canv.setFillColor(style.color)
+        canv.drawRightString(-self.gap, -self.line.baseline(), self.text)

@@ -11,6 +11,9 @@ class BookletOptions:
     landscape: bool = True
     draft: bool | None = None  # None: follow document["status"]; True forces the 「案」 mark, False omits it
     font_path: str | None = None  # a TrueType font; None searches the package, then the system
+    # 校正用: "previous" marks changes against the previous fiscal year's edition, "published"
+    # against this edition as last published (the caller passes that document as compare_to)
+    proof: str = "off"  # "off" | "previous" | "published"
 
 
 @dataclass(frozen=True)

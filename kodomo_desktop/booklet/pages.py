@@ -15,6 +15,8 @@ from kodomo_desktop.booklet.options import BuildCancelled
 
 AUTHOR = "旭川市"
 DRAFT_MARK = "案"
+PROOF_MARK = "校正用"
+PROOF_NOTE = "公開用ではありません"
 MAX_PASSES = 5
 
 # ASCII85 over the compressed streams only keeps a PDF 7-bit clean, which nothing here
@@ -38,6 +40,7 @@ class BookletTemplate(BaseDocTemplate):
         title: str,
         subject: str,
         draft: bool,
+        proof: bool = False,
         steps: int,
         progress: Callable[[int, int], None] | None,
         cancel: Callable[[], bool] | None,
@@ -61,7 +64,7 @@ class BookletTemplate(BaseDocTemplate):
             initialLeading=11,
             displayDocTitle=1,
         )
-        self.layout, self.draft = layout, draft
+        self.layout, self.draft, self.proof = layout, draft, proof
         self.steps, self.done = steps, 0
         self._progress, self._cancel = progress, cancel
         self.body_offset = 0
@@ -151,6 +154,15 @@ class BookletTemplate(BaseDocTemplate):
             number = f"- {self.page - self.body_offset} -"
             canv.setFont(self.layout.fonts.regular, 9)
             canv.drawCentredString(width / 2, MARGIN_BOTTOM / 2, number)
+        if self.proof:
+            # big, red and on every page: a proof is never taken for the booklet itself
+            size = 18
+            canv.setFillColor(colors.red)
+            canv.setFont(self.layout.fonts.bold, size)
+            y = height - MARGIN_TOP + (MARGIN_TOP - size) / 2 + 0.12 * size
+            canv.drawString(MARGIN_X, y, PROOF_MARK)
+            canv.setFont(self.layout.fonts.regular, 9)
+            canv.drawString(MARGIN_X + 3.3 * size, y, PROOF_NOTE)
         if self.draft:
             size = 14
             box = size + 8

@@ -1,11 +1,23 @@
 """What the booklet prints, as flowables: cover, contents and one table per 個別施策."""
 
-from collections.abc import Iterator
-from typing import Any
+from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
 
-from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
+from kodomo_desktop.booklet.flowables import (
+    BodyStart,
+    BodyTable,
+    Contents,
+    Heading,
+    MarginNote,
+    MarkedText,
+    TextBlock,
+    label_hang,
+)
 from kodomo_desktop.booklet.layout import (
     BOX_WIDTH,
     GRID,
@@ -15,11 +27,15 @@ from kodomo_desktop.booklet.layout import (
     Layout,
 )
 from kodomo_desktop.booklet.linebreak import wrap
+from kodomo_desktop.booklet.pages import PROOF_MARK
 from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label, results_header
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.vocabulary import MEASURE, POLICY, node_heading
+
+if TYPE_CHECKING:
+    from kodomo_desktop.booklet.proof import Proof
 
 RELISTED = "【再掲】"
 ALIAS = "通称:"
@@ -29,6 +45,25 @@ CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
 NO_RESULTS = "\u2015"  # 「―」: an empty 実績 cell reads as left blank by mistake
 FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
+
+# the proof copy (校正用): red for what changed, blue for what a reader must confirm
+CHANGED = colors.red
+QUERY = colors.HexColor("#0047BB")
+NEW_LABEL = "新規"
+UNSURE = "?"  # after a tick (○?) or alone: the tick's value is not certain
+REMOVED = "×"  # a tick the compared edition had
+CHANGE_BAR = 2.5
+NOTES_TITLE = "校正メモ"
+ENDED_TITLE = "終了した事業"
+LEGEND = (
+    "この冊子は校正用です。公開用の冊子ではありません。\n"
+    "①②…（左余白、青）：要確認の事業・取組。番号の確認事項を下に示します。\n"
+    f"○{UNSURE}（青）：対象の判定が確かでない欄（○が付いている）、{UNSURE}（青）：同じく○が付いていない欄。\n"
+)
+LEGEND_CHANGES = (
+    "赤字：比較した版から変わった文字。行の左の赤い縦線：その行に変更がある（削除だけの変更を含む）。\n"
+    f"赤の○：新しく付いた対象、{REMOVED}（赤）：外れた対象。{NEW_LABEL}：新しい事業・取組、または新しい再掲。\n"
+)
 
 # a table cell: a ○ mark (or header text), or the text block that wraps in it
 Cell = str | list[TextBlock]
@@ -79,8 +114,8 @@ def _rule() -> HRFlowable:
 class Story:
     """The flowables of one document on one layout."""
 
-    def __init__(self, document: dict[str, Any], layout: Layout) -> None:
-        self.document, self.layout = document, layout
+    def __init__(self, document: dict[str, Any], layout: Layout, proof: Proof | None = None) -> None:
+        self.document, self.layout, self.proof = document, layout, proof
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
         cell, target = layout.cell_padding, layout.target_padding
@@ -94,6 +129,7 @@ class Story:
     def flowables(self) -> list[Flowable]:
         layout = self.layout
         outline = list(headings(self.document))
+        closing = self.proof_headings()
         return [
             *self.cover(),
             NextPageTemplate("front"),
@@ -110,12 +146,20 @@ class Story:
             PageBreak(),
             BodyStart(),
             *self.body(outline),
+            *self.proof_sections(closing),
         ]
 
     def cover(self) -> list[Flowable]:
         layout, height = self.layout, self.layout.frame_height
+        proof: list[Flowable] = []
+        if self.proof is not None:
+            proof = [
+                TextBlock(PROOF_MARK, layout.style(40, 48, bold=True, align="center", color=CHANGED)),
+                TextBlock(self.proof.basis, layout.style(12, 18, align="center", color=CHANGED)),
+            ]
         return [
-            Spacer(1, height * 0.22),
+            *proof,
+            Spacer(1, height * (0.22 if self.proof is None else 0.05)),
             _rule(),
             TextBlock(self.document["title"], layout.style(26, 38, bold=True, align="center"), splittable=False),
             _rule(),
@@ -136,8 +180,11 @@ class Story:
                     out.append(PageBreak())  # each 基本施策 starts a page, as in the source
             pending.append(self.heading(heading))
             if measure is not None:
-                rows = [self.row(self.programs[p["program"]], p["relisted"]) for p in measure["placements"]]
+                placed = [(self.programs[p["program"]], p["relisted"]) for p in measure["placements"]]
+                rows = [self.row(program, relisted, heading.key) for program, relisted in placed]
                 table = self.table(rows) if rows else TextBlock(EMPTY_MEASURE, self.cell, splittable=False)
+                if self.proof is not None and rows:
+                    table.setStyle(self._proof_style(placed, heading.key))
                 out += [CondPageBreak(self._start_height(pending, table, rows)), *pending, table]
                 pending = []
         return out + pending
@@ -183,7 +230,9 @@ class Story:
             style=self.table_style,
         )
 
-    def row(self, program: dict[str, Any], relisted: bool) -> Row:
+    def row(self, program: dict[str, Any], relisted: bool, measure_key: str = "") -> Row:
+        if self.proof is not None:
+            return self._proof_row(self.proof, program, relisted, measure_key)
         # each department and its divisions on a line of their own, as the source prints them
         divisions = normalize(divisions_text(program)).replace(" ", "\n")
         targets = set(program["targets"])
@@ -194,6 +243,91 @@ class Story:
             [TextBlock(results_text(program), self.cell)],
             [TextBlock(divisions, self.cell)],
         ]
+
+    def _proof_row(self, proof: Proof, program: dict[str, Any], relisted: bool, measure_key: str) -> Row:
+        from kodomo_desktop.booklet.proof import field_text, uncertain_targets
+
+        cell, change = self.cell, proof.change(program["id"])
+
+        def text(shown: str, spans: list[tuple[int, int]] | None) -> TextBlock:
+            return TextBlock(shown, cell) if spans is None else MarkedText(shown, cell, spans, CHANGED)
+
+        # the name cell prints 【再掲】, the name and 通称: the changed spans move with them
+        name_spans: list[tuple[int, int]] | None = None
+        if "name" in change.spans or "alias" in change.spans:
+            start = len(RELISTED) if relisted else 0
+            name_spans = [(a + start, b + start) for a, b in change.spans.get("name", [])]
+            start += len(program["name"]) + 1 + len(ALIAS)
+            name_spans += [(a + start, b + start) for a, b in change.spans.get("alias", [])]
+        name: list[TextBlock] = []
+        number = proof.number(program["id"])
+        if number is not None:
+            name.append(MarginNote(proof.marker(number), self.layout.style(9, 11, bold=True, color=QUERY), cell, 4))
+        if proof.is_new(measure_key, program["id"]):
+            name.append(TextBlock(NEW_LABEL, self.layout.style(8, 11, bold=True, color=CHANGED)))
+        name.append(text(program_name(program, relisted), name_spans))
+        targets, unsure = set(program["targets"]), uncertain_targets(program)
+        marks = []
+        for t in TARGETS:
+            mark = MARK if t in targets else REMOVED if t in change.ticks_removed else ""
+            marks.append(mark + (UNSURE if t in unsure else ""))
+        return [
+            name,
+            [text(program["summary"], change.spans.get("summary"))],
+            *marks,
+            [text(program["results"], change.spans.get("results"))],
+            [text(field_text(program, "divisions"), change.spans.get("divisions"))],
+        ]
+
+    def _proof_style(self, placed: list[tuple[dict[str, Any], bool]], measure_key: str) -> TableStyle:
+        from kodomo_desktop.booklet.proof import uncertain_targets
+
+        assert self.proof is not None
+        commands: list[tuple[Any, ...]] = []
+        for i, (program, _) in enumerate(placed, 2):
+            change = self.proof.change(program["id"])
+            if change or self.proof.is_new(measure_key, program["id"]):
+                commands.append(("LINEBEFORE", (0, i), (0, i), CHANGE_BAR, CHANGED))
+            unsure = uncertain_targets(program)
+            for k, t in enumerate(TARGETS, 2):
+                if t in unsure:
+                    commands.append(("TEXTCOLOR", (k, i), (k, i), QUERY))
+                elif t in change.ticks_added or t in change.ticks_removed:
+                    commands.append(("TEXTCOLOR", (k, i), (k, i), CHANGED))
+        return TableStyle(commands)
+
+    def proof_headings(self) -> list[Heading]:
+        if self.proof is None:
+            return []
+        # in the outline, not the contents: the contents keeps to one page
+        notes = [Heading(0, NOTES_TITLE, "proof-notes", in_contents=False)]
+        return [*notes, Heading(0, ENDED_TITLE, "proof-ended", in_contents=False)] if self.proof.compared else notes
+
+    def proof_sections(self, closing: list[Heading]) -> list[Flowable]:
+        """校正メモ (legend and the numbered review notes) and, against a compared edition, 終了した事業."""
+        if self.proof is None:
+            return []
+        layout, proof = self.layout, self.proof
+        cell = layout.style(9, 13)
+        out: list[Flowable] = [PageBreak(), self.heading(closing[0])]
+        legend = LEGEND + (LEGEND_CHANGES if proof.compared else "") + proof.basis
+        out.append(TextBlock(legend, cell, space_after=10))
+        bold = layout.style(9, 13, bold=True, color=QUERY)
+        for number, program in proof.review:
+            out.append(
+                TextBlock(f"{proof.marker(number)}\u3000{program['name']}（{program['id']}）", bold, space_before=6)
+            )
+            out += [TextBlock(f"・{note}", cell) for note in program.get("review_notes") or ["（確認事項の記載なし）"]]
+        if not proof.review:
+            out.append(TextBlock("（要確認の事業・取組はありません）", cell))
+        if proof.compared:
+            out += [CondPageBreak(80), Spacer(1, 12), self.heading(closing[1])]
+            for program in proof.ended:
+                line = f"{program['name']}（{program['id']}）\u3000所管：{divisions_text(program)}"
+                out.append(TextBlock(line, layout.style(9, 13, color=CHANGED), space_after=3))
+            if not proof.ended:
+                out.append(TextBlock("（終了した事業・取組はありません）", cell))
+        return out
 
     def _header_rows(self) -> list[list[str]]:
         style, n = self.layout.header, len(TARGETS)
@@ -256,7 +390,8 @@ class Story:
         if not rows:
             height: float = table.wrap(width, 1e6)[1]
             return need + height
-        lines = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
+        cells = [(i, cell) for i, cell in enumerate(rows[0]) if isinstance(cell, list)]
+        lines = max(sum(len(block.lines(self.inner[i])) for block in cell) for i, cell in cells)
         padding = self.layout.cell_padding
         if (
             self.header_height + lines * self.cell.leading + 2 * padding

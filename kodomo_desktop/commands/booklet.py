@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
@@ -22,6 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--font", metavar="PATH", help="使う TrueType フォント（既定: BIZ UDゴシック、IPAexゴシックの順に探す）"
     )
+    parser.add_argument(
+        "--proof",
+        nargs="?",
+        const="previous",
+        choices=("previous", "published"),
+        help="校正用の冊子を作成する（要確認・不確かな対象・変更箇所に印）。変更の比較の対象: "
+        "previous＝前年度の版（既定）、published＝この年度版の前回公開時",
+    )
     parser.add_argument("--force", action="store_true", help="検証でエラーがある年度版でも作成する")
 
 
@@ -35,13 +43,19 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         landscape=args.landscape,
         draft=True if args.draft else None,
         font_path=args.font,
+        proof=args.proof or "off",
     )
     document = ctx.document(args.year)
+    compare_to = None
+    if args.proof:
+        compare_to = _comparison(ctx, args.proof, document["fiscal_year"])
+        if compare_to is None:
+            return 2
     if not args.force and (refusal := _validation_refusal(ctx, document["fiscal_year"])):
         ctx.err.write(refusal)
         return 1
     try:
-        report = build_booklet(document, args.output, options)
+        report = build_booklet(document, args.output, options, compare_to=compare_to)
     except KodomoError as e:
         ctx.err.write(f"エラー: {e.message}\n")
         return e.exit_code
@@ -51,8 +65,34 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for warning in report.warnings:
         ctx.err.write(f"警告: {warning}\n")
     font = f"{report.embedded_font}（埋め込み）" if report.embedded_font else "HeiseiKakuGo-W5（埋め込みなし）"
-    ctx.out.write(f"{args.output} を作成しました: {report.pages}ページ、フォント {font}\n")
+    kind = "校正用の冊子" if args.proof else ""
+    ctx.out.write(f"{args.output} を{kind}作成しました: {report.pages}ページ、フォント {font}\n")
     return 0
+
+
+def _comparison(ctx: Context, proof: str, fiscal_year: int) -> dict[str, Any] | None:
+    """The document a proof marks its changes against; None (after saying why) when there is none."""
+    from kodomo_desktop.core.era import era_label
+    from kodomo_desktop.core.errors import NotFound
+
+    if proof == "published":
+        from kodomo_desktop.core.snapshots import published_document
+
+        published = published_document(ctx.db, fiscal_year)
+        if published is None:
+            ctx.err.write(
+                f"エラー: {era_label(fiscal_year)}の版はまだ公開されていないため、公開時との比較はできません。"
+                "前年度の版と比べるときは --proof previous を指定してください。\n"
+            )
+        return published
+    try:
+        return ctx.document(fiscal_year - 1)
+    except NotFound:
+        ctx.err.write(
+            f"エラー: 前年度（{era_label(fiscal_year - 1)}）の版がないため、前年度との比較はできません。"
+            "公開時と比べるときは --proof published を指定してください。\n"
+        )
+        return None
 
 
 def _validation_refusal(ctx: Context, fiscal_year: int) -> str:

@@ -47,6 +47,11 @@ class WindowActions:
         self.booklet = new(
             "冊子(PDF)を作成…", [QKeySequence("Ctrl+P")], SP.SP_DialogSaveButton, feature=features.BOOKLET
         )
+        self.proof = new(
+            "冊子（校正用）を作成…",
+            tip="要確認の事業・不確かな対象・前年度（または前回公開時）からの変更に印を付けた校正用の冊子",
+            feature=features.BOOKLET,
+        )
         self.templates = new("様式を書き出す…", feature=features.WRITE_TEMPLATES)
         self.import_returns = new("回答を取り込む…", feature=features.RETURNS_DIALOG)
         self.returns_overview = new("回答の状況", feature=features.RETURNS_OVERVIEW)
@@ -58,7 +63,7 @@ class WindowActions:
 
         # where they are shown: None is a separator
         self.menus: dict[str, Sequence[QAction | None]] = {
-            "ファイル(&F)": [self.booklet, None, self.quit],
+            "ファイル(&F)": [self.booklet, self.proof, None, self.quit],
             "編集(&E)": [
                 *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),

@@ -1,9 +1,11 @@
-"""冊子(PDF)を作成…: the booklet of the open edition, built in a worker thread with progress and cancel."""
+"""冊子(PDF)を作成… and 冊子（校正用）を作成…: the booklet of the open edition, or its proof copy,
+built in a worker thread with progress and cancel."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -17,18 +19,25 @@ from kodomo_desktop.ui.workers import BackgroundTask, Cancelled, Progress
 
 if TYPE_CHECKING:
     from kodomo_desktop.booklet import BookletReport
+    from kodomo_desktop.core.database import Database
     from kodomo_desktop.ui.main_window import MainWindow
 
+PROOF_SUFFIX = "_校正用"  # in the suggested file name: a proof is never saved as the booklet
 
-def make_booklet(window: MainWindow) -> None:
+
+def make_booklet(window: MainWindow, proof: bool = False) -> None:
+    """The booklet; with proof, its proof copy (校正用), changes marked against the previous
+    year's edition when there is one, else against this edition as last published, else
+    only the 要確認 programs and uncertain ticks are marked."""
     build_booklet = BOOKLET.load()
     options = BOOKLET_OPTIONS.load()()
     year = window.open_year()
-    if not _confirm_despite_errors(window, year):
+    if not proof and not _confirm_despite_errors(window, year):
         return
+    what = "冊子（校正用）" if proof else "冊子(PDF)"
     folder = window.settings.get(BOOKLET_FOLDER) or str(Path.home())
-    suggested = Path(folder) / f"こども計画関連事業・取組一覧_{era_label(year)}.pdf"
-    path, _ = QFileDialog.getSaveFileName(window, "冊子(PDF)の保存先", str(suggested), "PDF (*.pdf)")
+    name = f"こども計画関連事業・取組一覧_{era_label(year)}{PROOF_SUFFIX if proof else ''}.pdf"
+    path, _ = QFileDialog.getSaveFileName(window, f"{what}の保存先", str(Path(folder) / name), "PDF (*.pdf)")
     if not path:
         return
     window.settings.set(BOOKLET_FOLDER, str(Path(path).parent))
@@ -37,13 +46,30 @@ def make_booklet(window: MainWindow) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> BookletReport:
         from kodomo_desktop.core.interchange import export_document
 
-        return build_booklet(export_document(db, year), path, options, progress=progress, cancel=cancelled)
+        document, compare_to, chosen = export_document(db, year), None, options
+        if proof:
+            mode, compare_to = proof_comparison(db, year)
+            chosen = replace(options, proof=mode)
+        return build_booklet(document, path, chosen, progress=progress, cancel=cancelled, compare_to=compare_to)
 
-    task = BackgroundTask(window, f"{era_label(year)}版の冊子(PDF)を作成しています…", work)
-    task.finished.connect(lambda report: _built(window, Path(path), report))
-    task.failed.connect(lambda exc: show_error(window, exc, "冊子(PDF)の作成"))
-    task.cancelled.connect(lambda: window.statusBar().showMessage("冊子(PDF)の作成を取り消しました。", 5000))
+    task = BackgroundTask(window, f"{era_label(year)}版の{what}を作成しています…", work)
+    task.finished.connect(lambda report: _built(window, Path(path), report, what))
+    task.failed.connect(lambda exc: show_error(window, exc, f"{what}の作成"))
+    task.cancelled.connect(lambda: window.statusBar().showMessage(f"{what}の作成を取り消しました。", 5000))
     task.start()
+
+
+def proof_comparison(db: Database, year: int) -> tuple[str, dict[str, Any] | None]:
+    """What a proof from the window compares with: the previous year's edition, else this
+    edition as last published, else nothing (mode "published", no document)."""
+    from kodomo_desktop.core.interchange import export_document
+    from kodomo_desktop.core.queries import list_editions
+
+    if any(e.fiscal_year == year - 1 for e in list_editions(db)):
+        return "previous", export_document(db, year - 1)
+    from kodomo_desktop.core.snapshots import published_document
+
+    return "published", published_document(db, year)
 
 
 def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
@@ -61,10 +87,10 @@ def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
     )
 
 
-def _built(window: MainWindow, path: Path, report: BookletReport) -> None:
+def _built(window: MainWindow, path: Path, report: BookletReport, what: str) -> None:
     font = report.embedded_font or "埋め込みなし"
     box = QMessageBox(window)
-    box.setWindowTitle("冊子(PDF)の作成")
+    box.setWindowTitle(f"{what}の作成")
     box.setText(f"{path.name} を作成しました（{report.pages}ページ、フォント: {font}）。")
     if report.warnings:
         box.setIcon(QMessageBox.Icon.Warning)

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         connect(act.unpublish, lambda: edition_actions.unpublish(self))
         connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
         connect(act.booklet, lambda: booklet_action.make_booklet(self))
+        connect(act.proof, lambda: booklet_action.make_booklet(self, proof=True))
         connect(act.templates, lambda: excel_actions.write_templates(self))
         connect(act.import_returns, self._import_returns)
         connect(act.returns_overview, lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year))
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
                 act.unpublish: has_edition and not editable,
                 act.compare: len(self.editions) > 1,
                 act.booklet: has_edition,
+                act.proof: has_edition,
                 act.templates: has_edition,
                 act.import_returns: has_edition and editable,
                 act.returns_overview: has_edition,
