@@ -67,6 +67,12 @@ def divisions_text(program: dict[str, Any]) -> str:
     return format_divisions((d["department"], d["division"]) for d in program["divisions"])
 
 
+def divisions_cell(program: dict[str, Any]) -> str:
+    """所管 as the booklet prints it: one department or division a line, so that a name
+    breaks only when it alone is wider than the column."""
+    return divisions_text(program).replace(" ", "\n").replace("、", "、\n")
+
+
 def _rule() -> HRFlowable:
     return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
 
@@ -177,15 +183,13 @@ class Story:
         )
 
     def row(self, program: dict[str, Any], relisted: bool) -> Row:
-        # each department and its divisions on a line of their own, as the source prints them
-        divisions = divisions_text(program).replace(" ", "\n")
         targets = set(program["targets"])
         return [
             [TextBlock(program_name(program, relisted), self.cell)],
             [TextBlock(program["summary"], self.cell)],
             *(MARK if t in targets else "" for t in TARGETS),
             [TextBlock(program["results"], self.cell)],
-            [TextBlock(divisions, self.cell)],
+            [TextBlock(divisions_cell(program), self.cell)],
         ]
 
     def _header_rows(self) -> list[list[str]]:
