@@ -111,6 +111,8 @@ def test_phrases_cover_the_paragraph_and_keep_atoms_whole():
     assert "".join(t for t, _ in parts) == text
     assert {"233日", "8,737人", "（令和7年3月31日"} <= set(atoms(text))  # an opening bracket holds on
     assert [t for t, _ in parts if t.strip()][:3] == ["【児童発達支援事業】", "開所日数", "233日"]
+    # BudouX cuts 「は｜しっくす」; a short quotation stays one phrase
+    assert any(t.startswith("「はしっくす」") for t, _ in phrases("学生自主組織「はしっくす」と共同で実施する。"))
 
 
 def test_phrase_boundaries_before_atoms():

@@ -123,12 +123,16 @@ def _words(atoms: list[str]) -> list[Node]:
     return [_node(w) for w in words]
 
 
+# a short quotation or parenthesis stays whole: BudouX splits unknown names (「は｜しっくす」)
+_SHORT_QUOTE = re.compile(r"[「『（(][^「『（(」』）)]{1,10}[」』）)]")
+
+
 @lru_cache(maxsize=16384)
 def phrases(paragraph: str) -> tuple[Node, ...]:
     """A paragraph (no line break) as phrases of words of atoms; a space run is a phrase of its own.
 
-    A BudouX boundary inside an atom is dropped: kinsoku, numbers, dates and
-    katakana words win over the phrase model. Cached: the booklet wraps the same
+    A BudouX boundary inside an atom or a short quotation is dropped: kinsoku,
+    numbers, dates, katakana words and quoted names win over the phrase model. Cached: the booklet wraps the same
     cell at several widths and on two passes.
     """
     bounds: set[int] = set()
@@ -136,6 +140,8 @@ def phrases(paragraph: str) -> tuple[Node, ...]:
     for chunk in _parser().parse(paragraph):
         end += len(chunk)
         bounds.add(end)
+    for quoted in _SHORT_QUOTE.finditer(paragraph):
+        bounds.difference_update(range(quoted.start() + 1, quoted.end()))
     out: list[list[str]] = []
     start = 0
     for atom in atoms(paragraph):
