@@ -2,7 +2,8 @@
 
 import pytest
 
-from kodomo_desktop.booklet.linebreak import NO_END, NO_START, atoms, width_cache, wrap
+from kodomo_desktop.booklet.linebreak import NO_END, NO_START, atoms, paragraph_lines, phrases, width_cache, wrap
+from kodomo_desktop.booklet.story import printed
 
 
 def measure_of(size=8.0):
@@ -78,3 +79,80 @@ def test_overlong_word_is_cut_rather_than_overflowing():
 
 def test_empty_text_is_one_empty_line():
     assert wrap("", 50, measure_of()) == [(0.0, "")]
+
+
+def lines_of(text, width, **options):
+    return [line for _, line in wrap(text, width, measure_of(), **options)]
+
+
+# the examples, at every width from the widest unbreakable piece to one line
+@pytest.mark.parametrize("width", range(40, 200, 2))
+def test_number_with_unit_date_and_katakana_word_stay_whole(width):
+    measure = measure_of()
+    texts = {
+        "開所日数 233日 延利用者数 8,737人 契約者数 6件": ("233日", "8,737人", "開所日数", "延利用者数", "契約者数"),
+        "委託料 10,535千円 その他管理費": ("10,535千円", "委託料"),
+        "1歳6か月児健康診査の参加者数": ("1歳6か月児",),
+        "令和7年3月31日現在の状況": ("令和7年3月31日",),
+        "R7.4.1から実施": ("R7.4.1",),
+        "子育て応援リーフレット作成プロジェクト": ("リーフレット", "プロジェクト"),
+    }
+    for text, whole in texts.items():
+        lines = lines_of(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for word in whole:
+            if measure(word) <= width:
+                assert any(word in line for line in lines), (word, width, lines)
+
+
+def test_phrases_cover_the_paragraph_and_keep_atoms_whole():
+    text = "【児童発達支援事業】 開所日数 233日 延利用者数 8,737人（令和7年3月31日現在）"
+    parts = phrases(text)
+    assert "".join(t for t, _ in parts) == text
+    assert {"233日", "8,737人", "（令和7年3月31日"} <= set(atoms(text))  # an opening bracket holds on
+    assert [t for t, _ in parts if t.strip()][:3] == ["【児童発達支援事業】", "開所日数", "233日"]
+    # BudouX cuts 「は｜しっくす」; a short quotation stays one phrase
+    assert any(t.startswith("「はしっくす」") for t, _ in phrases("学生自主組織「はしっくす」と共同で実施する。"))
+
+
+def test_phrase_boundaries_before_atoms():
+    # a column of 10 characters: 「開所日｜数」 and 「契｜約者数」 were the old breaks
+    assert lines_of("【児童発達支援事業】 開所日数 233日 延利用者数 8,737人", 80) == [
+        "【児童発達支援事業】",
+        "開所日数 233日",
+        "延利用者数 8,737人",
+    ]
+    # 「令和7年3月｜31日現在」 was the old break; a phrase too long for the line breaks around the date
+    assert lines_of("令和7年3月31日現在", 64) == ["令和7年3月31日", "現在"]
+
+
+def test_divisions_one_a_line_whole():
+    program = {
+        "divisions": [
+            {"department": "子育て支援部", "division": "主幹付"},
+            {"department": "子育て支援部", "division": "おやこ応援課"},
+            {"department": "社会教育部", "division": "公民館事業課"},
+        ]
+    }
+    text = printed(program, "divisions")
+    assert text == "子育て支援部主幹付、\nおやこ応援課\n社会教育部\n公民館事業課"
+    measure = measure_of()
+    widest = max(measure(line) for line in text.split("\n"))
+    for width in range(int(widest), 200):
+        assert lines_of(text, width) == text.split("\n")
+    # a name wider than the column breaks at a phrase, never 「お｜やこ応援課」
+    assert lines_of("子育て支援部主幹付、おやこ応援課", 120) == ["子育て支援部主幹付、", "おやこ応援課"]
+
+
+def test_short_last_line_is_rebalanced_without_an_extra_line():
+    measure = measure_of()
+    name = "子育て援助活動支援事業(ファミリーサポートセンター事業)"
+    for width in range(96, 240, 2):
+        plain = paragraph_lines(name, width, measure, 0.0, balance=False)
+        lines = paragraph_lines(name, width, measure, 0.0)
+        assert len(lines) == len(plain)
+        if len(plain) > 1 and len(plain[-1].strip()) <= 2:
+            assert len(lines[-1]) > 2, (width, plain, lines)
+    # not at the price of breaking a word or a date
+    assert paragraph_lines("令和7年3月31日現在", 64, measure, 0.0) == ["令和7年3月31日", "現在"]
+    assert paragraph_lines("事業", 80, measure, 0.0) == ["事業"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from kodomo_desktop.booklet.story import divisions_text, headings
+from kodomo_desktop.booklet.story import headings, printed
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.listing import is_listed
 
@@ -35,12 +35,6 @@ def changed_spans(old: str, new: str) -> list[Span]:
     """
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     return [(j1, j2) for tag, _i1, _i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-
-
-def field_text(program: dict[str, Any], field: str) -> str:
-    if field == "divisions":
-        return divisions_text(program).replace(" ", "\n")
-    return str(program.get(field) or "")
 
 
 @dataclass(frozen=True)
@@ -129,7 +123,7 @@ def _placements(document: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def _compare(old: dict[str, Any], new: dict[str, Any]) -> ProgramChange:
     spans = {}
     for field in TEXT_FIELDS:
-        before, after = field_text(old, field), field_text(new, field)
+        before, after = printed(old, field), printed(new, field)
         if before != after:
             spans[field] = changed_spans(before, after)
     old_ticks, new_ticks = set(old["targets"]), set(new["targets"])

@@ -92,15 +92,22 @@ def headings(document: dict[str, Any]) -> Iterator[tuple[Heading, dict[str, Any]
                 yield Heading(level, text, f"{group_key}-m{measure['number']}"), measure
 
 
+def printed(program: dict[str, Any], field: str) -> str:
+    """A program's text field as the booklet prints it, for the plain and the proof rows alike:
+    typography normalized, 「―」 for an empty 実績, 所管 one department or division a line (so that a
+    name breaks only when it alone is wider than the column). The stored text is not changed."""
+    if field == "divisions":
+        return normalize(divisions_text(program)).replace(" ", "\n").replace("、", "、\n")
+    text = normalize(program.get(field) or "")
+    if field == "results" and not text.strip():
+        return NO_RESULTS
+    return text
+
+
 def program_name(program: dict[str, Any], relisted: bool) -> str:
-    """The name cell as printed: name and alias normalized (typography), the marks as they are."""
-    name = (RELISTED if relisted else "") + normalize(program["name"])
-    return f"{name}\n{ALIAS}{normalize(program['alias'])}" if program.get("alias") else name
-
-
-def results_text(program: dict[str, Any]) -> str:
-    results = normalize(program.get("results") or "")
-    return results if results.strip() else NO_RESULTS
+    """The name cell as printed: 【再掲】, the name and 通称 (the marks as they are)."""
+    name = (RELISTED if relisted else "") + printed(program, "name")
+    return f"{name}\n{ALIAS}{printed(program, 'alias')}" if program.get("alias") else name
 
 
 def divisions_text(program: dict[str, Any]) -> str:
@@ -233,19 +240,17 @@ class Story:
     def row(self, program: dict[str, Any], relisted: bool, measure_key: str = "") -> Row:
         if self.proof is not None:
             return self._proof_row(self.proof, program, relisted, measure_key)
-        # each department and its divisions on a line of their own, as the source prints them
-        divisions = normalize(divisions_text(program)).replace(" ", "\n")
         targets = set(program["targets"])
         return [
             [TextBlock(program_name(program, relisted), self.cell)],
-            [TextBlock(normalize(program["summary"]), self.cell)],
+            [TextBlock(printed(program, "summary"), self.cell)],
             *(MARK if t in targets else "" for t in TARGETS),
-            [TextBlock(results_text(program), self.cell)],
-            [TextBlock(divisions, self.cell)],
+            [TextBlock(printed(program, "results"), self.cell)],
+            [TextBlock(printed(program, "divisions"), self.cell)],
         ]
 
     def _proof_row(self, proof: Proof, program: dict[str, Any], relisted: bool, measure_key: str) -> Row:
-        from kodomo_desktop.booklet.proof import field_text, uncertain_targets
+        from kodomo_desktop.booklet.proof import uncertain_targets
 
         cell, change = self.cell, proof.change(program["id"])
 
@@ -257,7 +262,7 @@ class Story:
         if "name" in change.spans or "alias" in change.spans:
             start = len(RELISTED) if relisted else 0
             name_spans = [(a + start, b + start) for a, b in change.spans.get("name", [])]
-            start += len(program["name"]) + 1 + len(ALIAS)
+            start += len(printed(program, "name")) + 1 + len(ALIAS)
             name_spans += [(a + start, b + start) for a, b in change.spans.get("alias", [])]
         name: list[TextBlock] = []
         number = proof.number(program["id"])
@@ -273,10 +278,10 @@ class Story:
             marks.append(mark + (UNSURE if t in unsure else ""))
         return [
             name,
-            [text(program["summary"], change.spans.get("summary"))],
+            [text(printed(program, "summary"), change.spans.get("summary"))],
             *marks,
-            [text(program["results"], change.spans.get("results"))],
-            [text(field_text(program, "divisions"), change.spans.get("divisions"))],
+            [text(printed(program, "results"), change.spans.get("results"))],
+            [text(printed(program, "divisions"), change.spans.get("divisions"))],
         ]
 
     def _proof_style(self, placed: list[tuple[dict[str, Any], bool]], measure_key: str) -> TableStyle:
