@@ -20,12 +20,11 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
-from kodomo_desktop.core.operations.editions import DEFAULT_TITLE
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.validation.read_model import edition_by_year
-from kodomo_desktop.core.vocabulary import DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
+from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 FORMAT = "kodomo-edition/1"
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")

@@ -12,10 +12,7 @@ from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.validation.checking import edition_errors
 from kodomo_desktop.core.validation.findings import blocking_message
 from kodomo_desktop.core.validation.read_model import edition_by_year
-from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
-
-DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
-
+from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, PUBLISHED
 
 def create_edition(db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor") -> OpResult:
     """An empty draft edition. Returns its id."""
