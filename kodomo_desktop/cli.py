@@ -70,7 +70,7 @@ class Context:
     def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document
 
-        return export_document(self.db, year)
+        return export_document(self.db, year, dated=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

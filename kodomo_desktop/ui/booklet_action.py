@@ -37,7 +37,7 @@ def make_booklet(window: MainWindow) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> BookletReport:
         from kodomo_desktop.core.interchange import export_document
 
-        return build_booklet(export_document(db, year), path, options, progress=progress, cancel=cancelled)
+        return build_booklet(export_document(db, year, dated=True), path, options, progress=progress, cancel=cancelled)
 
     task = BackgroundTask(window, f"{era_label(year)}版の冊子(PDF)を作成しています…", work)
     task.finished.connect(lambda report: _built(window, Path(path), report))
