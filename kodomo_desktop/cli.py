@@ -33,6 +33,7 @@ COMMANDS = {
     "validate": "kodomo_desktop.commands.validate",
     "publish": "kodomo_desktop.commands.publish",
     "unpublish": "kodomo_desktop.commands.unpublish",
+    "edition-settings": "kodomo_desktop.commands.edition_settings",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
 }
