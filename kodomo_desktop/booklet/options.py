@@ -1,5 +1,6 @@
 """What a caller asks of a booklet build, and what it gets back."""
 
+import datetime
 from dataclasses import dataclass, field
 
 
@@ -11,6 +12,9 @@ class BookletOptions:
     landscape: bool = True
     draft: bool | None = None  # None: follow document["status"]; True forces the 「案」 mark, False omits it
     font_path: str | None = None  # a TrueType font; None searches the package, then the system
+    # the date of issue on the cover and colophon; None: document["published_on"] for a
+    # published edition, else the day of the build
+    issue_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
