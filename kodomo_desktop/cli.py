@@ -33,6 +33,7 @@ COMMANDS = {
     "validate": "kodomo_desktop.commands.validate",
     "publish": "kodomo_desktop.commands.publish",
     "unpublish": "kodomo_desktop.commands.unpublish",
+    "edition-settings": "kodomo_desktop.commands.edition_settings",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
 }
@@ -70,7 +71,7 @@ class Context:
     def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document
 
-        return export_document(self.db, year)
+        return export_document(self.db, year, dated=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,3 +56,46 @@ def test_publish_refused_while_validation_finds_errors(tmp_path):
     assert code == 2 and "エラー" in err
     assert "作成中" in run("--db", db, "editions")[1].split("2023")[1].splitlines()[0]
     assert run("--db", db, "unpublish", "--year", "2023", "--reason", "x")[0] == 2  # not published
+
+
+def test_edition_settings_from_the_command_line(tmp_path):
+    db = str(tmp_path / "cli.sqlite")
+    document = tmp_path / "edition.json"
+    document.write_text(json.dumps({**SAMPLE_DOCUMENT, "fiscal_year": 2023}, ensure_ascii=False), encoding="utf-8")
+    assert run("--db", db, "import-json", str(document))[0] == 0
+    code, out, err = run("--db", db, "edition-settings", "--year", "2023")
+    assert code == 0, err
+    assert out == "市: 旭川市\n部: （なし）\n課: （なし）\n"
+    code, out, err = run(
+        "--db", db, "edition-settings", "--year", "2023", "--department", "子育て支援部", "--division", "こども政策課"
+    )
+    assert code == 0, err
+    assert out.splitlines() == [
+        "令和5年度版の発行者を変更しました。",
+        "市: 旭川市",
+        "部: 子育て支援部",
+        "課: こども政策課",
+    ]
+    code, out, _ = run("--db", db, "export-json", "--year", "2023")
+    assert json.loads(out)["issuer"] == {"city": "旭川市", "department": "子育て支援部", "division": "こども政策課"}
+    assert run("--db", db, "edition-settings", "--year", "2023", "--city", "")[0] == 2
+    assert run("--db", db, "edition-settings", "--year", "2031")[0] == 2
+    from kodomo_desktop.cli import build_parser
+
+    assert "版の発行者" in build_parser().format_help()
+
+
+def test_settings_changes_are_in_the_change_log(tmp_path):
+    from kodomo_desktop.core.models import ChangeLog
+    from kodomo_desktop.core.opening import open_database
+
+    db = str(tmp_path / "cli.sqlite")
+    document = tmp_path / "edition.json"
+    document.write_text(json.dumps({**SAMPLE_DOCUMENT, "fiscal_year": 2023}, ensure_ascii=False), encoding="utf-8")
+    run("--db", db, "import-json", str(document))
+    run("--db", db, "edition-settings", "--year", "2023", "--division", "こども政策課")
+    database = open_database(db)
+    with database.read() as session:
+        entry = session.query(ChangeLog).filter_by(field="issuer_division").one()
+        assert (entry.entity, entry.old, entry.new, entry.source) == ("edition", None, "こども政策課", "cli")
+    database.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.interchange import dump_document, export_document, import_document, load_document
+from kodomo_desktop.core.interchange import (
+    dump_document,
+    export_document,
+    import_document,
+    load_document,
+    validate_document,
+)
 from kodomo_desktop.core.models import ChangeLog
 from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.targets import TARGETS
@@ -186,3 +193,43 @@ def test_round_trip_property(tmp_path_factory, doc):
     finally:
         first_db.dispose()
         second_db.dispose()
+
+
+def test_optional_keys_round_trip(sample_db, tmp_path):
+    """issuer, published_on and uncertain ticks travel; last_changed is the change log's last time."""
+    from kodomo_desktop.core.operations.editions import update_edition_settings
+    from kodomo_desktop.core.snapshots import published_document
+
+    update_edition_settings(sample_db, 2024, {"issuer_department": "子育て支援部", "issuer_division": "こども政策課"})
+    assert "last_changed" not in export_document(sample_db, 2024)  # only asked for: it is no content
+    doc = export_document(sample_db, 2024, dated=True)
+    assert doc["issuer"] == {"city": "旭川市", "department": "子育て支援部", "division": "こども政策課"}
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", doc["last_changed"])
+    assert "published_on" not in doc and published_document(sample_db, 2024) is None
+    doc["status"] = "published"
+    doc["published_on"] = "2025-06-30"
+    doc["programs"][0]["uncertain_targets"] = ["18歳超", "親等"]
+    other = open_database(str(tmp_path / "other.sqlite"), seed=False)
+    import_document(other, doc)
+    again = export_document(other, 2024, dated=True)
+    assert again["last_changed"] >= doc["last_changed"]  # the import is the edition's last change here
+    assert {**again, "last_changed": doc["last_changed"]} == doc
+    assert dump_document(export_document(other, 2024, dated=True)) == dump_document(again)  # deterministic
+    assert published_document(other, 2024) == again  # an imported published edition is its own snapshot
+    other.dispose()
+
+
+def test_document_without_optional_keys_imports(sample_db, sample_document, tmp_path):
+    for key in ("issuer", "published_on", "last_changed"):
+        assert key not in sample_document
+    other = open_database(str(tmp_path / "other.sqlite"), seed=False)
+    import_document(other, sample_document)
+    assert "issuer" not in export_document(other, 2024)
+    other.dispose()
+
+
+def test_bad_optional_keys_are_refused(sample_document):
+    with pytest.raises(InvalidInput, match="published_on"):
+        validate_document({**sample_document, "published_on": "30.6.2025"})
+    with pytest.raises(InvalidInput, match="issuer"):
+        validate_document({**sample_document, "issuer": {"department": "子育て支援部"}})

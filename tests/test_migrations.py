@@ -7,11 +7,12 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select
 
 from kodomo_desktop.core.database import SCHEMA_REVISION, Database
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.migrations import head_revision
-from kodomo_desktop.core.models import Base
+from kodomo_desktop.core.models import Base, Edition, Program
 from kodomo_desktop.core.opening import open_database
 
 
@@ -68,27 +69,36 @@ def test_backup_is_a_consistent_copy(sample_db):
     assert backup.parent.name == "backups"
 
 
-def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample_document):
-    """A file made by the previous release (schema 0001) opens: backed up, migrated, data intact."""
+@pytest.mark.parametrize("old_revision", ["0001", "0002"])
+def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample_document, old_revision):
+    """A file made by an earlier release opens: backed up, migrated, data intact.
+
+    The data is written with today's models, then the file is taken down to the old schema
+    (downgrades drop only what later revisions added), as the old release left it.
+    """
     from alembic import command
 
     from kodomo_desktop.core.interchange import export_document, import_document
     from kodomo_desktop.core.migrations import alembic_config
 
     path = tmp_path / "old.sqlite"
-    old = Database(str(path))
+    old = open_database(str(path), seed=False)
+    import_document(old, sample_document)
+    before = export_document(old, 2024)
     cfg = alembic_config(old)
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    import_document(old, sample_document)
-    before = export_document(old, 2024)
+        command.downgrade(cfg, old_revision)
+    assert old.revision() == old_revision
     old.dispose()
 
     db = open_database(str(path))
-    assert db.revision() == SCHEMA_REVISION != "0001"
+    assert db.revision() == SCHEMA_REVISION != old_revision
     assert export_document(db, 2024) == before
+    with db.read() as session:
+        assert session.scalar(select(Edition.issuer_city)) == "旭川市"
+        assert set(session.scalars(select(Program.uncertain_targets))) == {0}
     backups = list((tmp_path / "backups").glob("old-*-before-migration.sqlite"))
     assert len(backups) == 1
-    assert Database(str(backups[0])).revision() == "0001"
+    assert Database(str(backups[0])).revision() == old_revision
     db.dispose()

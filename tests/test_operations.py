@@ -201,3 +201,73 @@ def test_edition_create_and_delete(sample_db):
     with pytest.raises(NotFound, match="令和6年度"):
         export_document(sample_db, 2024)
     assert export_document(sample_db, 2025)["programs"] == []
+
+
+# --- edition settings, publication, uncertain ticks ------------------------------------------
+
+
+def _edition_log(db, field):
+
+    with db.read() as session:
+        return [
+            (c.old, c.new, c.source)
+            for c in session.scalars(
+                select(ChangeLog).where(ChangeLog.entity == "edition", ChangeLog.field == field).order_by(ChangeLog.id)
+            )
+        ]
+
+
+def test_edition_settings_are_written_and_logged(sample_db):
+    result = ops.update_edition_settings(
+        sample_db, 2024, {"issuer_department": " 子育て支援部 ", "issuer_division": "こども政策課"}, source="cli"
+    )
+    assert {c.field for c in result.changes} == {"issuer_department", "issuer_division"}
+    assert export_document(sample_db, 2024)["issuer"] == {
+        "city": "旭川市",
+        "department": "子育て支援部",
+        "division": "こども政策課",
+    }
+    assert _edition_log(sample_db, "issuer_department") == [(None, "子育て支援部", "cli")]
+    ops.update_edition_settings(sample_db, 2024, {"issuer_division": ""})
+    assert _edition_log(sample_db, "issuer_division")[-1][:2] == ("こども政策課", None)
+    assert not ops.update_edition_settings(sample_db, 2024, {"issuer_department": "子育て支援部"})  # no change
+    with pytest.raises(InvalidInput, match="空にできません"):
+        ops.update_edition_settings(sample_db, 2024, {"issuer_city": " "})
+    with pytest.raises(InvalidInput, match="設定"):
+        ops.update_edition_settings(sample_db, 2024, {"title": "x"})
+
+
+def test_publish_stores_the_date_and_the_snapshot_kept_on_unpublish(sample_db):
+    import datetime
+
+    from kodomo_desktop.core.snapshots import published_document
+
+    assert published_document(sample_db, 2024) is None
+    ops.publish(sample_db, 2024)
+    today = datetime.date.today().isoformat()
+    published = export_document(sample_db, 2024, dated=True)
+    assert published["published_on"] == today
+    assert published_document(sample_db, 2024) == published
+    assert _edition_log(sample_db, "published_on") == [(None, today, "editor")]
+    ops.unpublish(sample_db, 2024, "訂正")
+    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": "訂正した概要"})
+    assert export_document(sample_db, 2024)["published_on"] == today  # the last publication stays
+    assert published_document(sample_db, 2024) == published  # as it was published, not as it is now
+
+
+def test_setting_a_target_confirms_its_uncertain_tick(sample_db):
+
+    pid = program_id(sample_db, "P0001")
+    with sample_db.write_session() as session:
+        session.get(Program, pid).uncertain_targets = 0b1100_0000  # 18歳超, 親等
+    assert export_document(sample_db, 2024)["programs"][0]["uncertain_targets"] == ["18歳超", "親等"]
+    before = export_document(sample_db, 2024)["programs"][0]["targets"]
+    ops.set_target(sample_db, [pid], "親等", "親等" in before)  # the same value: still a confirmation
+    assert export_document(sample_db, 2024)["programs"][0]["uncertain_targets"] == ["18歳超"]
+    ops.set_targets(sample_db, pid, [*before, "18歳超"] if "18歳超" not in before else before[:-1])
+    assert "uncertain_targets" not in export_document(sample_db, 2024)["programs"][0]
+    with sample_db.read() as session:
+        logged = [
+            (c.old, c.new) for c in session.scalars(select(ChangeLog).where(ChangeLog.field == "uncertain_targets"))
+        ]
+    assert logged == [(["18歳超", "親等"], ["18歳超"]), (["18歳超"], [])]

@@ -63,6 +63,7 @@ def attempts(db, sample_document):
         "delete_node": lambda: ops.delete_node(db, empty_node),
         "delete_edition": lambda: ops.delete_edition(db, 2024),
         "publish": lambda: ops.publish(db, 2024),
+        "update_edition_settings": lambda: ops.update_edition_settings(db, 2024, {"issuer_division": "こども政策課"}),
         "import_document": lambda: import_document(db, sample_document, replace=True),
         "acknowledge_finding": lambda: acknowledge_finding(db, 2024, finding, "別の理由"),
         "withdraw_acknowledgement": lambda: withdraw_acknowledgement(db, 2024, "P0001", "test", "summary"),

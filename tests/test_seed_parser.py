@@ -421,3 +421,16 @@ def test_flattened_line_breaks_are_restored_and_noted(by_name, result):
     assert notes and "改行を" in notes[0].message
     summary = next(p["summary"] for p in by_name.values() if "※令和8年度以降は" in p["summary"])
     assert "\n※令和8年度以降は" in summary and "\n※閉所した2施設" in summary
+
+
+def test_uncertain_ticks_where_the_tables_or_the_copies_leave_them_open(by_name):
+    uncertain = {name: p["uncertain_targets"] for name, p in by_name.items() if p.get("uncertain_targets")}
+    # copies that differ on 対象: exactly the targets on which they differ
+    assert uncertain["北彩都子ども活動センター管理運営"] == ["18歳超"]
+    assert uncertain["健康・食育出前講座"] == ["18歳超", "親等"]
+    assert uncertain["旭川市こども家庭センター"] == ["高校"]
+    # an unsettled 9/7-slot row: the targets its possible readings disagree on
+    assert uncertain["地域保育所管理運営"] == ["幼児"]
+    # every program with uncertain ticks is one flagged for review, with a note saying why
+    assert all(by_name[name]["needs_review"] for name in uncertain)
+    assert len(uncertain) == 10

@@ -406,3 +406,37 @@ def test_layout_and_last_edition_persist(qtbot, sample_db, settings, sample_docu
     assert again.fiscal_year == 2023
     assert all(abs(a - b) <= 2 for a, b in zip(again.splitter.sizes(), sizes, strict=False))
     assert not settings.get(MAIN_SPLITTER).isEmpty()
+
+
+def test_issuer_settings_dialog_writes_through_the_operation(qtbot, window, sample_db):
+    from kodomo_desktop.ui import edition_actions
+
+    assert window.act.issuer in window.menuBar().actions()[2].menu().actions()  # the 年度版 menu
+    assert window.act.issuer.isEnabled()
+    dialog = edition_actions.edit_issuer(window)
+    assert dialog.city.text() == "旭川市" and dialog.department.text() == ""
+    dialog.city.clear()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # the city is required
+    dialog.city.setText("旭川市")
+    dialog.department.setText("子育て支援部")
+    dialog.division.setText("こども政策課")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "issuer" in export_document(sample_db, 2024))
+    assert export_document(sample_db, 2024)["issuer"] == {
+        "city": "旭川市",
+        "department": "子育て支援部",
+        "division": "こども政策課",
+    }
+    assert queries.edition_settings(sample_db, 2024).issuer_division == "こども政策課"
+
+    dialog = edition_actions.edit_issuer(window)  # shows what is stored; cancel writes nothing
+    assert dialog.division.text() == "こども政策課"
+    dialog.division.setText("別の課")
+    dialog.reject()
+    assert queries.edition_settings(sample_db, 2024).issuer_division == "こども政策課"
+
+
+def test_issuer_settings_are_off_for_a_published_edition(qtbot, window, sample_db):
+    ops.publish(sample_db, 2024)
+    window.reload_everything(2024)
+    assert not window.act.issuer.isEnabled()

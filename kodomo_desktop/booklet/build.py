@@ -1,5 +1,6 @@
 """build_booklet: a kodomo-edition/1 document in, the printed booklet (PDF) out."""
 
+import datetime
 import os
 from collections.abc import Callable
 from io import BytesIO
@@ -16,7 +17,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.listing import without_ended
-from kodomo_desktop.core.vocabulary import DRAFT
+from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
 FORMAT = "kodomo-edition/1"
 PROOF_MODES = ("off", "previous", "published")
@@ -68,17 +69,40 @@ def build_booklet(
         subject=f"{era}の{document['title']}：事業・取組の概要、対象、実績、所管",
         draft=draft,
         proof=proof is not None,
+        dated=_pdf_date(document.get("last_changed")),
         steps=steps,
         progress=progress,
         cancel=cancel,
     )
     if cancel is not None and cancel():
         raise BuildCancelled()
-    template.build_passes(Story(document, layout, proof).flowables())
+    template.build_passes(Story(document, layout, proof, issue_date(document, options)).flowables())
     _write(buffer.getvalue(), out)
     if progress is not None:
         progress(steps, steps)
     return BookletReport(template.page_count, fonts.embedded, warnings)
+
+
+def issue_date(document: dict[str, Any], options: BookletOptions) -> datetime.date:
+    """The date of issue: the caller's, else the publication's for a published edition, else today."""
+    if options.issue_date is not None:
+        return options.issue_date
+    if document["status"] == PUBLISHED and document.get("published_on"):
+        return datetime.date.fromisoformat(document["published_on"])
+    return datetime.date.today()
+
+
+def _pdf_date(last_changed: str | None) -> str | None:
+    """'2025-06-30T09:12:00Z' -> 'D:20250630091200Z' (PDF date, UTC); None keeps ReportLab's fixed date."""
+    if not last_changed:
+        return None
+    try:
+        when = datetime.datetime.strptime(last_changed, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise InvalidInput(
+            f"文書の last_changed「{last_changed}」は UTC の日時（例: 2025-06-30T09:12:00Z）ではありません"
+        ) from None
+    return when.strftime("D:%Y%m%d%H%M%SZ")
 
 
 def _check(document: dict[str, Any], options: BookletOptions, compare_to: dict[str, Any] | None) -> None:

@@ -1,5 +1,6 @@
 """What a caller asks of a booklet build, and what it gets back."""
 
+import datetime
 from dataclasses import dataclass, field
 
 
@@ -14,6 +15,9 @@ class BookletOptions:
     # 校正用: "previous" marks changes against the previous fiscal year's edition, "published"
     # against this edition as last published (the caller passes that document as compare_to)
     proof: str = "off"  # "off" | "previous" | "published"
+    # the date of issue on the cover and colophon; None: document["published_on"] for a
+    # published edition, else the day of the build
+    issue_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class BookletTemplate(BaseDocTemplate):
         subject: str,
         draft: bool,
         proof: bool = False,
+        dated: str | None = None,
         steps: int,
         progress: Callable[[int, int], None] | None,
         cancel: Callable[[], bool] | None,
@@ -65,6 +66,9 @@ class BookletTemplate(BaseDocTemplate):
             displayDocTitle=1,
         )
         self.layout, self.draft, self.proof = layout, draft, proof
+        # the PDF's creation and modification dates: the edition's last change, so the same
+        # edition gives the same bytes (None: invariant mode's fixed date)
+        self.dated = dated
         self.steps, self.done = steps, 0
         self._progress, self._cancel = progress, cancel
         self.body_offset = 0
@@ -120,6 +124,9 @@ class BookletTemplate(BaseDocTemplate):
         self.body_offset = 0
         # a pass drawn on the layout canvas is never the last, whatever the contents says
         self.notify(LAYOUT_PASS, is_layout_pass(self.canv))
+        if self.dated is not None:
+            dated = self.dated
+            self.canv.setDateFormatter(lambda *_ymdhms: dated)
         self.canv.addPageLabel(0, prefix="表紙")
         self.canv.addPageLabel(1, prefix="目次")
         self.canv.showOutline()

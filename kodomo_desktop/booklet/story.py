@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +31,9 @@ from kodomo_desktop.booklet.linebreak import wrap
 from kodomo_desktop.booklet.pages import PROOF_MARK
 from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.core.divisions import format_divisions
-from kodomo_desktop.core.era import era_label, results_header
+from kodomo_desktop.core.era import era_date, era_label, results_header
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.core.vocabulary import MEASURE, POLICY, node_heading
+from kodomo_desktop.core.vocabulary import DEFAULT_CITY, MEASURE, POLICY, node_heading
 
 if TYPE_CHECKING:
     from kodomo_desktop.booklet.proof import Proof
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 RELISTED = "【再掲】"
 ALIAS = "通称:"
 MARK = "○"
-CITY = "ASAHIKAWA CITY"
+COLOPHON_ISSUED = "発行日"
+COLOPHON_ISSUER = "発行"
 CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
 NO_RESULTS = "\u2015"  # 「―」: an empty 実績 cell reads as left blank by mistake
@@ -114,6 +116,12 @@ def divisions_text(program: dict[str, Any]) -> str:
     return format_divisions((d["department"], d["division"]) for d in program["divisions"])
 
 
+def issuer_text(document: dict[str, Any]) -> str:
+    """「旭川市 子育て支援部 こども政策課」: the issuing body as the cover and colophon print it."""
+    issuer = document.get("issuer") or {"city": DEFAULT_CITY}
+    return " ".join(issuer[key] for key in ("city", "department", "division") if issuer.get(key))
+
+
 def _rule() -> HRFlowable:
     return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
 
@@ -121,8 +129,15 @@ def _rule() -> HRFlowable:
 class Story:
     """The flowables of one document on one layout."""
 
-    def __init__(self, document: dict[str, Any], layout: Layout, proof: Proof | None = None) -> None:
-        self.document, self.layout, self.proof = document, layout, proof
+    def __init__(
+        self,
+        document: dict[str, Any],
+        layout: Layout,
+        proof: Proof | None = None,
+        issued: datetime.date | None = None,
+    ) -> None:
+        """issued: the date of issue on the cover and colophon (build.issue_date resolves it; None omits it)."""
+        self.document, self.layout, self.proof, self.issued = document, layout, proof, issued
         self.programs = {p["id"]: p for p in document["programs"]}
         self.widths = layout.column_widths(len(TARGETS))
         cell, target = layout.cell_padding, layout.target_padding
@@ -154,6 +169,7 @@ class Story:
             BodyStart(),
             *self.body(outline),
             *self.proof_sections(closing),
+            *self.colophon(),
         ]
 
     def cover(self) -> list[Flowable]:
@@ -172,9 +188,25 @@ class Story:
             _rule(),
             Spacer(1, 16),
             TextBlock(era_label(self.document["fiscal_year"]), layout.style(18, 26, align="center")),
-            Spacer(1, height * 0.3),
-            TextBlock(CITY, layout.style(14, 20, bold=True, align="center")),
+            Spacer(1, height * 0.24),
+            *(
+                [TextBlock(era_date(self.issued), layout.style(13, 20, align="center"), splittable=False)]
+                if self.issued
+                else []
+            ),
+            TextBlock(issuer_text(self.document), layout.style(15, 22, bold=True, align="center"), splittable=False),
         ]
+
+    def colophon(self) -> list[Flowable]:
+        """The closing block: title, date of issue and issuing body, kept whole at the end."""
+        lines = [f"{self.document['title']}（{era_label(self.document['fiscal_year'])}）"]
+        if self.issued:
+            lines.append(f"{COLOPHON_ISSUED}\u3000{era_date(self.issued)}")
+        lines.append(f"{COLOPHON_ISSUER}\u3000{issuer_text(self.document)}")
+        block = TextBlock("\n".join(lines), self.layout.style(9, 14), splittable=False)
+        rule = HRFlowable(width="100%", thickness=0.8, color=GRID, spaceBefore=24, spaceAfter=6)
+        height = block.wrap(self.layout.frame_width, 1e6)[1] + 30 + 6
+        return [CondPageBreak(height), rule, block]
 
     def body(self, outline: list[tuple[Heading, dict[str, Any] | None]]) -> list[Flowable]:
         out: list[Flowable] = []

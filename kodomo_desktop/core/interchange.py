@@ -8,26 +8,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput, NotFound
-from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
-from kodomo_desktop.core.operations.editions import DEFAULT_TITLE
+from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
-from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.core.snapshots import edition_document, store_publication
 from kodomo_desktop.core.validation.read_model import edition_by_year
-from kodomo_desktop.core.vocabulary import DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
+from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
-FORMAT = "kodomo-edition/1"
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
 
 
@@ -44,62 +42,15 @@ def latest_year(db: Database) -> int:
     return year
 
 
-def export_document(db: Database, fiscal_year: int | None = None) -> dict[str, Any]:
-    """The whole edition as a kodomo-edition/1 document (the latest edition when no year is given)."""
+def export_document(db: Database, fiscal_year: int | None = None, *, dated: bool = False) -> dict[str, Any]:
+    """The whole edition as a kodomo-edition/1 document (the latest edition when no year is given).
+
+    dated adds last_changed, the time of the edition's last change: for the booklet's PDF dates
+    and the JSON export, not for comparing contents (undoing a change is a change too)."""
     if fiscal_year is None:
         fiscal_year = latest_year(db)
     with db.read() as session:
-        edition = edition_by_year(session, fiscal_year)
-        nodes = session.scalars(
-            select(PolicyNode)
-            .where(PolicyNode.edition_id == edition.id)
-            .order_by(PolicyNode.position)
-            .options(selectinload(PolicyNode.children))
-        ).all()
-        programs = session.scalars(
-            select(Program)
-            .where(Program.edition_id == edition.id)
-            .order_by(Program.uid)
-            .options(
-                # program_document names each division's department: load them here, not one by one
-                selectinload(Program.divisions)
-                .selectinload(ProgramDivision.division)
-                .selectinload(Division.department),
-                selectinload(Program.placements),
-            )
-        ).all()
-        uid_of = {p.id: p.uid for p in programs}
-        placements_of: dict[int, list[Placement]] = {}
-        for program in programs:
-            for placement in program.placements:
-                placements_of.setdefault(placement.measure_id, []).append(placement)
-
-        def measure_doc(node: PolicyNode) -> dict[str, Any]:
-            rows = sorted(placements_of.get(node.id, []), key=lambda p: p.position)
-            return {
-                "number": node.number,
-                "title": node.title,
-                "placements": [{"program": uid_of[p.program_id], "relisted": not p.is_primary} for p in rows],
-            }
-
-        def policy_doc(node: PolicyNode) -> dict[str, Any]:
-            doc: dict[str, Any] = {"number": node.number, "title": node.title}
-            children = node.children
-            if children and children[0].kind == STAGE:
-                doc["stages"] = [{"title": s.title, "measures": [measure_doc(m) for m in s.children]} for s in children]
-            else:
-                doc["measures"] = [measure_doc(m) for m in children]
-            return doc
-
-        return {
-            "format": FORMAT,
-            "fiscal_year": edition.fiscal_year,
-            "title": edition.title,
-            "status": edition.status,
-            "targets": list(TARGETS),
-            "policies": [policy_doc(n) for n in nodes if n.parent_id is None],
-            "programs": [program_document(p) for p in programs],
-        }
+        return edition_document(session, edition_by_year(session, fiscal_year), dated=dated)
 
 
 def dump_document(doc: dict[str, Any]) -> str:
@@ -217,6 +168,12 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     w.log(
         "edition", edition.id, "created", None, {"fiscal_year": edition.fiscal_year, "title": edition.title}, edition.id
     )
+    issuer = doc.get("issuer", {})
+    for field, key in (("issuer_city", "city"), ("issuer_department", "department"), ("issuer_division", "division")):
+        if issuer.get(key):
+            w.log("edition", edition.id, field, getattr(edition, field), issuer[key], edition.id)
+            setattr(edition, field, issuer[key])
+    # last_changed is not read: it is this database's change log that dates the edition
     programs = {}
     for program_doc in doc["programs"]:
         program = add_program(w, edition.id, program_doc, create_divisions=True)
@@ -239,6 +196,10 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     if doc["status"] == PUBLISHED:
         w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
         edition.status = PUBLISHED
+        store_publication(w, edition, date.fromisoformat(doc.get("published_on") or date.today().isoformat()))
+    elif published_on := doc.get("published_on"):  # a draft published before: its last publication
+        w.log("edition", edition.id, "published_on", None, published_on, edition.id)
+        edition.published_on = date.fromisoformat(published_on)
     return edition
 
 

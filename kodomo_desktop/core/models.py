@@ -5,12 +5,13 @@ Migrations in db/ must produce exactly this schema (tests/test_migrations.py che
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, PUBLISHED
+from kodomo_desktop.core.vocabulary import CONTINUING, DEFAULT_CITY, DRAFT, PUBLISHED
 
 # Constraint names are needed for SQLite batch migrations to alter them later.
 NAMING_CONVENTION = {
@@ -38,6 +39,14 @@ class Edition(Base):
     fiscal_year: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str]
     status: Mapped[str] = mapped_column(String(16), default=DRAFT, server_default=DRAFT)
+    # the issuing body on the cover and colophon
+    issuer_city: Mapped[str] = mapped_column(default=DEFAULT_CITY, server_default=DEFAULT_CITY)
+    issuer_department: Mapped[str | None]
+    issuer_division: Mapped[str | None]
+    # the last publication: kept when it is unpublished, replaced when published again
+    published_on: Mapped[date | None]
+    # the kodomo-edition/1 document (JSON text) as published; deferred: only a proof reads it
+    published_snapshot: Mapped[str | None] = mapped_column(Text, deferred=True)
 
     nodes: Mapped[list[PolicyNode]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", passive_deletes=True
@@ -113,6 +122,8 @@ class Program(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     # bit i set = targets.TARGETS[i]
     targets: Mapped[int] = mapped_column(default=0)
+    # bits of `targets` (ticked or not) whose value is not certain; cleared as the editor sets them
+    uncertain_targets: Mapped[int] = mapped_column(default=0, server_default="0")
     results: Mapped[str] = mapped_column(Text, default="")
     previous_results: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(8), default=CONTINUING, server_default=CONTINUING)

@@ -22,6 +22,7 @@ from kodomo_desktop.core.models import (
     Program,
     ProgramDivision,
 )
+from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import MEASURE, STAGE, node_heading
 
 
@@ -51,6 +52,21 @@ def list_editions(db: Database) -> list[EditionInfo]:
             .order_by(Edition.fiscal_year)
         ).all()
         return [EditionInfo(e.id, e.fiscal_year, e.title, e.status, n_prog, n_place) for e, n_prog, n_place in rows]
+
+
+@dataclass(frozen=True)
+class EditionSettings:
+    """The issuing body printed on an edition's cover (operations.update_edition_settings writes it)."""
+
+    issuer_city: str
+    issuer_department: str | None
+    issuer_division: str | None
+
+
+def edition_settings(db: Database, fiscal_year: int) -> EditionSettings:
+    with db.read() as session:
+        e = edition_by_year(session, fiscal_year)
+        return EditionSettings(e.issuer_city, e.issuer_department, e.issuer_division)
 
 
 # --- the editor's reads ----------------------------------------------------------------

@@ -22,6 +22,9 @@ def node_heading(kind: str, number: int | None) -> str:
 DRAFT = "draft"
 PUBLISHED = "published"
 EDITION_STATUS_LABELS = {DRAFT: "作成中", PUBLISHED: "公開済み"}
+DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
+# the issuing body printed on the cover: the city, unless an edition's settings say otherwise
+DEFAULT_CITY = "旭川市"
 
 # --- a program: the booklet's own words, stored as printed ---------------------------------
 # an ended program stays in the edition's history but is not printed

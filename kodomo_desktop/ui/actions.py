@@ -41,6 +41,7 @@ class WindowActions:
         self.down = new("下へ", [QKeySequence("Ctrl+Down")], SP.SP_ArrowDown, status_tip=REORDER_TIP)
         self.move = new("別の個別施策へ移動…", tip="選んだ行を別の個別施策へ（左の施策へドラッグしても移動できます）")
         self.new_edition = new("前年度から新しい年度版を作成…", feature=features.ROLLOVER)
+        self.issuer = new("発行者の設定…", tip="冊子の表紙と奥付に印刷する発行者（市・部・課）")
         self.publish = new("公開する…")
         self.unpublish = new("公開を取り消す…")
         self.compare = new("年度の比較…", feature=features.COMPARE_DIALOG)
@@ -68,7 +69,7 @@ class WindowActions:
                 *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),
             ],
-            "年度版(&Y)": [self.new_edition, None, self.publish, self.unpublish, None, self.compare],
+            "年度版(&Y)": [self.new_edition, self.issuer, None, self.publish, self.unpublish, None, self.compare],
             "Excel(&X)": [self.templates, self.import_returns, self.returns_overview],
             "検証(&V)": [self.findings, None, self.master],
             "ヘルプ(&H)": [self.about],

@@ -46,7 +46,7 @@ def make_booklet(window: MainWindow, proof: bool = False) -> None:
     def work(progress: Progress, cancelled: Cancelled) -> BookletReport:
         from kodomo_desktop.core.interchange import export_document
 
-        document, compare_to, chosen = export_document(db, year), None, options
+        document, compare_to, chosen = export_document(db, year, dated=True), None, options
         if proof:
             mode, compare_to = proof_comparison(db, year)
             chosen = replace(options, proof=mode)

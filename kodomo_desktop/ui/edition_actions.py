@@ -1,4 +1,4 @@
-"""The 年度版 menu: a new edition from the previous year, publish, 公開を取り消す."""
+"""The 年度版 menu: a new edition from the previous year, the issuing body, publish, 公開を取り消す."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QInputDialog
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.queries import edition_settings
 from kodomo_desktop.ui.features import ROLLOVER
+from kodomo_desktop.ui.issuer_dialog import IssuerDialog
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.workers import BackgroundTask
 
@@ -43,6 +45,29 @@ def new_edition_from_previous(window: MainWindow) -> None:
     task.finished.connect(lambda _result: window.reload_everything(to_year))
     task.failed.connect(lambda exc: show_error(window, exc, "新しい年度版"))
     task.start()
+
+
+def edit_issuer(window: MainWindow) -> IssuerDialog:
+    """「発行者の設定…」: the dialog is window-modal; the change is written off the GUI thread."""
+    year = window.open_year()
+    db = window.db
+    dialog = IssuerDialog(window, era_label(year), edition_settings(db, year))
+
+    def write() -> None:
+        values = dialog.values()
+        task = BackgroundTask(
+            window,
+            "発行者を保存しています…",
+            lambda _progress, _cancelled: ops.update_edition_settings(db, year, values),
+            cancellable=False,
+        )
+        task.finished.connect(lambda _result: window.reload_everything(year))
+        task.failed.connect(lambda exc: show_error(window, exc, "発行者の設定"))
+        task.start()
+
+    dialog.accepted.connect(write)
+    dialog.open()
+    return dialog
 
 
 def publish(window: MainWindow) -> None:

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         connect(act.down, lambda: self.grid.move_selected(1))
         connect(act.move, lambda: program_actions.choose_and_move(self))
         connect(act.new_edition, lambda: edition_actions.new_edition_from_previous(self))
+        connect(act.issuer, lambda: edition_actions.edit_issuer(self))
         connect(act.publish, lambda: edition_actions.publish(self))
         connect(act.unpublish, lambda: edition_actions.unpublish(self))
         connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
                 act.down: self.grid.can_reorder() and bool(placements),
                 act.move: editable and bool(placements),
                 act.new_edition: has_edition,
+                act.issuer: has_edition and editable,
                 act.publish: has_edition and editable,
                 act.unpublish: has_edition and not editable,
                 act.compare: len(self.editions) > 1,

@@ -1,7 +1,13 @@
 """The only code that writes. Each operation is one transaction, logs every field it
 changes (who, when, from where) and returns an OpResult saying what changed."""
 
-from kodomo_desktop.core.operations.editions import create_edition, delete_edition, publish, unpublish
+from kodomo_desktop.core.operations.editions import (
+    create_edition,
+    delete_edition,
+    publish,
+    unpublish,
+    update_edition_settings,
+)
 from kodomo_desktop.core.operations.placements import add_placement, move_placement, remove_placement, set_primary
 from kodomo_desktop.core.operations.policy import add_node, delete_node, move_node, update_node
 from kodomo_desktop.core.operations.programs import (
@@ -32,6 +38,7 @@ __all__ = [
     "set_targets",
     "set_targets_for",
     "unpublish",
+    "update_edition_settings",
     "update_node",
     "update_program",
 ]

@@ -1,6 +1,9 @@
-"""Operations on editions: create, delete, publish, unpublish."""
+"""Operations on editions: create, delete, settings (the issuing body), publish, unpublish."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -9,12 +12,11 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.snapshots import store_publication
 from kodomo_desktop.core.validation.checking import edition_errors
 from kodomo_desktop.core.validation.findings import blocking_message
 from kodomo_desktop.core.validation.read_model import edition_by_year
-from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
-
-DEFAULT_TITLE = "「旭川市こども計画」関連事業・取組一覧"
+from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, PUBLISHED
 
 
 def create_edition(db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor") -> OpResult:
@@ -39,6 +41,31 @@ def delete_edition(db: Database, fiscal_year: int, *, source: str = "editor") ->
         return w.result()
 
 
+# edition settings: field -> its label in messages
+SETTINGS = {"issuer_city": "発行者の市", "issuer_department": "発行者の部", "issuer_division": "発行者の課"}
+
+
+def update_edition_settings(
+    db: Database, fiscal_year: int, values: dict[str, Any], *, source: str = "editor"
+) -> OpResult:
+    """Set the issuing body printed on the cover (city, department, division); an empty
+    department or division is none. A published edition is frozen, settings included."""
+    with writing(db, source) as w:
+        edition = edition_by_year(w.session, fiscal_year)
+        w.editable(edition.id)
+        for field, value in values.items():
+            if field not in SETTINGS:
+                raise InvalidInput(f"年度版の設定「{field}」はありません（{'、'.join(SETTINGS)}）。")
+            if value is not None and not isinstance(value, str):
+                raise InvalidInput(f"{SETTINGS[field]}は文字列で指定してください。")
+            value = (value or "").strip() or None
+            if field == "issuer_city" and value is None:
+                raise InvalidInput("発行者の市は空にできません。")
+            w.log("edition", edition.id, field, getattr(edition, field), value, edition.id)
+            setattr(edition, field, value)
+        return w.result()
+
+
 def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResult:
     """Freeze an edition: every later write to it is refused. Refused while validation finds errors."""
     with writing(db, source) as w:
@@ -49,11 +76,14 @@ def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResu
             raise InvalidInput(blocking_message(era_label(fiscal_year), errors, "公開"))
         w.log("edition", edition.id, "status", edition.status, PUBLISHED, edition.id)
         edition.status = PUBLISHED
+        store_publication(w, edition, date.today())
         return w.result()
 
 
 def unpublish(db: Database, fiscal_year: int, reason: str, *, source: str = "editor") -> OpResult:
-    """「公開を取り消す」: make a published edition editable again, with the reason logged."""
+    """「公開を取り消す」: make a published edition editable again, with the reason logged.
+
+    The last publication's date and snapshot stay: a proof compares against them."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("公開を取り消す理由を入力してください。")

@@ -69,7 +69,7 @@ def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *
     bit = mask_from_labels([label])
     with writing(db, source) as w:
         for program in _programs(w, list(program_ids)):
-            write_targets(w, program, program.targets | bit if on else program.targets & ~bit)
+            write_targets(w, program, program.targets | bit if on else program.targets & ~bit, confirmed=bit)
         return w.result()
 
 
@@ -95,7 +95,8 @@ def _programs(w: Writer, program_ids: list[int]) -> list[Program]:
     return programs
 
 
-def write_targets(w: Writer, program: Program, mask: int) -> None:
+def write_targets(w: Writer, program: Program, mask: int, confirmed: int = 0) -> None:
+    """Set the targets; a target the editor set (confirmed) or changed is no longer uncertain."""
     if mask != program.targets:
         w.log(
             "program",
@@ -105,7 +106,18 @@ def write_targets(w: Writer, program: Program, mask: int) -> None:
             labels_from_mask(mask),
             program.edition_id,
         )
-        program.targets = mask
+    uncertain = program.uncertain_targets & ~(confirmed | (mask ^ program.targets))
+    program.targets = mask
+    if uncertain != program.uncertain_targets:
+        w.log(
+            "program",
+            program.uid,
+            "uncertain_targets",
+            labels_from_mask(program.uncertain_targets),
+            labels_from_mask(uncertain),
+            program.edition_id,
+        )
+        program.uncertain_targets = uncertain
 
 
 def divisions_of(program: Program) -> list[list[str | None]]:
@@ -175,6 +187,8 @@ def program_document(program: Program) -> dict[str, Any]:
     }
     if program.previous_results is not None:
         doc["previous_results"] = program.previous_results
+    if program.uncertain_targets:
+        doc["uncertain_targets"] = labels_from_mask(program.uncertain_targets)
     return doc
 
 
@@ -191,6 +205,7 @@ def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divis
         alias=_check_value("alias", doc.get("alias")),
         summary=doc.get("summary", ""),
         targets=mask_from_labels(doc.get("targets", [])),
+        uncertain_targets=mask_from_labels(doc.get("uncertain_targets", [])),
         results=doc.get("results", ""),
         previous_results=doc.get("previous_results"),
         status=_check_value("status", doc.get("status", CONTINUING)),

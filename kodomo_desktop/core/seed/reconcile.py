@@ -89,6 +89,8 @@ def program_document(pid: str, copies: list[Row], decisions: Decisions) -> dict[
     """The program as the primary copy gives it; how each other copy differs is noted."""
     primary = copies[0]
     summary, results = _restore_breaks(pid, primary, decisions)
+    # ticks a table left open, and those on which the copies disagree
+    uncertain = primary.uncertain.union(*(copy.targets ^ primary.targets for copy in copies[1:]))
     for copy in copies[1:]:
         full = (copy.name, copy.alias)
         if full != (primary.name, primary.alias):
@@ -123,7 +125,7 @@ def program_document(pid: str, copies: list[Row], decisions: Decisions) -> dict[
                 "主な掲載箇所の内容を採用しました。どちらが正しいか確認してください。"
             )
             decisions.note("copies_differ", message, pid, copy.line, review=True)
-    return {
+    document = {
         "id": pid,
         "name": primary.name,
         "alias": primary.alias,
@@ -134,6 +136,9 @@ def program_document(pid: str, copies: list[Row], decisions: Decisions) -> dict[
         "needs_review": pid in decisions.flagged,
         "review_notes": decisions.review.get(pid, []),
     }
+    if uncertain:
+        document["uncertain_targets"] = [t for t in TARGETS if t in uncertain]
+    return document
 
 
 def _restore_breaks(pid: str, row: Row, decisions: Decisions) -> tuple[str, str]:

@@ -63,6 +63,8 @@ class Row:
     ticks: list[bool]
     program: str = ""
     targets: frozenset[str] = frozenset()
+    # targets the source leaves open (a table whose target columns came out wrong)
+    uncertain: frozenset[str] = frozenset()
     divisions: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property

@@ -132,7 +132,9 @@ class _SlotTable:
         code = f"target_slots_{self.n}"
         decisions.note(code, message, line=first.line)
         for row in unsettled:
-            options = sorted({targets_label(self.targets(row, c)) for c in settled})
+            readings = {self.targets(row, c) for c in settled}
+            row.uncertain = frozenset.union(*readings) - frozenset.intersection(*readings)
+            options = sorted(targets_label(r) for r in readings)
             doubt = f"対象が「{'」か「'.join(options)}」か" if len(options) <= 3 else "読み方によって対象が変わり、"
             message = (
                 f"{row.label}「{row.name}」は対象欄の数が合わない表にあり、{doubt}確定できません。"
