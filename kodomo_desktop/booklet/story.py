@@ -3,9 +3,17 @@
 from collections.abc import Iterator
 from typing import Any
 
-from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
 
-from kodomo_desktop.booklet.flowables import BodyStart, BodyTable, Contents, Heading, TextBlock, label_hang
+from kodomo_desktop.booklet.flowables import (
+    BodyStart,
+    BodyTable,
+    Contents,
+    Heading,
+    KeepWithTable,
+    TextBlock,
+    label_hang,
+)
 from kodomo_desktop.booklet.layout import (
     BOX_WIDTH,
     CELL_PADDING,
@@ -13,8 +21,10 @@ from kodomo_desktop.booklet.layout import (
     GRID_WIDTH,
     HEADER_FILL,
     HEADING_ROOM,
+    MARK,
     POLICY_FILL,
     TARGET_PADDING,
+    ColumnTexts,
     Layout,
 )
 from kodomo_desktop.booklet.linebreak import wrap
@@ -25,11 +35,10 @@ from kodomo_desktop.core.vocabulary import MEASURE, POLICY, node_heading
 
 RELISTED = "【再掲】"
 ALIAS = "通称:"
-MARK = "○"
 CITY = "ASAHIKAWA CITY"
 CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
-FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
+FIRST_ROW_LINES = 4  # of a first row that splits: what must fit below its headings
 
 # a table cell: a ○ mark (or header text), or the text block that wraps in it
 Cell = str | list[TextBlock]
@@ -67,6 +76,11 @@ def divisions_text(program: dict[str, Any]) -> str:
     return format_divisions((d["department"], d["division"]) for d in program["divisions"])
 
 
+def divisions_lines(program: dict[str, Any]) -> str:
+    # each department and its divisions on a line of their own, as the source prints them
+    return divisions_text(program).replace(" ", "\n")
+
+
 def _rule() -> HRFlowable:
     return HRFlowable(width="70%", thickness=1.5, color=POLICY_FILL, spaceBefore=10, spaceAfter=10)
 
@@ -77,13 +91,28 @@ class Story:
     def __init__(self, document: dict[str, Any], layout: Layout) -> None:
         self.document, self.layout = document, layout
         self.programs = {p["id"]: p for p in document["programs"]}
-        self.widths = layout.column_widths(len(TARGETS))
+        self.widths = layout.column_widths(TARGETS, self.column_texts())
         padding = [CELL_PADDING, CELL_PADDING, *[TARGET_PADDING] * len(TARGETS), CELL_PADDING, CELL_PADDING]
         self.inner = [w - 2 * p for w, p in zip(self.widths, padding, strict=False)]  # text width of each column
         self.cell = layout.cell
         self.header = self._header_rows()
         self.table_style = self._table_style()
         self.header_height: float = self.table([]).wrap(layout.frame_width, layout.frame_height)[1]
+
+    def column_texts(self) -> ColumnTexts:
+        """What every printed row puts in the text columns: the column widths follow it."""
+        rows = [
+            (self.programs[p["program"]], p["relisted"])
+            for _, measure in headings(self.document)
+            if measure is not None
+            for p in measure["placements"]
+        ]
+        return ColumnTexts(
+            names=[program_name(program, relisted) for program, relisted in rows],
+            summaries=[program["summary"] for program, _ in rows],
+            results=[program["results"] for program, _ in rows],
+            divisions=[divisions_lines(program) for program, _ in rows],
+        )
 
     def flowables(self) -> list[Flowable]:
         layout = self.layout
@@ -132,7 +161,7 @@ class Story:
             if measure is not None:
                 rows = [self.row(self.programs[p["program"]], p["relisted"]) for p in measure["placements"]]
                 table = self.table(rows) if rows else TextBlock(EMPTY_MEASURE, self.cell, splittable=False)
-                out += [CondPageBreak(self._start_height(pending, table, rows)), *pending, table]
+                out += [KeepWithTable(*self._start_height(pending, table, rows)), *pending, table]
                 pending = []
         return out + pending
 
@@ -177,8 +206,7 @@ class Story:
         )
 
     def row(self, program: dict[str, Any], relisted: bool) -> Row:
-        # each department and its divisions on a line of their own, as the source prints them
-        divisions = divisions_text(program).replace(" ", "\n")
+        divisions = divisions_lines(program)
         targets = set(program["targets"])
         return [
             [TextBlock(program_name(program, relisted), self.cell)],
@@ -240,15 +268,18 @@ class Story:
             ]
         )
 
-    def _start_height(self, headings: list[TextBlock], table: Flowable, rows: list[Row]) -> float:
-        """Room a table needs below its headings, so that they never end a page alone:
-        its first row, or a few lines of it when that row must split anyway."""
+    def _start_height(self, headings: list[TextBlock], table: Flowable, rows: list[Row]) -> tuple[float, float]:
+        """Room a table needs below its headings, so that they never end a page alone: its
+        header and first row whole, and the least it may start with: a few lines of that row
+        (all the row must start with when it is too tall for any page)."""
         width = self.layout.frame_width
         need = sum(h.wrap(width, 1e6)[1] + h.spaceBefore + h.spaceAfter for h in headings)
         if not rows:
-            height: float = table.wrap(width, 1e6)[1]
-            return need + height
+            height: float = need + table.wrap(width, 1e6)[1]
+            return height, height
         lines = max(len(cell[0].lines(self.inner[i])) for i, cell in enumerate(rows[0]) if isinstance(cell, list))
-        if self.header_height + lines * self.cell.leading + 2 * CELL_PADDING > self.layout.frame_height - HEADING_ROOM:
-            lines = FIRST_ROW_LINES
-        return need + self.header_height + lines * self.cell.leading + 2 * CELL_PADDING
+        least = need + self.header_height + min(lines, FIRST_ROW_LINES) * self.cell.leading + 2 * CELL_PADDING
+        whole = need + self.header_height + lines * self.cell.leading + 2 * CELL_PADDING
+        if whole - need > self.layout.frame_height - HEADING_ROOM:
+            return least, least
+        return whole, least
