@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 
 from kodomo_desktop.booklet import BookletOptions, BuildCancelled, build_booklet, fonts
+from kodomo_desktop.booklet.flowables import CONTINUED
 from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.commands import booklet as command
 from kodomo_desktop.core.divisions import format_divisions
@@ -161,15 +162,21 @@ def cell(text: str | None) -> str:
     return (text or "").replace("\n", "")
 
 
+def continued(row: list[str | None]) -> bool:
+    """A row carried on from the page before: its name cell is empty or starts with the mark."""
+    return not row[0] or cell(row[0]).startswith(CONTINUED)
+
+
 def test_every_placement_in_order_with_marks_results_and_divisions(sample):
     document, booklet, _ = sample
     expected = placements_in_order(document)
     # a row split across pages comes back as two rows: join the continuation
     rows = []
     for _, row in booklet.rows:
-        if row[0] or not rows:
+        if not continued(row) or not rows:
             rows.append(list(row))
         else:
+            row = [cell(row[0]).removeprefix(CONTINUED), *row[1:]]
             rows[-1] = [cell(a) + cell(b) for a, b in zip(rows[-1], row, strict=False)]
     assert len(rows) == len(expected)
     for row, (program, relisted) in zip(rows, expected, strict=False):
@@ -401,7 +408,7 @@ def test_seed_edition_booklet(tmp_path):
     booklet, report = build(document, tmp_path / "seed.pdf")
     assert report.embedded_font and not [w for w in report.warnings if "U+" in w]
     # a line may break at a space, which the line then drops
-    names = [cell(row[0]).replace(" ", "") for _, row in booklet.rows if row[0]]
+    names = [cell(row[0]).replace(" ", "") for _, row in booklet.rows if not continued(row)]
     expected = [
         (
             ("【再掲】" if relisted else "")

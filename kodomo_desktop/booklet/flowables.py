@@ -5,13 +5,16 @@ from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Table
-from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus import CondPageBreak, Flowable, Table
+from reportlab.platypus.doctemplate import FrameBreak, IndexingFlowable
 
 from kodomo_desktop.booklet.layout import BOX_WIDTH, GRID, HEADING_ROOM, TextStyle
 from kodomo_desktop.booklet.linebreak import Measure, wrap
 
 LABEL_GAP = "\u3000"  # between a heading's label (個別施策1) and its title
+CONTINUED = "（続き）"  # heads the name cell of a row continued from the page before
+# A page may end this much blank (of the frame's height) before a row is split across it.
+PAGE_FILL = 1 / 3
 
 
 def label_hang(text: str, measure: Measure) -> float:
@@ -134,10 +137,16 @@ class BodyTable(Table):
 
     ReportLab (splitByRow + splitInRow) splits a row that does not fit the rest of a
     page even when the row would fit on the next, and may put the rest, under a
-    repeated header, further down the same page. Here a row moves to the next page
-    whole, and only a row taller than a page (less the headings that may stand above
-    it) is split: where it falls, so that it fills the page.
+    repeated header, further down the same page. Here a row that does not fit moves
+    to the next page whole, unless that would leave more than PAGE_FILL of the page
+    blank, or the row is taller than a page less the headings that may stand above
+    it, or no row fits at all (the headings above the table were let stay on this
+    page by KeepWithTable, which leaves room for a few of its lines): then the row
+    splits where the page ends, and its continuation, under the repeated header, is
+    marked CONTINUED in its name cell.
     """
+
+    rest = False  # the part of a table after a split: nothing above it must stay with it
 
     # ReportLab makes a split's parts with the table's own arguments only: split() hands
     # the paper's heading room on to them
@@ -149,12 +158,25 @@ class BodyTable(Table):
         self._calc(availWidth, availHeight)
         heights = self._rowHeights
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)  # the first row that does not fit
-        page = self._getPossibleHeight(availHeight) - self.heading_room
-        in_row = n < len(heights) and sum(heights[: self.repeatRows]) + heights[n] > page
-        parts: list[Table] = (in_row and self._splitRows(availHeight, doInRowSplit=1)) or self._splitRows(availHeight)
+        if n >= len(heights):
+            return [self]
+        frame = self._getPossibleHeight(availHeight)
+        header = sum(heights[: self.repeatRows])
+        blank = availHeight - sum(heights[:n])
+        first_under_headings = n == self.repeatRows and not self.rest
+        in_row = first_under_headings or header + heights[n] > frame - self.heading_room or blank > PAGE_FILL * frame
+        parts: list[Table] = []
+        if in_row:
+            parts = self._splitRows(availHeight, doInRowSplit=1)
+            if parts:
+                _mark_continued(parts[1], self.repeatRows, self._cellvalues[n][0][0].style)
+        if not parts:
+            parts = self._splitRows(availHeight)
         for part in parts:
             if isinstance(part, BodyTable):
                 part.heading_room = self.heading_room
+        if len(parts) == 2:
+            parts[1].rest = True
         return parts
 
     def draw(self) -> None:
@@ -166,6 +188,31 @@ class BodyTable(Table):
         self.canv.setLineWidth(BOX_WIDTH)
         self.canv.setStrokeColor(GRID)
         self.canv.line(0, 0, self._width, 0)
+
+
+def _mark_continued(table: Table, row: int, style: TextStyle) -> None:
+    """Heads the name cell of a row continued from the page before with CONTINUED."""
+    table._cellvalues[row][0] = [TextBlock(CONTINUED, style), *table._cellvalues[row][0]]
+    table._argH[row] = None  # the split fixed the row's height: let the mark's line count
+
+
+class KeepWithTable(CondPageBreak):
+    """Keeps headings with the table below them: a page break unless the rest of the page
+    holds the headings, the table header and the first row whole, or, when moving them on
+    would leave more than PAGE_FILL of the page blank, at least the first lines of that row
+    (`least`, which BodyTable then splits)."""
+
+    def __init__(self, whole: float, least: float) -> None:
+        super().__init__(whole)
+        self.least = least
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and availHeight < self.height:
+            page = frame._height - frame._topPadding - frame._bottomPadding
+            if availHeight < self.least or availHeight <= PAGE_FILL * page:
+                frame.add_generated_content(FrameBreak)
+        return 0, 0
 
 
 class BodyStart(Flowable):

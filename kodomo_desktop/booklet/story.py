@@ -14,6 +14,7 @@ from kodomo_desktop.booklet.flowables import (
     BodyTable,
     Contents,
     Heading,
+    KeepWithTable,
     MarginNote,
     MarkedText,
     TextBlock,
@@ -24,7 +25,9 @@ from kodomo_desktop.booklet.layout import (
     GRID,
     GRID_WIDTH,
     HEADER_FILL,
+    MARK,
     POLICY_FILL,
+    ColumnTexts,
     Layout,
 )
 from kodomo_desktop.booklet.linebreak import wrap
@@ -40,13 +43,12 @@ if TYPE_CHECKING:
 
 RELISTED = "【再掲】"
 ALIAS = "通称:"
-MARK = "○"
 COLOPHON_ISSUED = "発行日"
 COLOPHON_ISSUER = "発行"
 CONTENTS_TITLE = "目　次"
 EMPTY_MEASURE = "（掲載する事業・取組はありません）"
 NO_RESULTS = "\u2015"  # 「―」: an empty 実績 cell reads as left blank by mistake
-FIRST_ROW_LINES = 4  # of a row too tall for any page: what must fit below its headings
+FIRST_ROW_LINES = 4  # of a first row that splits: what must fit below its headings
 
 # the proof copy (校正用): red for what changed, blue for what a reader must confirm
 CHANGED = colors.red
@@ -139,7 +141,7 @@ class Story:
         """issued: the date of issue on the cover and colophon (build.issue_date resolves it; None omits it)."""
         self.document, self.layout, self.proof, self.issued = document, layout, proof, issued
         self.programs = {p["id"]: p for p in document["programs"]}
-        self.widths = layout.column_widths(len(TARGETS))
+        self.widths = layout.column_widths(TARGETS, self.column_texts())
         cell, target = layout.cell_padding, layout.target_padding
         padding = [cell, cell, *[target] * len(TARGETS), cell, cell]
         self.inner = [w - 2 * p for w, p in zip(self.widths, padding, strict=False)]  # text width of each column
@@ -147,6 +149,21 @@ class Story:
         self.header = self._header_rows()
         self.table_style = self._table_style()
         self.header_height: float = self.table([]).wrap(layout.frame_width, layout.frame_height)[1]
+
+    def column_texts(self) -> ColumnTexts:
+        """What every printed row puts in the text columns: the column widths follow it."""
+        rows = [
+            (self.programs[p["program"]], p["relisted"])
+            for _, measure in headings(self.document)
+            if measure is not None
+            for p in measure["placements"]
+        ]
+        return ColumnTexts(
+            names=[program_name(program, relisted) for program, relisted in rows],
+            summaries=[printed(program, "summary") for program, _ in rows],
+            results=[printed(program, "results") for program, _ in rows],
+            divisions=[printed(program, "divisions") for program, _ in rows],
+        )
 
     def flowables(self) -> list[Flowable]:
         layout = self.layout
@@ -224,7 +241,7 @@ class Story:
                 table = self.table(rows) if rows else TextBlock(EMPTY_MEASURE, self.cell, splittable=False)
                 if self.proof is not None and rows:
                     table.setStyle(self._proof_style(placed, heading.key))
-                out += [CondPageBreak(self._start_height(pending, table, rows)), *pending, table]
+                out += [KeepWithTable(*self._start_height(pending, table, rows)), *pending, table]
                 pending = []
         return out + pending
 
@@ -419,20 +436,20 @@ class Story:
             ]
         )
 
-    def _start_height(self, headings: list[TextBlock], table: Flowable, rows: list[Row]) -> float:
-        """Room a table needs below its headings, so that they never end a page alone:
-        its first row, or a few lines of it when that row must split anyway."""
+    def _start_height(self, headings: list[TextBlock], table: Flowable, rows: list[Row]) -> tuple[float, float]:
+        """Room a table needs below its headings, so that they never end a page alone: its
+        header and first row whole, and the least it may start with: a few lines of that row
+        (all the row must start with when it is too tall for any page)."""
         width = self.layout.frame_width
         need = sum(h.wrap(width, 1e6)[1] + h.spaceBefore + h.spaceAfter for h in headings)
         if not rows:
-            height: float = table.wrap(width, 1e6)[1]
-            return need + height
+            height: float = need + table.wrap(width, 1e6)[1]
+            return height, height
         cells = [(i, cell) for i, cell in enumerate(rows[0]) if isinstance(cell, list)]
         lines = max(sum(len(block.lines(self.inner[i])) for block in cell) for i, cell in cells)
         padding = self.layout.cell_padding
-        if (
-            self.header_height + lines * self.cell.leading + 2 * padding
-            > self.layout.frame_height - self.layout.heading_room
-        ):
-            lines = FIRST_ROW_LINES
-        return need + self.header_height + lines * self.cell.leading + 2 * padding
+        least = need + self.header_height + min(lines, FIRST_ROW_LINES) * self.cell.leading + 2 * padding
+        whole = need + self.header_height + lines * self.cell.leading + 2 * padding
+        if whole - need > self.layout.frame_height - self.layout.heading_room:
+            return least, least
+        return whole, least
