@@ -19,7 +19,7 @@ from kodomo_desktop.core.targets import TARGETS
 def test_export_import_export_is_byte_identical(sample_db, tmp_path):
     first = dump_document(export_document(sample_db, 2024))
     other = open_database(str(tmp_path / "other.sqlite"), seed=False)
-    import_document(other, json.loads(first))
+    import_document(other, json.loads(first), add_divisions=True)
     assert dump_document(export_document(other, 2024)) == first
     other.dispose()
 
@@ -179,9 +179,9 @@ def test_round_trip_property(tmp_path_factory, doc):
     first_db = open_database(str(folder / "a.sqlite"), seed=False)
     second_db = open_database(str(folder / "b.sqlite"), seed=False)
     try:
-        import_document(first_db, doc)
+        import_document(first_db, doc, add_divisions=True)
         first = dump_document(export_document(first_db, doc["fiscal_year"]))
-        import_document(second_db, json.loads(first))
+        import_document(second_db, json.loads(first), add_divisions=True)
         assert dump_document(export_document(second_db, doc["fiscal_year"])) == first
     finally:
         first_db.dispose()

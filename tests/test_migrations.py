@@ -81,7 +81,7 @@ def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
-    import_document(old, sample_document)
+    import_document(old, sample_document, add_divisions=True)
     before = export_document(old, 2024)
     old.dispose()
 
