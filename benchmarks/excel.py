@@ -74,7 +74,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         db = open_database(str(tmp / "bench.sqlite"), seed=False)
-        import_document(db, document, source="benchmark")
+        import_document(db, document, add_divisions=True, source="benchmark")
         print(f"data: {source}, {len(document['programs'])} programs")
 
         write_time, templates = timed(lambda: write_templates(db, 2024, tmp / "templates"), args.repeat)

@@ -120,7 +120,7 @@ def big_grid(repeat: int, folder: Path) -> None:
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)
         db = open_database(str(building), seed=False)
-        import_document(db, document, source="benchmark")
+        import_document(db, document, add_divisions=True, source="benchmark")
         db.dispose()
         building.rename(cached)
     db = open_database(str(cached), seed=False)

@@ -57,7 +57,8 @@ def sample_template(tmp_path_factory) -> Path:
     from kodomo_desktop.core.interchange import import_document
 
     return _template(
-        tmp_path_factory.mktemp("sample"), lambda db: import_document(db, copy.deepcopy(SAMPLE_DOCUMENT), source="test")
+        tmp_path_factory.mktemp("sample"),
+        lambda db: import_document(db, copy.deepcopy(SAMPLE_DOCUMENT), add_divisions=True, source="test"),
     )
 
 

@@ -86,7 +86,7 @@ def test_formula_like_text_is_written_as_text(sample_document, tmp_path, empty_d
     sample_document["programs"][0]["results"] = "+3件"
     sample_document["programs"][0]["alias"] = "@窓口"
     sample_document["programs"][0]["name"] = "-相談"
-    import_document(empty_db, sample_document, source="test")
+    import_document(empty_db, sample_document, add_divisions=True, source="test")
     _wb, ws, _ref = input_sheet(write_templates(empty_db, tmp_path)["子育て支援部 子育て支援課"])
     for coord, text in {"D3": '=HYPERLINK("http://x")', "M3": "+3件", "C3": "@窓口", "B3": "-相談"}.items():
         assert ws[coord].value == text and ws[coord].data_type == "s"
@@ -95,7 +95,7 @@ def test_formula_like_text_is_written_as_text(sample_document, tmp_path, empty_d
 def test_ended_programs_are_not_sent_and_previous_results_column(empty_db, sample_document, tmp_path):
     sample_document["programs"][2]["status"] = "終了"
     sample_document["programs"][0]["previous_results"] = "ガイドブック 2,800部"
-    import_document(empty_db, sample_document, source="test")
+    import_document(empty_db, sample_document, add_divisions=True, source="test")
     templates = write_templates(empty_db, tmp_path)
     assert "選挙管理委員会事務局" not in templates
     _wb, ws, _ref = input_sheet(templates["子育て支援部 子育て支援課"])

@@ -26,7 +26,7 @@ from kodomo_desktop.core.targets import TARGETS
 def test_export_import_export_is_byte_identical(sample_db, tmp_path):
     first = dump_document(export_document(sample_db, 2024))
     other = open_database(str(tmp_path / "other.sqlite"), seed=False)
-    import_document(other, json.loads(first))
+    import_document(other, json.loads(first), add_divisions=True)
     assert dump_document(export_document(other, 2024)) == first
     other.dispose()
 
@@ -186,9 +186,9 @@ def test_round_trip_property(tmp_path_factory, doc):
     first_db = open_database(str(folder / "a.sqlite"), seed=False)
     second_db = open_database(str(folder / "b.sqlite"), seed=False)
     try:
-        import_document(first_db, doc)
+        import_document(first_db, doc, add_divisions=True)
         first = dump_document(export_document(first_db, doc["fiscal_year"]))
-        import_document(second_db, json.loads(first))
+        import_document(second_db, json.loads(first), add_divisions=True)
         assert dump_document(export_document(second_db, doc["fiscal_year"])) == first
     finally:
         first_db.dispose()
@@ -210,7 +210,7 @@ def test_optional_keys_round_trip(sample_db, tmp_path):
     doc["published_on"] = "2025-06-30"
     doc["programs"][0]["uncertain_targets"] = ["18歳超", "親等"]
     other = open_database(str(tmp_path / "other.sqlite"), seed=False)
-    import_document(other, doc)
+    import_document(other, doc, add_divisions=True)
     again = export_document(other, 2024, dated=True)
     assert again["last_changed"] >= doc["last_changed"]  # the import is the edition's last change here
     assert {**again, "last_changed": doc["last_changed"]} == doc
@@ -223,7 +223,7 @@ def test_document_without_optional_keys_imports(sample_db, sample_document, tmp_
     for key in ("issuer", "published_on", "last_changed"):
         assert key not in sample_document
     other = open_database(str(tmp_path / "other.sqlite"), seed=False)
-    import_document(other, sample_document)
+    import_document(other, sample_document, add_divisions=True)
     assert "issuer" not in export_document(other, 2024)
     other.dispose()
 

@@ -62,7 +62,7 @@ def test_the_edition_has_multi_line_texts_and_the_database_keeps_them(seeded_db)
 def test_json_export_import_round_trip_keeps_every_line(seeded_db, empty_db):
     dumped = dump_document(export_document(seeded_db, 2024))
     assert "【児童発達支援事業】\\n開所日数 233日\\n" in dumped  # one item a line, as JSON writes "\n"
-    import_document(empty_db, json.loads(dumped))
+    import_document(empty_db, json.loads(dumped), add_divisions=True)
     assert dump_document(export_document(empty_db, 2024)) == dumped
     assert program(empty_db, UID)["results"] == RESULTS
     assert multi_line({p["id"]: p for p in export_document(empty_db, 2024)["programs"]}) == multi_line(seed_programs())

@@ -83,7 +83,7 @@ def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample
 
     path = tmp_path / "old.sqlite"
     old = open_database(str(path), seed=False)
-    import_document(old, sample_document)
+    import_document(old, sample_document, add_divisions=True)
     before = export_document(old, 2024)
     cfg = alembic_config(old)
     with old.engine.begin() as conn:

@@ -140,7 +140,7 @@ def test_each_attempt_is_a_real_write(tmp_path, sample_document):
 
 def fresh_db(folder, sample_document):
     db = open_database(str(folder / "kodomo.sqlite"), seed=False)
-    import_document(db, sample_document)
+    import_document(db, sample_document, add_divisions=True)
     return db
 
 

@@ -80,7 +80,7 @@ def test_export_keeps_ended_programs_and_previous_results(sample_db, tmp_path):
     rollover(sample_db, 2024, 2025)
     exported = export_document(sample_db, 2025)
     again = open_database(str(tmp_path / "again.sqlite"), seed=False)
-    import_document(again, exported)
+    import_document(again, exported, add_divisions=True)
     assert export_document(again, 2025) == exported
     again.dispose()
     assert programs_by_id(exported)["P0001"]["previous_results"] == "ガイドブック 3,000部"

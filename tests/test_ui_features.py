@@ -131,7 +131,7 @@ class FakeFeature:
 
 def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, monkeypatch):
     class ReturnsDialog:
-        def __init__(self, db, fiscal_year, parent):
+        def __init__(self, db, fiscal_year, parent, *, settings):
             self.db, self.fiscal_year = db, fiscal_year
 
         def exec(self):

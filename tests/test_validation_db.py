@@ -16,6 +16,7 @@ from kodomo_desktop.core.interchange import dump_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Program
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import Severity, validate_edition, validate_programs
+from kodomo_desktop.core.validation.empty_results import EmptyResults, empty_results
 from tests.helpers import program_id
 
 
@@ -32,25 +33,44 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 def test_publish_refused_while_the_edition_has_errors(sample_db):
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
-    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"results": ""})
     with pytest.raises(InvalidInput) as refused:
         ops.publish(sample_db, 2024)
     message = refused.value.message
-    assert "令和6年度版にはエラーが2件あるため公開できません" in message
+    assert "令和6年度版にはエラーが1件あるため公開できません" in message
     assert "P0003「ちびっこ広場」: 対象が一つも選ばれていません" in message
-    assert "実績が空" in message  # a draft may lack results; a published edition may not
     assert status(sample_db) == "draft"
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), ["幼児"])
-    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"results": "3,000部"})
+    ops.publish(sample_db, 2024)
+    assert status(sample_db) == "published"
+
+
+def test_publish_of_a_mostly_empty_edition_needs_allowing(sample_db):
+    # one empty 実績 of three is over the share: an edition whose returns were not taken in
+    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"results": ""})
+    assert empty_results(sample_db, 2024) == EmptyResults(1, 3)
+    with pytest.raises(InvalidInput, match="実績が空の事業が3件中1件（33%）あります") as refused:
+        ops.publish(sample_db, 2024)
+    assert "--force" in refused.value.message
+    assert status(sample_db) == "draft"
+    ops.publish(sample_db, 2024, allow_empty_results=True)
+    assert status(sample_db) == "published"
+    # published, the edition's own findings say so; the empty program is a warning
+    found = {f.code: f for f in validate_edition(sample_db, 2024).findings}
+    assert found["results.empty"].program == "P0001" and found["results.empty"].severity is Severity.WARNING
+    assert "3件中1件" in found["results.mostly_empty"].message
+
+
+def test_ended_programs_are_not_counted_as_empty(sample_db):
+    for uid in ("P0001", "P0002"):
+        ops.update_program(sample_db, program_id(sample_db, uid), {"results": "", "status": "終了"})
+    assert empty_results(sample_db, 2024) == EmptyResults(0, 1)
     ops.publish(sample_db, 2024)
     assert status(sample_db) == "published"
 
 
 def test_publish_message_lists_only_the_first_few(sample_db):
-    for uid in ("P0001", "P0002", "P0003"):
-        ops.update_program(sample_db, program_id(sample_db, uid), {"results": ""})
     with sample_db.write_session() as s:  # more errors than the message shows
-        s.execute(Program.__table__.update().values(targets=0))
+        s.execute(Program.__table__.update().values(targets=0, name=""))
     with pytest.raises(InvalidInput, match="エラーが6件") as refused:
         ops.publish(sample_db, 2024)
     assert "…ほか1件" in refused.value.message

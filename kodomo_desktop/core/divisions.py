@@ -13,8 +13,8 @@ validation, the operations and the window all use them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
@@ -106,19 +106,23 @@ class MasterList:
 
     active: tuple[DivisionPair, ...]
     inactive: frozenset[DivisionPair] = frozenset()
+    # entry -> how many programs name it, all editions (absent: unknown, e.g. a list built by hand)
+    uses: Mapping[DivisionPair, int] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, departments: Iterable[DepartmentEntry]) -> MasterList:
         active: list[DivisionPair] = []
         inactive: set[DivisionPair] = set()
+        uses: dict[DivisionPair, int] = {}
         for department in departments:
             for division in department.divisions:
                 pair = (department.name, division.name)
+                uses[pair] = division.programs
                 if department.active and division.active:
                     active.append(pair)
                 else:
                     inactive.add(pair)
-        return cls(tuple(active), frozenset(inactive))
+        return cls(tuple(active), frozenset(inactive), uses)
 
     @cached_property
     def _active_set(self) -> frozenset[DivisionPair]:
@@ -166,10 +170,31 @@ class MasterList:
             text = format_divisions([wanted])
         scored = []
         for position, (key, pair) in enumerate(keyed):
-            score = SequenceMatcher(None, text, key).ratio()
+            score = similarity(text, key)
             if score >= SUGGESTION_CUTOFF:
                 scored.append((-score, position, format_divisions([pair])))
         return list(dict.fromkeys(printed for _, _, printed in sorted(scored)))[:SUGGESTIONS]
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two names are (difflib's ratio, 0..1): what SUGGESTION_CUTOFF is measured in."""
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def near_duplicates(master: MasterList) -> list[tuple[DivisionPair, DivisionPair]]:
+    """Pairs of active divisions of one department whose names are as alike as a typo and its
+    correction (おやか応援課, おやこ応援課), in list order: the suggester would offer one for the other."""
+    by_department: dict[str, list[DivisionPair]] = {}
+    for pair in master.active:
+        if pair[1]:
+            by_department.setdefault(pair[0], []).append(pair)
+    return [
+        (first, second)
+        for pairs in by_department.values()
+        for i, first in enumerate(pairs)
+        for second in pairs[i + 1 :]
+        if similarity(first[1] or "", second[1] or "") >= SUGGESTION_CUTOFF
+    ]
 
 
 def read_master(session: Session) -> MasterList:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.operations.policy import insert_node
@@ -84,8 +86,8 @@ def _where(path: Sequence[str | int]) -> str:
     return "/".join(str(p) for p in path) or "(文書全体)"
 
 
-def validate_document(doc: Any, name: str = "JSON") -> None:
-    """Refuse a document that breaks the schema or the rules the schema cannot say."""
+def check_schema(doc: Any, name: str = "JSON") -> dict[str, Any]:
+    """Refuse anything but a kodomo-edition/1 document: the shape every reader of it relies on."""
     if not isinstance(doc, dict):
         raise InvalidInput(f"{name}: kodomo-edition/1 の文書ではありません（最上位がオブジェクトではありません）。")
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
@@ -95,36 +97,69 @@ def validate_document(doc: Any, name: str = "JSON") -> None:
         raise InvalidInput(
             f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more
         )
-    problems: list[str] = []
+    return doc
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """What the schema cannot say but an edition cannot hold (a program placed twice under one measure)."""
+
+    where: str  # the path in the document
+    message: str
+    program: str | None = None  # the program's id, when it is about one
+    rule: str | None = None  # the validation rule that reports the same of the program, if one does
+
+
+def contradictions(doc: dict[str, Any]) -> list[Contradiction]:
+    """Every contradiction of a document that passed the schema, in document order."""
+    problems: list[Contradiction] = []
     seen: set[str] = set()
     for i, program in enumerate(doc["programs"]):
-        if program["id"] in seen:
-            problems.append(f"programs/{i}/id: 事業ID「{program['id']}」が重複しています")
-        seen.add(program["id"])
+        uid = program["id"]
+        if uid in seen:
+            problems.append(Contradiction(f"programs/{i}/id", f"事業ID「{uid}」が重複しています", uid))
+        seen.add(uid)
         pairs = [(d["department"], d.get("division")) for d in program["divisions"]]
         if len(set(pairs)) != len(pairs):
-            problems.append(f"programs/{i}/divisions: 所管に同じ部・課が重複しています")
+            problems.append(Contradiction(f"programs/{i}/divisions", "所管に同じ部・課が重複しています", uid))
     primaries = {p["id"]: 0 for p in doc["programs"]}
     for where, measure in _measures_with_path(doc):
         listed: set[str] = set()
         for j, placement in enumerate(measure["placements"]):
             uid = placement["program"]
+            here = f"{where}/placements/{j}"
             if uid not in primaries:
-                problems.append(f"{where}/placements/{j}: 事業ID「{uid}」は programs にありません")
+                problems.append(Contradiction(here, f"事業ID「{uid}」は programs にありません"))
                 continue
             if uid in listed:
-                problems.append(f"{where}/placements/{j}: 事業ID「{uid}」が同じ個別施策に二度掲載されています")
+                problems.append(
+                    Contradiction(here, f"事業ID「{uid}」が同じ個別施策に二度掲載されています", uid, "placements.twice")
+                )
             listed.add(uid)
             primaries[uid] += not placement["relisted"]
     for uid, count in primaries.items():
         if count != 1:
-            problems.append(f"事業ID「{uid}」: 主な掲載（relisted=false）が{count}件です（ちょうど1件必要）")
+            problems.append(
+                Contradiction(
+                    f"事業ID「{uid}」",
+                    f"主な掲載（relisted=false）が{count}件です（ちょうど1件必要）",
+                    uid,
+                    "placements.primary",
+                )
+            )
     for i, policy in enumerate(doc["policies"]):
         if "stages" in policy and "measures" in policy:
-            problems.append(f"policies/{i}: stages と measures の両方があります（どちらか一方）")
+            problems.append(Contradiction(f"policies/{i}", "stages と measures の両方があります（どちらか一方）"))
+    return problems
+
+
+def validate_document(doc: Any, name: str = "JSON") -> None:
+    """Refuse a document that breaks the schema or the rules the schema cannot say."""
+    problems = contradictions(check_schema(doc, name))
     if problems:
         raise InvalidInput(
-            f"{name}: 内容に矛盾があります（{len(problems)}件）。\n" + "\n".join(f"  {p}" for p in problems[:20])
+            f"{name}: 内容に矛盾があります（{len(problems)}件）。\n"
+            + "\n".join(f"  {p.where}: {p.message}" for p in problems[:20])
         )
 
 
@@ -137,8 +172,8 @@ def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
             yield f"policies/{i}/measures/{k}", measure
 
 
-def load_document(path: str | Path) -> dict[str, Any]:
-    """Read and validate a document file; every failure names the file."""
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read a document file and check its shape only; every failure names the file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -152,9 +187,14 @@ def load_document(path: str | Path) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{path}: JSON として読めません（{exc.lineno}行{exc.colno}列: {exc.msg}）。") from None
+    return check_schema(doc, str(path))
+
+
+def load_document(path: str | Path) -> dict[str, Any]:
+    """Read and validate a document file; every failure names the file."""
+    doc = read_document(path)
     validate_document(doc, str(path))
-    document: dict[str, Any] = doc  # validate_document refused anything but a document
-    return document
+    return doc
 
 
 # --- import -----------------------------------------------------------------------
@@ -203,15 +243,38 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
     return edition
 
 
+def unknown_divisions(master: MasterList, doc: dict[str, Any]) -> dict[DivisionPair, list[str]]:
+    """The document's (部, 課) not on the master list (active or not), in document order -> the programs naming each."""
+    unknown: dict[DivisionPair, list[str]] = {}
+    for program in doc["programs"]:
+        for d in program["divisions"]:
+            pair = (d["department"], d.get("division"))
+            if pair not in master.known:
+                unknown.setdefault(pair, []).append(program["id"])
+    return unknown
+
+
 def import_document(
-    db: Database, doc: dict[str, Any], *, replace: bool = False, source: str = "cli", name: str = "JSON"
+    db: Database,
+    doc: dict[str, Any],
+    *,
+    replace: bool = False,
+    add_divisions: bool = False,
+    source: str = "cli",
+    name: str = "JSON",
 ) -> OpResult:
     """Create the document's edition; with replace=True an existing draft of that year is replaced.
 
-    All in one transaction: a bad document or a failure half-way changes nothing.
+    A 所管 not on the master list refuses the document, each named with its 候補 (a typo
+    would otherwise become an entry every later edition is checked against);
+    add_divisions=True adds them to the list instead. All in one transaction: a bad
+    document or a failure half-way changes nothing.
     """
     validate_document(doc, name)
     with writing(db, source) as w:
+        master = read_master(w.session)
+        if not add_divisions and (unknown := unknown_divisions(master, doc)):
+            raise InvalidInput(unknown_divisions_message(master, unknown, name))
         existing = w.session.scalar(select(Edition).where(Edition.fiscal_year == doc["fiscal_year"]))
         if existing is not None:
             if not replace:
@@ -227,7 +290,19 @@ def import_document(
         return w.result(edition.id)
 
 
+def unknown_divisions_message(master: MasterList, unknown: dict[DivisionPair, list[str]], name: str) -> str:
+    lines = [
+        f"  {unknown_message(master, pair, '近い名前はありません')}（{'、'.join(uids)}）"
+        for pair, uids in unknown.items()
+    ]
+    return (
+        f"{name}: 所管の一覧にない部・課があります（{len(unknown)}件）。\n"
+        + "\n".join(lines)
+        + "\n誤記なら文書を直してください。新しい部・課なら --add-divisions を付けると一覧に追加して取り込みます。"
+    )
+
+
 def install_seed(db: Database) -> OpResult:
-    """Fill a new database with the embedded FY2024 edition."""
+    """Fill a new database with the embedded FY2024 edition (which builds the master list)."""
     path = locations.seed_edition_path()
-    return import_document(db, load_document(path), source="seed", name=path.name)
+    return import_document(db, load_document(path), add_divisions=True, source="seed", name=path.name)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import edition_settings
+from kodomo_desktop.core.validation.empty_results import empty_results
 from kodomo_desktop.ui.features import ROLLOVER
 from kodomo_desktop.ui.issuer_dialog import IssuerDialog
 from kodomo_desktop.ui.messages import confirm, show_error
@@ -81,7 +82,16 @@ def publish(window: MainWindow) -> None:
         return
     window.form.commit_pending()
     try:
-        ops.publish(window.db, year)
+        empty = empty_results(window.db, year)
+        if empty.too_many and not confirm(
+            window,
+            "公開",
+            f"{era_label(year)}版は{empty.describe()}。各課の回答を取り込む前ではありませんか？"
+            "空の実績は冊子に「―」と印刷されます。このまま公開しますか？",
+            default_yes=False,
+        ):
+            return
+        ops.publish(window.db, year, allow_empty_results=empty.too_many)
     except Exception as exc:
         show_error(window, exc, "公開")
         return

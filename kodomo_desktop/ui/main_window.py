@@ -179,14 +179,14 @@ class MainWindow(QMainWindow):
         for label in (self.count_label, self.edition_label, self.path_label):
             self.statusBar().addPermanentWidget(label)
 
-    def _run_dialog(self, feature: Feature, *args: object) -> bool:
+    def _run_dialog(self, feature: Feature, *args: object, **options: object) -> bool:
         """Open another part's dialog; True when it was accepted."""
-        dialog = feature.load()(*args, self)
+        dialog = feature.load()(*args, self, **options)
         return bool(dialog.exec() == QDialog.DialogCode.Accepted)
 
     def _import_returns(self) -> None:
         self.form.commit_pending()
-        if self._run_dialog(features.RETURNS_DIALOG, self.db, self.fiscal_year):
+        if self._run_dialog(features.RETURNS_DIALOG, self.db, self.fiscal_year, settings=self.settings):
             # the undo stack's old values predate the import: undoing across it would undo it piecemeal
             self.session.forget_history()
             self.reload_everything(self.fiscal_year)

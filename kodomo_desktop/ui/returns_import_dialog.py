@@ -35,6 +35,7 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.returns_overview_dialog import ReturnsOverview
 from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
+from kodomo_desktop.ui.settings import RETURNS_FOLDER, Settings
 from kodomo_desktop.ui.targets_dialog import TargetsDialog
 from kodomo_desktop.ui.workers import BackgroundTask
 
@@ -60,9 +61,12 @@ class Decision:
 class ReturnsDialog(QDialog):
     loaded = Signal()  # the returns were read and checked
 
-    def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
+    def __init__(
+        self, db: Database, fiscal_year: int, parent: QWidget | None = None, *, settings: Settings | None = None
+    ):
         super().__init__(parent)
         self.db = db
+        self.settings = settings  # where the file dialogs start; None: the platform's default
         self.fiscal_year = fiscal_year
         self.paths: list[Path] = []
         self.results: list[ReturnResult] = []
@@ -122,16 +126,25 @@ class ReturnsDialog(QDialog):
 
     # --- reading ------------------------------------------------------------------------
 
+    def _start_folder(self) -> str:
+        return self.settings.folder(RETURNS_FOLDER) if self.settings else ""
+
+    def _remember_folder(self, folder: Path) -> None:
+        if self.settings:
+            self.settings.set(RETURNS_FOLDER, str(folder))
+
     def _choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "回答票を選ぶ", "", "Excel ブック (*.xlsx *.xlsm);;すべてのファイル (*)"
+            self, "回答票を選ぶ", self._start_folder(), "Excel ブック (*.xlsx *.xlsm);;すべてのファイル (*)"
         )
         if names:
+            self._remember_folder(Path(names[0]).parent)
             self.load(names)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "回答票のフォルダを選ぶ")
+        folder = QFileDialog.getExistingDirectory(self, "回答票のフォルダを選ぶ", self._start_folder())
         if folder:
+            self._remember_folder(Path(folder))
             self.load([folder])
 
     def load(self, paths: Iterable[str | Path]) -> None:

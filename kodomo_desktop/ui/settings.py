@@ -7,6 +7,7 @@ QSettings file in a temporary folder and never touch the user's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -32,6 +33,8 @@ GRID_HEADER = Setting("grid/header", QByteArray())  # column widths
 LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
 BOOKLET_FOLDER = Setting("folders/booklet", "")
 TEMPLATES_FOLDER = Setting("folders/templates", "")
+TEMPLATES_BY = Setting("templates/by", "division")  # 部 or 課: excel.units
+RETURNS_FOLDER = Setting("folders/returns", "")
 
 
 class Settings:
@@ -44,6 +47,11 @@ class Settings:
 
     def set(self, setting: Setting, value: Any) -> None:
         self.store.setValue(setting.key, value)
+
+    def folder(self, setting: Setting) -> str:
+        """Where a file dialog for this purpose starts: the folder last used for it, else home."""
+        folder = self.get(setting)
+        return str(folder) if folder and Path(folder).is_dir() else str(Path.home())
 
 
 def user_settings() -> Settings:

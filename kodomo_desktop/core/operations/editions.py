@@ -14,6 +14,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.snapshots import store_publication
 from kodomo_desktop.core.validation.checking import edition_errors
+from kodomo_desktop.core.validation.empty_results import edition_empty_results
 from kodomo_desktop.core.validation.findings import blocking_message
 from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, PUBLISHED
@@ -66,14 +67,21 @@ def update_edition_settings(
         return w.result()
 
 
-def publish(db: Database, fiscal_year: int, *, source: str = "editor") -> OpResult:
-    """Freeze an edition: every later write to it is refused. Refused while validation finds errors."""
+def publish(db: Database, fiscal_year: int, *, allow_empty_results: bool = False, source: str = "editor") -> OpResult:
+    """Freeze an edition: every later write to it is refused. Refused while validation finds errors,
+    and while more than EMPTY_RESULTS_SHARE of its programs lack 実績 unless allow_empty_results."""
     with writing(db, source) as w:
         edition = edition_by_year(w.session, fiscal_year)
         w.editable(edition.id)
         # checked inside the write transaction, so no edit can slip in between
         if errors := edition_errors(w.session, edition):
             raise InvalidInput(blocking_message(era_label(fiscal_year), errors, "公開"))
+        empty = edition_empty_results(w.session, edition)
+        if empty.too_many and not allow_empty_results:
+            raise InvalidInput(
+                f"{era_label(fiscal_year)}版は{empty.describe()}。各課の回答を取り込んでから公開してください"
+                "（このまま公開するときは --force を指定します）。"
+            )
         w.log("edition", edition.id, "status", edition.status, PUBLISHED, edition.id)
         edition.status = PUBLISHED
         store_publication(w, edition, date.today())

@@ -45,7 +45,7 @@ def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(str(Path(tmp) / "seed.sqlite"), seed=False)
         try:
-            import_document(db, document, source="seed")
+            import_document(db, document, add_divisions=True, source="seed")
             return export_document(db, document["fiscal_year"])
         finally:
             db.dispose()

@@ -14,7 +14,7 @@ from kodomo_desktop.core.validation.checking import (
     validate_programs,
     validate_view,
 )
-from kodomo_desktop.core.validation.findings import Finding, Severity, blocking_message, worst
+from kodomo_desktop.core.validation.findings import Finding, Severity, blocking_message, fingerprint, worst
 from kodomo_desktop.core.validation.read_model import EditionView, view_from_document
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, PageMetrics, Typesetting
 
@@ -31,6 +31,7 @@ __all__ = [
     "all_rules",
     "blocking_message",
     "edition_errors",
+    "fingerprint",
     "validate_edition",
     "validate_programs",
     "validate_view",

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterator
 
+from kodomo_desktop.core.validation.empty_results import EMPTY_RESULTS_SHARE, count_empty_results, is_empty
 from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.read_model import ProgramView
-from kodomo_desktop.core.validation.registry import Context, program_rule
+from kodomo_desktop.core.validation.registry import Context, edition_rule, program_rule
 
 
 @program_rule("name.empty", Severity.ERROR, "名称が空")
@@ -25,11 +26,22 @@ def no_division(p: ProgramView, ctx: Context) -> Iterator[Hit]:
         yield Hit("所管がありません。", "divisions")
 
 
-@program_rule("results.empty", Severity.ERROR, "公開時に実績が空")
+@program_rule("results.empty", Severity.WARNING, "実績が空")
 def empty_results(p: ProgramView, ctx: Context) -> Iterator[Hit]:
-    # a draft waits for the departments' returns; a published booklet cannot have gaps
-    if ctx.publishing and not p.results.strip():
-        yield Hit("実績が空です（公開する年度版では必須です）。", "results")
+    # the booklet prints 「―」; whether that is right is the department's answer to give
+    if is_empty(p.results):
+        yield Hit("実績が空です（冊子には「―」と印刷されます）。", "results")
+
+
+@edition_rule("results.mostly_empty", Severity.WARNING, "実績が空の事業が多い")
+def mostly_empty_results(ctx: Context) -> Iterator[Hit]:
+    # a draft after a rollover is empty until the returns come in: only publishing is judged
+    empty = count_empty_results(ctx.view.programs.values())
+    if ctx.publishing and empty.too_many:
+        yield Hit(
+            f"{empty.describe()}（公開の目安は{EMPTY_RESULTS_SHARE:.0%}まで）。"
+            "各課の回答を取り込んでから公開してください。"
+        )
 
 
 @program_rule("summary.empty", Severity.WARNING, "概要が空")
