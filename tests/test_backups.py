@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -187,13 +188,20 @@ def test_prune_follows_the_environment_after_every_backup(sample_db, monkeypatch
     for day in (1, 2, 3):
         (folder / f"{sample_db.path.stem}-202601{day:02d}-120000-000000-old.sqlite").write_bytes(b"x")
     (folder / "someone-else.sqlite").write_bytes(b"x")
+    # what a backup killed half-way leaves: a temporary file, removed once it is clearly abandoned
+    abandoned = folder / f".{sample_db.path.stem}-20260101-120000-000000-old.sqlite.tmp"
+    abandoned.write_bytes(b"half")
+    os.utime(abandoned, (0, 0))
+    recent = folder / f".{sample_db.path.stem}-20260104-120000-000000-old.sqlite.tmp"
+    recent.write_bytes(b"half")
     monkeypatch.setenv("KODOMO_BACKUP_KEEP_LAST", "2")
     monkeypatch.setenv("KODOMO_BACKUP_KEEP_MONTHS", "0")
     backup = sample_db.backup("test")
     assert backup is not None
     assert files_in(folder) == sorted(
-        [backup.name, f"{sample_db.path.stem}-20260103-120000-000000-old.sqlite", "someone-else.sqlite"]
+        [backup.name, f"{sample_db.path.stem}-20260103-120000-000000-old.sqlite", "someone-else.sqlite", recent.name]
     )
+    assert recent not in [b.path for b in list_backups(sample_db)]
 
     monkeypatch.setenv("KODOMO_BACKUP_KEEP_LAST", "many")
     with pytest.raises(DatabaseError, match="KODOMO_BACKUP_KEEP_LAST"):
@@ -203,7 +211,7 @@ def test_prune_follows_the_environment_after_every_backup(sample_db, monkeypatch
     sample_db.dispose()
     code, _, err = run("--db", str(sample_db.path), "backups", "--prune", "--keep-last", "1", "--keep-months", "0")
     assert code == 0 and "1件削除しました" in err
-    assert files_in(folder) == sorted([backup.name, "someone-else.sqlite"])
+    assert files_in(folder) == sorted([backup.name, "someone-else.sqlite", recent.name])
 
 
 def test_delete_edition_refuses_a_published_edition(sample_db):

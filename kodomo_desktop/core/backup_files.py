@@ -30,6 +30,7 @@ KEEP_LAST = 20
 KEEP_MONTHS = 24
 KEEP_LAST_ENV = "KODOMO_BACKUP_KEEP_LAST"
 KEEP_MONTHS_ENV = "KODOMO_BACKUP_KEEP_MONTHS"
+STALE_TEMPORARY_S = 3600  # a temporary file this old was left by a killed process, not one still writing
 _NAME = re.compile(r"-(\d{8}-\d{6}-\d{6})-(.+)$")
 
 
@@ -202,10 +203,16 @@ def prune(db_path: Path, policy: KeepPolicy, now: datetime | None = None) -> lis
     deleted (held open on Windows) stays until the next prune."""
     candidates = [(path, when) for path, when, _ in backups_of(db_path)]
     removed = []
-    for path in to_remove(candidates, policy, now or datetime.now()):
+    for path in [*to_remove(candidates, policy, now or datetime.now()), *_stale_temporaries(db_path)]:
         try:
             path.unlink()
         except OSError:
             continue
         removed.append(path)
     return removed
+
+
+def _stale_temporaries(db_path: Path) -> list[Path]:
+    folder = folder_of(db_path)
+    limit = datetime.now().timestamp() - STALE_TEMPORARY_S
+    return [p for p in folder.glob(f".{db_path.stem}-*{SUFFIX}.tmp") if p.stat().st_mtime < limit]
