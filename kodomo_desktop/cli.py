@@ -36,6 +36,9 @@ COMMANDS = {
     "edition-settings": "kodomo_desktop.commands.edition_settings",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
+    "delete-edition": "kodomo_desktop.commands.delete_edition",
+    "backups": "kodomo_desktop.commands.backups",
+    "restore": "kodomo_desktop.commands.restore",
 }
 
 
@@ -52,6 +55,11 @@ class Context:
         from kodomo_desktop.core.opening import open_database
 
         return open_database(self.args.db)
+
+    def close(self) -> None:
+        """Close the database's connections: another command (a restore) may need the file to itself."""
+        if "db" in self.__dict__:
+            self.db.dispose()
 
     def year(self) -> int:
         """--year, or the latest edition's when it is not given."""
@@ -111,7 +119,11 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     try:
         if args.command is None:
             return open_window(args)
-        code: int = args._module.run(args, Context(args, out, err))
+        ctx = Context(args, out, err)
+        try:
+            code: int = args._module.run(args, ctx)
+        finally:
+            ctx.close()
         return code
     except KodomoError as exc:
         err.write(f"エラー: {exc.message}\n")

@@ -16,6 +16,7 @@ from kodomo_desktop.core.interchange import dump_document, export_document, impo
 from kodomo_desktop.core.models import ChangeLog, Edition, Placement, PolicyNode, Program
 from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
+from kodomo_desktop.core.operations.edition_removal import delete_draft_edition
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.validation import Finding, Severity
 
@@ -62,6 +63,7 @@ def attempts(db, sample_document):
         "move_node": lambda: ops.move_node(db, empty_node, 0),
         "delete_node": lambda: ops.delete_node(db, empty_node),
         "delete_edition": lambda: ops.delete_edition(db, 2024),
+        "delete_draft_edition": lambda: delete_draft_edition(db, 2024),
         "publish": lambda: ops.publish(db, 2024),
         "update_edition_settings": lambda: ops.update_edition_settings(db, 2024, {"issuer_division": "こども政策課"}),
         "import_document": lambda: import_document(db, sample_document, replace=True),
@@ -82,6 +84,7 @@ NOT_EDITION_WRITES = {
     "set_entry_active": "the master list",
     "merge_entries": "the master list; moves only draft editions' programs",
     "master_list": "a read",
+    "deletable_edition": "a read (the check delete_draft_edition makes)",
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kodomo_desktop.core.backup_files import write_backup
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
@@ -142,27 +143,15 @@ class Database:
     # --- backups ----------------------------------------------------------------
 
     def backup(self, reason: str) -> Path | None:
-        """Copy the SQLite file (consistently, via the backup API) before risky work.
+        """A checked copy of the SQLite file in backups/ before risky work (see core.backup_files).
 
         Returns the backup path; None for a server database, whose backups are the
-        server's business.
+        server's business. Raises DatabaseError when no sound backup could be written:
+        the work it protects must not run then.
         """
         if self.path is None or not self.path.exists():
             return None
-        folder = self.path.parent / "backups"
-        folder.mkdir(exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        dest = folder / f"{self.path.stem}-{stamp}-{reason}.sqlite"
-        source = sqlite3.connect(self.path)
-        try:
-            target = sqlite3.connect(dest)
-            try:
-                source.backup(target)
-            finally:
-                target.close()  # also when the copy fails (disk full): no handle left on the file
-        finally:
-            source.close()
-        return dest
+        return write_backup(self.path, reason)
 
 
 def damaged(db: Database, exc: Exception) -> DatabaseError:

@@ -44,6 +44,7 @@ class WindowActions:
         self.issuer = new("発行者の設定…", tip="冊子の表紙と奥付に印刷する発行者（市・部・課）")
         self.publish = new("公開する…")
         self.unpublish = new("公開を取り消す…")
+        self.delete_edition = new("この年度版を削除…", tip="作成中の年度版を削除（削除の前にバックアップします）")
         self.compare = new("年度の比較…", feature=features.COMPARE_DIALOG)
         self.booklet = new(
             "冊子(PDF)を作成…", [QKeySequence("Ctrl+P")], SP.SP_DialogSaveButton, feature=features.BOOKLET
@@ -52,6 +53,9 @@ class WindowActions:
             "冊子（校正用）を作成…",
             tip="要確認の事業・不確かな対象・前年度（または前回公開時）からの変更に印を付けた校正用の冊子",
             feature=features.BOOKLET,
+        )
+        self.restore = new(
+            "バックアップから復元…", tip="データベースをバックアップの時点に戻す", feature=features.RESTORE_DIALOG
         )
         self.templates = new("様式を書き出す…", feature=features.WRITE_TEMPLATES)
         self.import_returns = new("回答を取り込む…", feature=features.RETURNS_DIALOG)
@@ -64,12 +68,15 @@ class WindowActions:
 
         # where they are shown: None is a separator
         self.menus: dict[str, Sequence[QAction | None]] = {
-            "ファイル(&F)": [self.booklet, self.proof, None, self.quit],
+            "ファイル(&F)": [self.booklet, self.proof, None, self.restore, None, self.quit],
             "編集(&E)": [
                 *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),
             ],
-            "年度版(&Y)": [self.new_edition, self.issuer, None, self.publish, self.unpublish, None, self.compare],
+            "年度版(&Y)": [
+                *(self.new_edition, self.issuer, None, self.publish, self.unpublish, None, self.compare, None),
+                self.delete_edition,
+            ],
             "Excel(&X)": [self.templates, self.import_returns, self.returns_overview],
             "検証(&V)": [self.findings, None, self.master],
             "ヘルプ(&H)": [self.about],

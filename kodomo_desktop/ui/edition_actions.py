@@ -1,4 +1,5 @@
-"""The 年度版 menu: a new edition from the previous year, the issuing body, publish, 公開を取り消す."""
+"""The 年度版 menu: a new edition from the previous year, the issuing body, publish, 公開を取り消す,
+delete a draft."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.operations.edition_removal import deletable_edition, delete_draft_edition, deletion_notice
 from kodomo_desktop.core.queries import edition_settings
 from kodomo_desktop.core.validation.empty_results import empty_results
 from kodomo_desktop.ui.features import ROLLOVER
@@ -113,3 +115,24 @@ def unpublish(window: MainWindow) -> None:
         show_error(window, exc, "公開を取り消す")
         return
     window.reload_everything(year)
+
+
+def delete_edition(window: MainWindow) -> None:
+    """A draft only (a published one is refused with the reason), named with what will be lost, after a backup."""
+    year = window.open_year()
+    window.form.commit_pending()
+    try:
+        edition = deletable_edition(window.db, year)
+    except Exception as exc:
+        show_error(window, exc, "年度版の削除")
+        return
+    if not confirm(window, "年度版の削除", deletion_notice(edition) + "よろしいですか？", default_yes=False):
+        return
+    try:
+        delete_draft_edition(window.db, year)
+    except Exception as exc:
+        show_error(window, exc, "年度版の削除")
+        return
+    # the undo stack points at the deleted edition's programs
+    window.session.forget_history()
+    window.reload_everything()

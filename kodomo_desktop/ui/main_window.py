@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         connect(act.issuer, lambda: edition_actions.edit_issuer(self))
         connect(act.publish, lambda: edition_actions.publish(self))
         connect(act.unpublish, lambda: edition_actions.unpublish(self))
+        connect(act.delete_edition, lambda: edition_actions.delete_edition(self))
+        connect(act.restore, self._restore_from_backup)
         connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
         connect(act.booklet, lambda: booklet_action.make_booklet(self))
         connect(act.proof, lambda: booklet_action.make_booklet(self, proof=True))
@@ -191,6 +193,13 @@ class MainWindow(QMainWindow):
             self.session.forget_history()
             self.reload_everything(self.fiscal_year)
 
+    def _restore_from_backup(self) -> None:
+        self.form.commit_pending()  # into the current state, which the restore backs up first
+        if self._run_dialog(features.RESTORE_DIALOG, self.db):
+            # the undo stack's ids and old values belong to the replaced database
+            self.session.forget_history()
+            self.reload_everything(self.fiscal_year)
+
     def _edit_master_list(self) -> None:
         self._run_dialog(features.MASTER_DIALOG, self.db)
         self.reload_everything(self.fiscal_year)
@@ -214,6 +223,7 @@ class MainWindow(QMainWindow):
                 act.issuer: has_edition and editable,
                 act.publish: has_edition and editable,
                 act.unpublish: has_edition and not editable,
+                act.delete_edition: has_edition,
                 act.compare: len(self.editions) > 1,
                 act.booklet: has_edition,
                 act.proof: has_edition,
