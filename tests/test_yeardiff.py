@@ -233,6 +233,13 @@ def test_cli_json(two_years, tmp_path):
             "field": "name",
             "old": "児童の権利に関する条約の普及啓発",
             "new": "こどもの権利の普及啓発",
+            "edit_script": [
+                {"op": "delete", "text": "児童"},
+                {"op": "insert", "text": "こども"},
+                {"op": "keep", "text": "の権利"},
+                {"op": "delete", "text": "に関する条約"},
+                {"op": "keep", "text": "の普及啓発"},
+            ],
         }
     ]
     assert [c["field"] for c in doc["fields"]] == ["summary"]
@@ -268,8 +275,15 @@ def test_cli_xlsx_report(two_years, tmp_path):
         ("施策体系の変更", 0),
     ]
     fields = book["内容が変わった事業"]
-    assert [c.value for c in fields[1]] == ["事業ID", "事業・取組名称", "項目", "変更前", "変更後"]
-    assert [c.value for c in fields[2]] == ["P0002", "若者の就労相談", "概要", "・相談\n・セミナー", "=相談のみ"]
+    assert [c.value for c in fields[1]] == ["事業ID", "事業・取組名称", "項目", "変更前", "変更後", "変更箇所"]
+    assert [c.value for c in fields[2]] == [
+        "P0002",
+        "若者の就労相談",
+        "概要",
+        "・相談\n・セミナー",
+        "=相談のみ",
+        "・=相談⏎・セミナーのみ",  # rich text: 【-・】【+=】相談【-⏎・セミナー】【+のみ】
+    ]
     assert fields["E2"].data_type == "s" and fields["D2"].alignment.wrap_text
     assert fields.freeze_panes == "A2" and fields.print_title_rows == "$1:$1"
     assert fields.page_setup.orientation == "landscape" and int(fields.page_setup.paperSize) == 9  # A4
