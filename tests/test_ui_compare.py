@@ -43,7 +43,7 @@ def test_choosing_editions_shows_the_differences_by_kind(qtbot, three_years):
     qtbot.addWidget(dialog)
     dialog.from_box.setCurrentIndex(0)
     dialog.to_box.setCurrentIndex(1)
-    assert dialog.summary.text() == "令和6年度版と令和7年度版の比較"
+    assert dialog.summary.text() == "令和6年度版と令和7年度版の比較\n項目別: 事業・取組名称: 1件"
     assert tab_titles(dialog) == [
         "追加された事業（0）",
         "終了した事業（1）",

@@ -1,9 +1,9 @@
 """Character-level differences between two texts, for every screen and report that reviews a change.
 
 `edit_script(old, new)` gives the runs kept, inserted and deleted, compared character by
-character (Japanese has no spaces to compare words by). A single kept character
-between two changes (a particle, a comma) is folded into the change, so 「支援を行う」→「相談に応じる」 reads as
-one replacement, not as a scatter of single characters. `excerpt` trims the long kept runs to
+character (Japanese has no spaces to compare words by). A single kept character between
+two changes (a particle, a comma) is folded into them, so a rewritten phrase reads as one
+replacement, not as a scatter of single characters. `excerpt` trims the long kept runs to
 some context around each change, so a change at the end of a long 概要 shows whatever the
 text's length; the renderers write the runs as plain text with 【+…】/【-…】 markers, or as
 the JSON edit script other tools can render.

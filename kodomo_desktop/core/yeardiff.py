@@ -300,12 +300,16 @@ class DiffFilter:
 
     def describe(self) -> str:
         parts = []
-        if self.kinds != set(KIND_LABELS):
+        if not self.kinds:
+            parts.append("どの種類も選ばれていません")
+        elif self.kinds != set(KIND_LABELS):
             parts.append("・".join(KIND_LABELS[k] for k in KIND_LABELS if k in self.kinds) + "のみ")
         if self.fields != set(FILTER_FIELDS):
             left_out = [f for f in FILTER_FIELDS if f not in self.fields]
             kept = [f for f in FILTER_FIELDS if f in self.fields]
-            if len(kept) <= len(left_out):
+            if not kept:
+                parts.append("名称・内容の変更を除く")
+            elif len(kept) <= len(left_out):
                 parts.append("項目: " + "・".join(FIELD_LABELS[f] for f in kept) + "のみ")
             else:
                 parts.append("・".join(FIELD_LABELS[f] for f in left_out) + "を除く")
