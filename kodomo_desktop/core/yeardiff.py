@@ -299,20 +299,18 @@ class DiffFilter:
         return cls(frozenset(kinds or KIND_LABELS), frozenset(chosen))
 
     def describe(self) -> str:
-        parts = []
-        if not self.kinds:
-            parts.append("どの種類も選ばれていません")
-        elif self.kinds != set(KIND_LABELS):
-            parts.append("・".join(KIND_LABELS[k] for k in KIND_LABELS if k in self.kinds) + "のみ")
-        if self.fields != set(FILTER_FIELDS):
-            left_out = [f for f in FILTER_FIELDS if f not in self.fields]
-            kept = [f for f in FILTER_FIELDS if f in self.fields]
-            if not kept:
-                parts.append("名称・内容の変更を除く")
-            elif len(kept) <= len(left_out):
-                parts.append("項目: " + "・".join(FIELD_LABELS[f] for f in kept) + "のみ")
-            else:
-                parts.append("・".join(FIELD_LABELS[f] for f in left_out) + "を除く")
+        """「実績を除く」, 「項目: 実績のみ」, 「追加された事業のみ」: the shorter way of saying what was chosen."""
+        kinds = _choice(
+            [KIND_LABELS[k] for k in KIND_LABELS if k in self.kinds],
+            [KIND_LABELS[k] for k in KIND_LABELS if k not in self.kinds],
+            "種類",
+        )
+        fields = _choice(
+            [FIELD_LABELS[f] for f in FILTER_FIELDS if f in self.fields],
+            [FIELD_LABELS[f] for f in FILTER_FIELDS if f not in self.fields],
+            "項目",
+        )
+        parts = [part for part in (kinds, fields) if part]
         return "、".join(parts)
 
     def apply(self, diff: YearDiff) -> YearDiff:
@@ -329,6 +327,16 @@ class DiffFilter:
             policy=kind("policy", diff.policy),
             filter=self.describe(),
         )
+
+
+def _choice(kept: list[str], left_out: list[str], what: str) -> str:
+    if not left_out:
+        return ""
+    if not kept:
+        return f"どの{what}も選ばれていません"
+    if len(kept) <= len(left_out):
+        return ("項目: " if what == "項目" else "") + "・".join(kept) + "のみ"
+    return "・".join(left_out) + "を除く"
 
 
 def field_counts(diff: YearDiff) -> dict[str, int]:
