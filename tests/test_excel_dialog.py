@@ -133,9 +133,12 @@ def test_a_change_at_the_end_of_a_long_summary_is_highlighted(qtbot, sample_db, 
     # both cut before the same context, the new character after it, highlighted
     assert ours.text() == f"…{LONG[-20:]}" and theirs.text() == f"…{LONG[-20:]}等"
     assert theirs.data(HTML_ROLE).endswith(
-        '<span style="color:#0B5CAD; text-decoration:underline; font-weight:bold;">等</span>'
+        '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
     )
     assert theirs.toolTip() == LONG + "等"
     dialog.changes.selectRow(0)
     assert dialog.detail.old_text.toPlainText() == LONG and dialog.detail.new_text.toPlainText() == LONG + "等"
-    assert 'text-decoration: underline; color:#0b5cad;">等</span>' in dialog.detail.new_text.toHtml()
+    assert (
+        'text-decoration: underline; color:#0b5cad; background-color:#dcebfa;">等</span>'
+        in dialog.detail.new_text.toHtml()
+    )

@@ -133,7 +133,7 @@ def test_a_change_at_the_end_of_a_long_summary_is_highlighted(qtbot, long_change
     changed = fields.item(row, 5)
     assert changed.text() == f"…{LONG[-20:]}【+等】"
     assert changed.data(HTML_ROLE).endswith(
-        '<span style="color:#0B5CAD; text-decoration:underline; font-weight:bold;">等</span>'
+        '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
     )
     dialog.tabs.setCurrentIndex(3)
     fields.selectRow(row)

@@ -424,6 +424,6 @@ def test_history_shows_a_change_at_the_end_of_a_long_summary(qtbot, sample_db):
     assert newest.text(3) == "概要"
     assert newest.text(CHANGE_COLUMN) == f"…{long[-20:]} → …{long[-20:]}等"
     assert newest.data(CHANGE_COLUMN, HTML_ROLE).endswith(
-        '<span style="color:#0B5CAD; text-decoration:underline; font-weight:bold;">等</span>'
+        '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
     )
     assert newest.toolTip(CHANGE_COLUMN) == f"変更前:\n{long}\n\n変更後:\n{long}等"

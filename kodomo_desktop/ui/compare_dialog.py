@@ -178,7 +178,7 @@ class CompareDialog(QDialog):
             return
         row = section.rows[rows[0].row()]
         old, new = section.full_columns
-        self.detail.show_change(row[old], row[new], section.headers[old], section.headers[new])
+        self.detail.show_change(row[old], row[new], (section.headers[old], section.headers[new]))
 
     def _table(self, section: Section) -> QTableWidget:
         table = QTableWidget(len(section.rows), len(section.headers))

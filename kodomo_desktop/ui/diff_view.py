@@ -35,9 +35,10 @@ from kodomo_desktop.core.textdiff import (
 )
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 40
+# a light background too, so a change still shows on a selected (highlighted) row
 STYLES = {
-    INSERT: f"color:#{INSERT_COLOUR}; text-decoration:underline; font-weight:bold;",
-    DELETE: f"color:#{DELETE_COLOUR}; text-decoration:line-through;",
+    INSERT: f"color:#{INSERT_COLOUR}; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;",
+    DELETE: f"color:#{DELETE_COLOUR}; background-color:#F8DEDB; text-decoration:line-through;",
 }
 
 
@@ -83,8 +84,10 @@ class RichTextDelegate(QStyledItemDelegate):
         document = _document(opt, text)
         rect = opt.rect
         painter.save()
-        painter.translate(rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, rect.width(), rect.height()))
+        # centred in the row's height, as the plain cells beside it are
+        top = max(0.0, (rect.height() - document.size().height()) / 2)
+        painter.translate(rect.left(), rect.top() + top)
+        painter.setClipRect(QRectF(0, 0, rect.width(), rect.height() - top))
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -105,9 +108,9 @@ class RichTextDelegate(QStyledItemDelegate):
 class ChangeDetail(QWidget):
     """Both full texts of the selected change side by side, the changed characters highlighted."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, old_title: str = "変更前", new_title: str = "変更後", parent: QWidget | None = None):
         super().__init__(parent)
-        self.old_label, self.new_label = QLabel("変更前"), QLabel("変更後")
+        self.old_label, self.new_label = QLabel(old_title), QLabel(new_title)
         self.old_text, self.new_text = QTextBrowser(), QTextBrowser()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -117,10 +120,11 @@ class ChangeDetail(QWidget):
             column.addWidget(text, 1)
             layout.addLayout(column, 1)
 
-    def show_change(self, old: str, new: str, old_title: str = "変更前", new_title: str = "変更後") -> None:
+    def show_change(self, old: str, new: str, titles: tuple[str, str] | None = None) -> None:
         script = edit_script(old, new)
-        self.old_label.setText(old_title)
-        self.new_label.setText(new_title)
+        if titles is not None:
+            self.old_label.setText(titles[0])
+            self.new_label.setText(titles[1])
         self.old_text.setHtml(runs_html(side(script, DELETE)))
         self.new_text.setHtml(runs_html(side(script, INSERT)))
 

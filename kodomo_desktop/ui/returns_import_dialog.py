@@ -94,7 +94,7 @@ class ReturnsDialog(QDialog):
         self.changes.itemSelectionChanged.connect(self._show_detail)
         for column in (OURS_COLUMN, THEIRS_COLUMN):
             self.changes.setItemDelegateForColumn(column, RichTextDelegate(self.changes))
-        self.detail = ChangeDetail()
+        self.detail = ChangeDetail("現在の値", "回答の値")
         review = QSplitter(Qt.Orientation.Vertical)
         review.addWidget(self.changes)
         review.addWidget(self.detail)
@@ -233,6 +233,8 @@ class ReturnsDialog(QDialog):
             self.changes.setColumnWidth(col, min(self.changes.columnWidth(col), 320))
         self.changes.horizontalHeader().setSectionResizeMode(RESOLVE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._filling = False
+        if self.decisions:
+            self.changes.selectRow(0)
         self._show_detail()
 
     def _show_issues(self) -> None:
@@ -306,7 +308,7 @@ class ReturnsDialog(QDialog):
             self.detail.clear()
             return
         ours, theirs = self._texts(self.decisions[rows[0].row()])
-        self.detail.show_change(ours, theirs, "現在の値", "回答の値")
+        self.detail.show_change(ours, theirs)
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
