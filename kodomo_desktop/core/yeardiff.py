@@ -304,11 +304,13 @@ class DiffFilter:
             [KIND_LABELS[k] for k in KIND_LABELS if k in self.kinds],
             [KIND_LABELS[k] for k in KIND_LABELS if k not in self.kinds],
             "種類",
+            "",
         )
         fields = _choice(
             [FIELD_LABELS[f] for f in FILTER_FIELDS if f in self.fields],
             [FIELD_LABELS[f] for f in FILTER_FIELDS if f not in self.fields],
             "項目",
+            "項目: ",
         )
         parts = [part for part in (kinds, fields) if part]
         return "、".join(parts)
@@ -329,13 +331,13 @@ class DiffFilter:
         )
 
 
-def _choice(kept: list[str], left_out: list[str], what: str) -> str:
+def _choice(kept: list[str], left_out: list[str], what: str, prefix: str) -> str:
     if not left_out:
         return ""
     if not kept:
         return f"どの{what}も選ばれていません"
     if len(kept) <= len(left_out):
-        return ("項目: " if what == "項目" else "") + "・".join(kept) + "のみ"
+        return prefix + "・".join(kept) + "のみ"
     return "・".join(left_out) + "を除く"
 
 
@@ -367,6 +369,7 @@ def _changes_section(
     widths: tuple[int, ...],
     lead: Callable[[FieldChange], tuple[str, ...]],
 ) -> Section:
+    """Name or field changes: the leading columns, the full old and new texts, the changed characters in context."""
     scripts = tuple(tuple(c.edits()) for c in changes)
     rows = tuple((*lead(c), c.old, c.new, marked(excerpt(list(s)))) for c, s in zip(changes, scripts, strict=True))
     old_column = len(headers) - 3
