@@ -113,3 +113,32 @@ def _program_id(db, uid):
 
     with db.read() as s:
         return s.scalar(select(Program.id).where(Program.uid == uid))
+
+
+LONG = ("子育て家庭が様々な支援を受けられるよう、相談・情報提供・交流の場を用意する。" * 20)[:600]
+
+
+def test_a_change_at_the_end_of_a_long_summary_is_highlighted(qtbot, sample_db, tmp_path):
+    from kodomo_desktop.ui.diff_view import HTML_ROLE
+    from kodomo_desktop.ui.returns_import_dialog import OURS_COLUMN, THEIRS_COLUMN, ReturnsDialog
+
+    ops.update_program(sample_db, _program_id(sample_db, "P0001"), {"summary": LONG})
+    template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
+    returned = ReturnEditor(template).set("P0001", "概要", LONG + "等").save(tmp_path / "return.xlsx")
+    dialog = ReturnsDialog(sample_db, 2024)
+    qtbot.addWidget(dialog)
+    load(qtbot, dialog, [returned])
+    assert dialog.changes.rowCount() == 1
+    ours, theirs = dialog.changes.item(0, OURS_COLUMN), dialog.changes.item(0, THEIRS_COLUMN)
+    # both cut before the same context, the new character after it, highlighted
+    assert ours.text() == f"…{LONG[-20:]}" and theirs.text() == f"…{LONG[-20:]}等"
+    assert theirs.data(HTML_ROLE).endswith(
+        '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
+    )
+    assert theirs.toolTip() == LONG + "等"
+    dialog.changes.selectRow(0)
+    assert dialog.detail.old_text.toPlainText() == LONG and dialog.detail.new_text.toPlainText() == LONG + "等"
+    assert (
+        'text-decoration: underline; color:#0b5cad; background-color:#dcebfa;">等</span>'
+        in dialog.detail.new_text.toHtml()
+    )

@@ -237,3 +237,27 @@ def test_divisions_text_reads_back_as_printed(sample_db):
     assert names.parse("おやこ応援課") == [("子育て支援部", "おやこ応援課")]
     with pytest.raises(FieldError, match="候補: 子育て支援部 おやこ応援課"):
         names.parse("子育て支援部 おやか応援課")
+
+
+LONG = ("子育て家庭が様々な支援を受けられるよう、相談・情報提供・交流の場を用意する。" * 20)[:600]
+
+
+@pytest.fixture
+def long_summary_return(sample_db, tmp_path):
+    """A return adding one character at the end of a 600-character 概要."""
+    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": LONG})
+    template = write_templates(sample_db, tmp_path / "templates")[UNIT]
+    return ReturnEditor(template).set("P0001", "概要", LONG + "等").save(tmp_path / "return.xlsx")
+
+
+def test_a_change_at_the_end_of_a_long_summary_shows_in_the_text_output(sample_db, long_summary_return):
+    code, out, err = run_cli(sample_db, long_summary_return)
+    assert code == 0, err
+    assert f"P0001 児童の権利に関する条約の普及啓発 概要: 「…{LONG[-20:]}【+等】」\n" in out
+
+
+def test_the_json_output_carries_the_edit_script(sample_db, long_summary_return):
+    code, out, err = run_cli(sample_db, long_summary_return, "--format", "json")
+    assert code == 0, err
+    (change,) = json.loads(out)["files"][0]["changes"]
+    assert change["edit_script"] == [{"op": "keep", "text": LONG}, {"op": "insert", "text": "等"}]

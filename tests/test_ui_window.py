@@ -440,3 +440,24 @@ def test_issuer_settings_are_off_for_a_published_edition(qtbot, window, sample_d
     ops.publish(sample_db, 2024)
     window.reload_everything(2024)
     assert not window.act.issuer.isEnabled()
+
+
+def test_history_shows_a_change_at_the_end_of_a_long_summary(qtbot, sample_db):
+    from kodomo_desktop.ui.diff_view import HTML_ROLE
+    from kodomo_desktop.ui.history_view import CHANGE_COLUMN, HistoryView
+    from tests.helpers import program_id
+
+    long = ("子育て家庭が様々な支援を受けられるよう、相談・情報提供・交流の場を用意する。" * 20)[:600]
+    pid = program_id(sample_db, "P0001")
+    ops.update_program(sample_db, pid, {"summary": long})
+    ops.update_program(sample_db, pid, {"summary": long + "等"})
+    view = HistoryView()
+    qtbot.addWidget(view)
+    view.show_history(queries.program_history(sample_db, "P0001"))
+    newest = view.topLevelItem(0)
+    assert newest.text(3) == "概要"
+    assert newest.text(CHANGE_COLUMN) == f"…{long[-20:]} → …{long[-20:]}等"
+    assert newest.data(CHANGE_COLUMN, HTML_ROLE).endswith(
+        '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
+    )
+    assert newest.toolTip(CHANGE_COLUMN) == f"変更前:\n{long}\n\n変更後:\n{long}等"

@@ -233,6 +233,13 @@ def test_cli_json(two_years, tmp_path):
             "field": "name",
             "old": "児童の権利に関する条約の普及啓発",
             "new": "こどもの権利の普及啓発",
+            "edit_script": [
+                {"op": "delete", "text": "児童"},
+                {"op": "insert", "text": "こども"},
+                {"op": "keep", "text": "の権利"},
+                {"op": "delete", "text": "に関する条約"},
+                {"op": "keep", "text": "の普及啓発"},
+            ],
         }
     ]
     assert [c["field"] for c in doc["fields"]] == ["summary"]
@@ -268,8 +275,15 @@ def test_cli_xlsx_report(two_years, tmp_path):
         ("施策体系の変更", 0),
     ]
     fields = book["内容が変わった事業"]
-    assert [c.value for c in fields[1]] == ["事業ID", "事業・取組名称", "項目", "変更前", "変更後"]
-    assert [c.value for c in fields[2]] == ["P0002", "若者の就労相談", "概要", "・相談\n・セミナー", "=相談のみ"]
+    assert [c.value for c in fields[1]] == ["事業ID", "事業・取組名称", "項目", "変更前", "変更後", "変更箇所"]
+    assert [c.value for c in fields[2]] == [
+        "P0002",
+        "若者の就労相談",
+        "概要",
+        "・相談\n・セミナー",
+        "=相談のみ",
+        "・=相談⏎・セミナーのみ",  # rich text: 【-・】【+=】相談【-⏎・セミナー】【+のみ】
+    ]
     assert fields["E2"].data_type == "s" and fields["D2"].alignment.wrap_text
     assert fields.freeze_panes == "A2" and fields.print_title_rows == "$1:$1"
     assert fields.page_setup.orientation == "landscape" and int(fields.page_setup.paperSize) == 9  # A4
@@ -283,3 +297,128 @@ def test_cli_refuses_xlsx_without_file_and_unknown_years(two_years):
     assert code == 2 and "-o FILE" in err
     code, _, err = run("--db", two_years, "diff", "--from", "2024", "--to", "2030")
     assert code == 2 and "令和12年度" in err
+
+
+# --- down to the character, and narrowed down -----------------------------------------
+
+LONG = ("子育て家庭が様々な支援を受けられるよう、相談・情報提供・交流の場を用意する。" * 20)[:600]
+
+
+@pytest.fixture
+def long_change(sample_db, sample_document):
+    """2025 with a 600-character 概要, 2026 with one character added at its end and a 実績 changed."""
+    earlier = next_year(sample_document)
+    program(earlier, "P0001")["summary"] = LONG
+    later = next_year(earlier)
+    program(later, "P0001")["summary"] = LONG + "等"
+    program(later, "P0002")["results"] = "相談 120件"
+    import_document(sample_db, earlier)
+    import_document(sample_db, later)
+    return str(sample_db.path)
+
+
+def test_one_character_at_the_end_of_a_long_summary_shows_in_text(long_change):
+    code, out, err = run("--db", long_change, "diff", "--from", "2025", "--to", "2026")
+    assert code == 0, err
+    assert "項目別: 概要: 1件、実績: 1件\n" in out
+    assert f"    変更箇所: …{LONG[-20:]}【+等】\n" in out
+
+
+def test_one_character_at_the_end_of_a_long_summary_shows_in_json(long_change):
+    code, out, err = run("--db", long_change, "diff", "--from", "2025", "--to", "2026", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    summary = next(c for c in doc["fields"] if c["field"] == "summary")
+    assert summary["edit_script"] == [{"op": "keep", "text": LONG}, {"op": "insert", "text": "等"}]
+    assert doc["field_counts"] == {"summary": 1, "results": 1} and doc["filter"] == ""
+
+
+def test_one_character_at_the_end_of_a_long_summary_shows_in_xlsx(long_change, tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    target = tmp_path / "report.xlsx"
+    code, _, err = run(
+        "--db", long_change, "diff", "--from", "2025", "--to", "2026", "--format", "xlsx", "-o", str(target)
+    )
+    assert code == 0, err
+    sheet = load_workbook(target, rich_text=True)["内容が変わった事業"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "概要")
+    for cell, text in ((row[4], LONG + "等"), (row[5], f"…{LONG[-20:]}等")):  # 変更後 in full, 変更箇所
+        assert isinstance(cell.value, CellRichText) and str(cell.value) == text
+        (inserted,) = [b for b in cell.value if isinstance(b, TextBlock)]
+        assert inserted.text == "等"
+        assert inserted.font.color.rgb.endswith("0B5CAD") and inserted.font.u == "single"
+    assert str(row[3].value) == LONG  # nothing deleted: 変更前 has no marked run
+    summary = load_workbook(target)["概要"]
+    assert [(r[3].value, r[4].value) for r in summary.iter_rows(min_row=3, max_row=5)] == [
+        ("項目", "名称・内容の変更"),
+        ("概要", 1),
+        ("実績", 1),
+    ]
+
+
+def test_deleted_characters_are_struck_out_in_xlsx(tmp_path, sample_document):
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import TextBlock
+
+    from kodomo_desktop.excel.diff_report import write_diff_report
+
+    later = next_year(sample_document)
+    program(later, "P0003")["summary"] = "空地の遊び場を設置する。"
+    write_diff_report(diff_documents(sample_document, later), tmp_path / "r.xlsx")
+    row = load_workbook(tmp_path / "r.xlsx", rich_text=True)["内容が変わった事業"][2]
+    (deleted,) = [b for b in row[3].value if isinstance(b, TextBlock)]
+    assert deleted.text == "利用" and deleted.font.strike and deleted.font.color.rgb.endswith("B3261E")
+
+
+@pytest.mark.parametrize("field", ["results", "実績"])
+def test_excluding_a_field(long_change, field):
+    code, out, err = run("--db", long_change, "diff", "--from", "2025", "--to", "2026", "--exclude-field", field)
+    assert code == 0, err
+    assert out.startswith("令和7年度版と令和8年度版の比較（実績を除く）\n項目別: 概要: 1件\n")
+    assert "内容が変わった事業（1件）" in out and "相談 120件" not in out
+
+
+def test_choosing_fields_and_kinds(long_change, tmp_path):
+    code, out, _ = run(
+        "--db", long_change, "diff", "--from", "2025", "--to", "2026", "--field", "results", "--format", "json"
+    )
+    doc = json.loads(out)
+    assert [c["field"] for c in doc["fields"]] == ["results"] and doc["filter"] == "項目: 実績のみ"
+    code, out, _ = run("--db", long_change, "diff", "--from", "2024", "--to", "2026", "--kind", "renamed")
+    assert code == 0
+    assert out.startswith("令和6年度版と令和8年度版の比較（名称が変わった事業のみ）\n")
+    assert "内容が変わった事業" not in out
+    target = tmp_path / "r.xlsx"
+    run(
+        "--db", long_change, "diff", "--from", "2025", "--to", "2026", "--exclude-field", "summary",
+        "--format", "xlsx", "-o", str(target),
+    )  # fmt: skip
+    from openpyxl import load_workbook
+
+    book = load_workbook(target)
+    assert book["概要"]["A1"].value == "令和7年度版と令和8年度版の比較（概要を除く）"
+    assert [r[2].value for r in book["内容が変わった事業"].iter_rows(min_row=2)] == ["実績"]
+
+
+def test_unknown_field_is_refused(long_change, capsys):
+    code, _, _ = run("--db", long_change, "diff", "--from", "2025", "--to", "2026", "--field", "予算")
+    usage = capsys.readouterr().err  # argparse writes its usage errors to the process's stderr
+    assert code == 2 and "項目「予算」はありません" in usage and "results（実績）" in usage
+
+
+def test_command_choices_match_the_comparison():
+    from kodomo_desktop.commands import diff
+    from kodomo_desktop.core.yeardiff import FILTER_FIELDS, KIND_LABELS
+
+    assert (tuple(KIND_LABELS), FILTER_FIELDS) == (diff.KINDS, diff.FIELDS)
+
+
+def test_after_rollover_results_can_be_left_out(sample_db):
+    from kodomo_desktop.core.yeardiff import DiffFilter, field_summary
+
+    rollover(sample_db, 2024, 2025)
+    diff = compare_editions(sample_db, 2024, 2025)
+    assert field_summary(diff) == f"実績: {len(diff.fields)}件"
+    assert not DiffFilter.of(exclude_fields=["results"]).apply(diff)

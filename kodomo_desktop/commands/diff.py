@@ -10,6 +10,21 @@ if TYPE_CHECKING:
 HELP = "二つの年度版を比較する（事業の追加・終了・名称変更、項目の変更、掲載の変更、施策体系の変更）"
 
 FORMATS = ("text", "json", "xlsx")
+# kept here so that --help needs no import of the comparison; tests check they match core.yeardiff
+KINDS = ("added", "ended", "renamed", "fields", "placements", "policy")
+FIELDS = ("name", "alias", "summary", "targets", "divisions", "results")
+
+
+def field_name(value: str) -> str:
+    """A field as given on the command line: its key (results) or its label (実績)."""
+    from kodomo_desktop.core.fields import FIELD_LABELS
+
+    by_label = {label: key for key, label in FIELD_LABELS.items() if key in FIELDS}
+    key = by_label.get(value, value)
+    if key not in FIELDS:
+        names = "、".join(f"{k}（{FIELD_LABELS[k]}）" for k in FIELDS)
+        raise argparse.ArgumentTypeError(f"項目「{value}」はありません。使える項目: {names}")
+    return key
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,15 +33,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR", help="比較先の年度（西暦）")
     parser.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定: text）")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=KINDS,
+        default=[],
+        help="この種類の変更だけを出す（複数指定可）: added 追加、ended 終了、renamed 名称変更、"
+        "fields 内容の変更、placements 掲載の変更、policy 施策体系の変更",
+    )
+    parser.add_argument(
+        "--field",
+        action="append",
+        type=field_name,
+        default=[],
+        metavar="FIELD",
+        help="名称・内容の変更のうち、この項目だけを出す（複数指定可。results または 実績 のように指定）",
+    )
+    parser.add_argument(
+        "--exclude-field",
+        action="append",
+        type=field_name,
+        default=[],
+        metavar="FIELD",
+        help="名称・内容の変更のうち、この項目を除く（例: --exclude-field results で実績を除く）",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="出力ファイル（xlsx では必須。省略時は標準出力）")
 
 
 def render_text(diff: YearDiff) -> str:
-    from kodomo_desktop.core.yeardiff import sections, title_of
+    from kodomo_desktop.core.yeardiff import field_summary, sections, title_of
 
     lines = [title_of(diff)]
     if not diff:
         lines.append("違いはありません。")
+    elif summary := field_summary(diff):
+        lines.append(f"項目別: {summary}")
     for section in sections(diff):
         if not section.rows:
             continue
@@ -43,11 +84,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     import json
 
     from kodomo_desktop.core.errors import InvalidInput
-    from kodomo_desktop.core.yeardiff import compare_editions
+    from kodomo_desktop.core.yeardiff import DiffFilter, compare_editions
 
     if args.format == "xlsx" and not args.output:
         raise InvalidInput("--format xlsx のときは -o FILE で保存先を指定してください。")
-    diff = compare_editions(ctx.db, args.from_year, args.to_year)
+    wanted = DiffFilter.of(args.kind, args.field, args.exclude_field)
+    diff = wanted.apply(compare_editions(ctx.db, args.from_year, args.to_year))
     if args.format == "xlsx":
         from kodomo_desktop.excel.diff_report import write_diff_report
 

@@ -48,11 +48,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 def _print_text(results: list[ReturnResult], out: TextIO) -> None:
     from kodomo_desktop.core.fields import FIELD_LABELS
-    from kodomo_desktop.excel.diff import display_value
-
-    def short(value: str) -> str:
-        text = value.replace("\n", "⏎")
-        return text if len(text) <= 60 else text[:59] + "…"
+    from kodomo_desktop.core.textdiff import excerpt, marked
 
     if not results:
         out.write("回答票が見つかりません。\n")
@@ -70,10 +66,8 @@ def _print_text(results: list[ReturnResult], out: TextIO) -> None:
         for c in r.changes:
             who = f"{c.program} {c.program_name}" if c.program else f"新規（{c.row}行目）{c.program_name}"
             mark = "[競合] " if c.conflict else ""
-            old = display_value(c.field, c.old)
-            out.write(
-                f"  {mark}{who} {FIELD_LABELS[c.field]}: 「{short(old)}」→「{short(display_value(c.field, c.new))}」\n"
-            )
+            # the changed characters marked 【+…】/【-…】, with enough context to find them in a long text
+            out.write(f"  {mark}{who} {FIELD_LABELS[c.field]}: 「{marked(excerpt(c.edits()))}」\n")
         for i in r.issues:
             where = f"{i.sheet}!{i.cell}" if i.cell else i.sheet
             level = "エラー" if i.severity == "error" else "注意"

@@ -10,8 +10,8 @@ program listed under it. Only listed programs count: an ended (終了) program i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from kodomo_desktop.core.database import Database
@@ -20,10 +20,22 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.listing import is_listed
+from kodomo_desktop.core.textdiff import Run, as_json, edit_script, excerpt, marked
 from kodomo_desktop.core.vocabulary import MEASURE, NODE_KIND_LABELS, POLICY, STAGE, node_heading
 
 # the fields compared, in the order they are reported; the name has its own list (renamed)
 COMPARED_FIELDS = ("alias", "summary", "targets", "divisions", "results")
+# every field a change can be filtered by: the name (renamed), then the compared ones
+FILTER_FIELDS = ("name", *COMPARED_FIELDS)
+# the kinds of change, as the reports title them, in reporting order
+KIND_LABELS = {
+    "added": "追加された事業",
+    "ended": "終了した事業",
+    "renamed": "名称が変わった事業",
+    "fields": "内容が変わった事業",
+    "placements": "掲載の変更",
+    "policy": "施策体系の変更",
+}
 PLACEMENT_CHANGES = {"added": "追加", "removed": "削除", "moved": "移動", "primary": "主な掲載先の変更"}
 NODE_CHANGES = {"added": "追加", "removed": "削除", "renamed": "名称変更", "moved": "番号・位置の変更"}
 
@@ -45,6 +57,9 @@ class FieldChange:
     field: str  # a key of FIELD_LABELS
     old: str
     new: str
+
+    def edits(self) -> list[Run]:
+        return edit_script(self.old, self.new)
 
 
 @dataclass(frozen=True)
@@ -74,12 +89,19 @@ class YearDiff:
     fields: tuple[FieldChange, ...] = ()
     placements: tuple[PlacementChange, ...] = ()
     policy: tuple[NodeChange, ...] = ()
+    filter: str = ""  # how the changes were narrowed, as the reports say it; "" for all of them
 
     def __bool__(self) -> bool:
         return any((self.added, self.ended, self.renamed, self.fields, self.placements, self.policy))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every change; a name or field change also as its edit script, for tools that render it."""
+        found = asdict(self)
+        for key in ("renamed", "fields"):
+            for entry, change in zip(found[key], getattr(self, key), strict=True):
+                entry["edit_script"] = as_json(change.edits())
+        found["field_counts"] = field_counts(self)
+        return found
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,10 @@ class Section:
     headers: tuple[str, ...]
     widths: tuple[int, ...]  # column widths in characters
     rows: tuple[tuple[str, ...], ...] = ()
+    # where a row's change is shown down to the character: the (old, new) full-text columns, and the
+    # edit script of each row, whose excerpt is the last column (plain text with 【+…】/【-…】)
+    full_columns: tuple[int, int] | None = None
+    scripts: tuple[tuple[Run, ...], ...] = ()
 
 
 # --- the policy tree --------------------------------------------------------------
@@ -251,11 +277,103 @@ def compare_editions(db: Database, from_year: int, to_year: int) -> YearDiff:
     return diff_documents(export_document(db, from_year), export_document(db, to_year))
 
 
+# --- narrowing down ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffFilter:
+    """Which changes to report: some kinds (keys of KIND_LABELS), some fields (of FILTER_FIELDS)."""
+
+    kinds: frozenset[str] = frozenset(KIND_LABELS)
+    fields: frozenset[str] = frozenset(FILTER_FIELDS)
+
+    @classmethod
+    def of(
+        cls,
+        kinds: Collection[str] = (),
+        fields: Collection[str] = (),
+        exclude_fields: Collection[str] = (),
+    ) -> DiffFilter:
+        """From what was asked: none of a kind or field means every one."""
+        chosen = set(fields or FILTER_FIELDS) - set(exclude_fields)
+        return cls(frozenset(kinds or KIND_LABELS), frozenset(chosen))
+
+    def describe(self) -> str:
+        """「実績を除く」, 「項目: 実績のみ」, 「追加された事業のみ」: the shorter way of saying what was chosen."""
+        kinds = _choice(
+            [KIND_LABELS[k] for k in KIND_LABELS if k in self.kinds],
+            [KIND_LABELS[k] for k in KIND_LABELS if k not in self.kinds],
+            "種類",
+            "",
+        )
+        fields = _choice(
+            [FIELD_LABELS[f] for f in FILTER_FIELDS if f in self.fields],
+            [FIELD_LABELS[f] for f in FILTER_FIELDS if f not in self.fields],
+            "項目",
+            "項目: ",
+        )
+        parts = [part for part in (kinds, fields) if part]
+        return "、".join(parts)
+
+    def apply(self, diff: YearDiff) -> YearDiff:
+        def kind(key: str, changes: tuple[Any, ...]) -> tuple[Any, ...]:
+            return changes if key in self.kinds else ()
+
+        return replace(
+            diff,
+            added=kind("added", diff.added),
+            ended=kind("ended", diff.ended),
+            renamed=kind("renamed", diff.renamed) if "name" in self.fields else (),
+            fields=tuple(c for c in kind("fields", diff.fields) if c.field in self.fields),
+            placements=kind("placements", diff.placements),
+            policy=kind("policy", diff.policy),
+            filter=self.describe(),
+        )
+
+
+def _choice(kept: list[str], left_out: list[str], what: str, prefix: str) -> str:
+    if not left_out:
+        return ""
+    if not kept:
+        return f"どの{what}も選ばれていません"
+    if len(kept) <= len(left_out):
+        return prefix + "・".join(kept) + "のみ"
+    return "・".join(left_out) + "を除く"
+
+
+def field_counts(diff: YearDiff) -> dict[str, int]:
+    """How many name and content changes each field has, in reporting order; fields without any left out."""
+    counts = dict.fromkeys(FILTER_FIELDS, 0)
+    for change in (*diff.renamed, *diff.fields):
+        counts[change.field] += 1
+    return {field: n for field, n in counts.items() if n}
+
+
+def field_summary(diff: YearDiff) -> str:
+    """One line per edition pair: 「実績: 123件、概要: 3件」."""
+    return "、".join(f"{FIELD_LABELS[field]}: {n}件" for field, n in field_counts(diff).items())
+
+
 # --- as tables --------------------------------------------------------------------
 
 
 def title_of(diff: YearDiff) -> str:
-    return f"{era_label(diff.from_year)}版と{era_label(diff.to_year)}版の比較"
+    title = f"{era_label(diff.from_year)}版と{era_label(diff.to_year)}版の比較"
+    return title + (f"（{diff.filter}）" if diff.filter else "")
+
+
+def _changes_section(
+    key: str,
+    changes: tuple[FieldChange, ...],
+    headers: tuple[str, ...],
+    widths: tuple[int, ...],
+    lead: Callable[[FieldChange], tuple[str, ...]],
+) -> Section:
+    """Name or field changes: the leading columns, the full old and new texts, the changed characters in context."""
+    scripts = tuple(tuple(c.edits()) for c in changes)
+    rows = tuple((*lead(c), c.old, c.new, marked(excerpt(list(s)))) for c, s in zip(changes, scripts, strict=True))
+    old_column = len(headers) - 3
+    return Section(key, KIND_LABELS[key], headers, widths, rows, (old_column, old_column + 1), scripts)
 
 
 def sections(diff: YearDiff) -> list[Section]:
@@ -266,32 +384,32 @@ def sections(diff: YearDiff) -> list[Section]:
         return tuple((e.uid, e.name, e.divisions, "\n".join(e.measures)) for e in entries)
 
     return [
-        Section("added", "追加された事業", program_headers, program_widths, program_rows(diff.added)),
-        Section("ended", "終了した事業", program_headers, program_widths, program_rows(diff.ended)),
-        Section(
+        Section("added", KIND_LABELS["added"], program_headers, program_widths, program_rows(diff.added)),
+        Section("ended", KIND_LABELS["ended"], program_headers, program_widths, program_rows(diff.ended)),
+        _changes_section(
             "renamed",
-            "名称が変わった事業",
-            ("事業ID", "変更前の名称", "変更後の名称"),
-            (8, 50, 50),
-            tuple((c.uid, c.old, c.new) for c in diff.renamed),
+            diff.renamed,
+            ("事業ID", "変更前の名称", "変更後の名称", "変更箇所"),
+            (8, 50, 50, 50),
+            lambda c: (c.uid,),
         ),
-        Section(
+        _changes_section(
             "fields",
-            "内容が変わった事業",
-            ("事業ID", "事業・取組名称", "項目", "変更前", "変更後"),
-            (8, 30, 8, 55, 55),
-            tuple((c.uid, c.name, FIELD_LABELS[c.field], c.old, c.new) for c in diff.fields),
+            diff.fields,
+            ("事業ID", "事業・取組名称", "項目", "変更前", "変更後", "変更箇所"),
+            (8, 30, 8, 55, 55, 55),
+            lambda c: (c.uid, c.name, FIELD_LABELS[c.field]),
         ),
         Section(
             "placements",
-            "掲載の変更",
+            KIND_LABELS["placements"],
             ("事業ID", "事業・取組名称", "変更", "変更前の掲載先", "変更後の掲載先"),
             (8, 35, 14, 50, 50),
             tuple((c.uid, c.name, PLACEMENT_CHANGES[c.change], c.old or "", c.new or "") for c in diff.placements),
         ),
         Section(
             "policy",
-            "施策体系の変更",
+            KIND_LABELS["policy"],
             ("区分", "変更", "変更前", "変更後"),
             (12, 14, 60, 60),
             tuple((NODE_KIND_LABELS[c.kind], NODE_CHANGES[c.change], c.old or "", c.new or "") for c in diff.policy),

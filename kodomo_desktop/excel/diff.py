@@ -15,6 +15,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions, load_master
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.text import name_key
+from kodomo_desktop.core.textdiff import Run, edit_script
 from kodomo_desktop.core.vocabulary import CONTINUING, NEW
 from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.reading import ReturnRow, ReturnSheet
@@ -39,6 +40,10 @@ class FieldChange:
     def key(self) -> str:
         """Unique within one return: how the review screen and apply name a change."""
         return f"{self.program or f'new@{self.row}'}:{self.field}"
+
+    def edits(self) -> list[Run]:
+        """Ours to theirs, character by character, in the form the review shows them."""
+        return edit_script(display_value(self.field, self.old), display_value(self.field, self.new))
 
 
 @dataclass

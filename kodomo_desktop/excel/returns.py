@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.models import Edition, ReturnImport
+from kodomo_desktop.core.textdiff import as_json
 from kodomo_desktop.excel.diff import EditionState, FieldChange, diff_return, edition_state
 from kodomo_desktop.excel.reading import Issue, read_return
 from kodomo_desktop.excel.safe_open import ReturnRejected
@@ -49,7 +50,14 @@ class ReturnResult:
             "status": self.status,
             "error": self.error,
             "changes": [
-                {"program": c.program, "field": c.field, "old": c.old, "new": c.new, "conflict": c.conflict}
+                {
+                    "program": c.program,
+                    "field": c.field,
+                    "old": c.old,
+                    "new": c.new,
+                    "conflict": c.conflict,
+                    "edit_script": as_json(c.edits()),
+                }
                 for c in self.changes
             ],
             "issues": [

@@ -11,9 +11,13 @@ from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.queries import HistoryEntry
+from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, plain, side
+from kodomo_desktop.ui.diff_view import HTML_ROLE, RichTextDelegate, runs_html
 
 SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
 COLUMNS = ("日時", "利用者", "年度", "項目", "変更（前 → 後）", "経路")
+CHANGE_COLUMN = 4
+ARROW = " → "
 
 
 def local_time(at: str) -> str:
@@ -52,23 +56,28 @@ class HistoryView(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(False)
+        self.setItemDelegateForColumn(CHANGE_COLUMN, RichTextDelegate(self))
 
     def show_history(self, entries: list[HistoryEntry]) -> None:
         self.clear()
         items = []
         for e in entries:
             old, new = value_text(e.field, e.old), value_text(e.field, e.new)
+            # each side around its changed characters, so a change at the end of a long text shows
+            runs = excerpt(edit_script(old, new))
+            before, after = side(runs, DELETE), side(runs, INSERT)
             item = QTreeWidgetItem(
                 [
                     local_time(e.at),
                     e.user,
                     era_label(e.fiscal_year) if e.fiscal_year else "",
                     FIELD_LABELS.get(e.field, e.field),
-                    f"{old} → {new}".replace("\n", " "),
+                    plain(before) + ARROW + plain(after),
                     source_label(e.source),
                 ]
             )
-            item.setToolTip(4, f"変更前:\n{old}\n\n変更後:\n{new}")
+            item.setData(CHANGE_COLUMN, HTML_ROLE, runs_html(before) + ARROW + runs_html(after))
+            item.setToolTip(CHANGE_COLUMN, f"変更前:\n{old}\n\n変更後:\n{new}")
             items.append(item)
         self.addTopLevelItems(items)
         for column in (0, 1, 2, 3):

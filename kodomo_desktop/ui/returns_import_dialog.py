@@ -2,7 +2,8 @@
 
 A row per file with its verdict, the problems found, and a review table of every change
 (accept or reject each, or all; a conflict is resolved by keeping ours, taking theirs or
-editing).
+editing). Each change shows its changed characters with context, and the selected one in
+full below, both texts side by side.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, plain, side
+from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.returns_overview_dialog import ReturnsOverview
 from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
 
 # how a conflict is resolved
 OURS, THEIRS, EDITED = "現在のまま", "回答を採用", "編集…"
-ACCEPT_COLUMN, THEIRS_COLUMN, RESOLVE_COLUMN = 0, 5, 6
+ACCEPT_COLUMN, OURS_COLUMN, THEIRS_COLUMN, RESOLVE_COLUMN = 0, 4, 5, 6
 
 
 @dataclass
@@ -92,9 +95,17 @@ class ReturnsDialog(QDialog):
         self.files.itemSelectionChanged.connect(self._show_issues)
         self.changes = row_table(["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"])
         self.changes.itemChanged.connect(self._accept_toggled)
+        self.changes.itemSelectionChanged.connect(self._show_detail)
+        for column in (OURS_COLUMN, THEIRS_COLUMN):
+            self.changes.setItemDelegateForColumn(column, RichTextDelegate(self.changes))
+        self.detail = ChangeDetail("現在の値", "回答の値")
+        review = QSplitter(Qt.Orientation.Vertical)
+        review.addWidget(self.changes)
+        review.addWidget(self.detail)
+        review.setSizes([340, 160])
         self.issues = row_table(["ファイル", "シート", "セル", "重要度", "内容"])
         tabs = QTabWidget()
-        tabs.addTab(self.changes, "変更の確認")
+        tabs.addTab(review, "変更の確認")
         tabs.addTab(self.issues, "問題")
         self.tabs = tabs
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -208,7 +219,6 @@ class ReturnsDialog(QDialog):
 
     def _fill_changes(self) -> None:
         from kodomo_desktop.core.fields import FIELD_LABELS
-        from kodomo_desktop.excel.diff import display_value
 
         self._filling = True
         self.changes.setRowCount(len(self.decisions))
@@ -222,8 +232,7 @@ class ReturnsDialog(QDialog):
             self.changes.setItem(row, 1, text_item(d.result.path.name))
             self.changes.setItem(row, 2, text_item(program))
             self.changes.setItem(row, 3, text_item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
-            self.changes.setItem(row, 4, text_item(display_value(c.field, c.old)))
-            self.changes.setItem(row, THEIRS_COLUMN, text_item(display_value(c.field, d.value)))
+            self._show_values(row)
             if c.conflict:
                 combo = QComboBox()
                 combo.addItems([OURS, THEIRS, EDITED])
@@ -233,10 +242,13 @@ class ReturnsDialog(QDialog):
                 self.changes.removeCellWidget(row, RESOLVE_COLUMN)
                 self.changes.setItem(row, RESOLVE_COLUMN, text_item(""))
         self.changes.resizeColumnsToContents()
-        for col in (4, 5):
+        for col in (OURS_COLUMN, THEIRS_COLUMN):
             self.changes.setColumnWidth(col, min(self.changes.columnWidth(col), 320))
         self.changes.horizontalHeader().setSectionResizeMode(RESOLVE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self._filling = False
+        if self.decisions:
+            self.changes.selectRow(0)
+        self._show_detail()
 
     def _show_issues(self) -> None:
         selected = {i.row() for i in self.files.selectionModel().selectedRows()}
@@ -282,12 +294,34 @@ class ReturnsDialog(QDialog):
             d.value = value
         elif choice == THEIRS:
             d.value = d.change.new
+        self._show_values(row)
+        self._show_detail()
+        self.set_accepted(row, choice != OURS)
+
+    def _texts(self, d: Decision) -> tuple[str, str]:
         from kodomo_desktop.excel.diff import display_value
 
-        value = self.changes.item(row, THEIRS_COLUMN)
-        assert value is not None  # filled for every row
-        value.setText(display_value(d.change.field, d.value))
-        self.set_accepted(row, choice != OURS)
+        return display_value(d.change.field, d.change.old), display_value(d.change.field, d.value)
+
+    def _show_values(self, row: int) -> None:
+        """Ours and the value to write, each around its changed characters, so the change shows in a long text."""
+        ours, theirs = self._texts(self.decisions[row])
+        runs = excerpt(edit_script(ours, theirs))
+        for column, text, shown in (
+            (OURS_COLUMN, ours, side(runs, DELETE)),
+            (THEIRS_COLUMN, theirs, side(runs, INSERT)),
+        ):
+            item = text_item(plain(shown), tooltip=text)
+            item.setData(HTML_ROLE, runs_html(shown))
+            self.changes.setItem(row, column, item)
+
+    def _show_detail(self) -> None:
+        rows = self.changes.selectionModel().selectedRows()
+        if not rows:
+            self.detail.clear()
+            return
+        ours, theirs = self._texts(self.decisions[rows[0].row()])
+        self.detail.show_change(ours, theirs)
 
     def _edit_value(self, d: Decision) -> Any:
         """An edited value in the form the field takes; None when the user cancels."""
