@@ -1,4 +1,10 @@
-"""The booklet font's glyph tables, cached across processes: the same tables as ReportLab reads."""
+"""What `kodomo-desktop booklet` loads at start-up: no module it does not use, and the
+font's glyph tables from a cache across processes (the same tables as ReportLab reads)."""
+
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from reportlab.pdfbase.ttfonts import TTFontFace
@@ -47,3 +53,19 @@ def test_unwritable_cache_still_builds(font_file, tmp_path, monkeypatch):
     blocker.write_text("")
     monkeypatch.setenv("KODOMO_CACHE_DIR", str(blocker))  # a file: no folder can be made there
     assert tables(fonts._CachedFace(font_file)) == tables(TTFontFace(font_file))
+
+
+def test_booklet_command_loads_only_what_it_uses(tmp_path):
+    db, pdf = tmp_path / "k.sqlite", tmp_path / "b.pdf"
+    subprocess.run([sys.executable, "-m", "kodomo_desktop", "--db", str(db), "editions"], check=True)  # migrate, seed
+    script = (
+        "import json, sys; from kodomo_desktop.cli import main;"
+        f"code = main(['--db', {str(db)!r}, 'booklet', '--force', '-o', {str(pdf)!r}]);"
+        "print(json.dumps([code, sorted(sys.modules)]))"
+    )
+    env = {**os.environ, "KODOMO_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
+    code, loaded = json.loads(out.splitlines()[-1])
+    assert code == 0 and pdf.exists()
+    unused = ("alembic", "jsonschema", "openpyxl", "PySide6", "defusedxml", "sqlalchemy.dialects.postgresql")
+    assert [m for m in loaded if m.startswith(unused)] == []
