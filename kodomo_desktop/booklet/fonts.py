@@ -91,7 +91,9 @@ def _glyph_cache_path(face: TTFontFace) -> Path | None:
         stat = os.stat(face.filename)
     except (OSError, TypeError):
         return None
-    key = f"{REPORTLAB_VERSION}|{os.path.abspath(face.filename)}|{stat.st_size}|{stat.st_mtime_ns}|{face.name!r}"
+    # marshal's format is only stable within one Python version: its cache tag is in the key
+    where = f"{os.path.abspath(face.filename)}|{stat.st_size}|{stat.st_mtime_ns}|{face.name!r}"
+    key = f"{sys.implementation.cache_tag}|{REPORTLAB_VERSION}|{where}"
     return locations.user_cache_dir() / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.marshal"
 
 
@@ -112,11 +114,14 @@ class _CachedFace(TTFontFace):
         super().extractInfo(charInfo)
         if path is not None:
             # the cache is only a shortcut: a read-only or full disk costs the next run its time
-            with contextlib.suppress(OSError):
+            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
                 partial.write_bytes(marshal.dumps({name: getattr(self, name) for name in _GLYPH_TABLES}))
                 os.replace(partial, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
 
 
 class _CachedTTFont(TTFont):
