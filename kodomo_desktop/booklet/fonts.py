@@ -6,16 +6,22 @@ then depends on the PDF viewer, and the caller is told so.
 """
 
 import contextlib
+import hashlib
+import marshal
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from reportlab import Version as REPORTLAB_VERSION
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.errors import InvalidInput
@@ -73,10 +79,68 @@ def _found(dirs: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+# The glyph tables ReportLab reads from a face's cmap, hmtx and loca: in pure Python,
+# about 0.1 s a face and so most of a booklet's start-up; read back from the cache in ms.
+_GLYPH_TABLES = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos", "defaultWidth")
+
+
+def _glyph_cache_path(face: TTFontFace) -> Path | None:
+    """Where this face's glyph tables are cached: one file per font file version, face
+    and ReportLab version (None when the font file cannot be looked at)."""
+    try:
+        stat = os.stat(face.filename)
+    except (OSError, TypeError):
+        return None
+    # marshal's format is only stable within one Python version: its cache tag is in the key
+    where = f"{os.path.abspath(face.filename)}|{stat.st_size}|{stat.st_mtime_ns}|{face.name!r}"
+    key = f"{sys.implementation.cache_tag}|{REPORTLAB_VERSION}|{where}"
+    return locations.user_cache_dir() / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.marshal"
+
+
+class _CachedFace(TTFontFace):
+    """A TrueType face whose glyph tables come from the cache once this font file has been read."""
+
+    def extractInfo(self, charInfo: int = 1) -> None:
+        super().extractInfo(charInfo=0)  # names, header and metrics: cheap
+        if not charInfo:
+            return
+        path = _glyph_cache_path(self)
+        if path is not None:
+            with contextlib.suppress(Exception):  # no or unreadable cache: read the font
+                tables = marshal.loads(path.read_bytes())
+                if isinstance(tables, dict) and set(tables) == set(_GLYPH_TABLES):
+                    self.__dict__.update(tables)
+                    return
+        super().extractInfo(charInfo)
+        if path is not None:
+            # the cache is only a shortcut: a read-only or full disk costs the next run its time
+            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_bytes(marshal.dumps({name: getattr(self, name) for name in _GLYPH_TABLES}))
+                os.replace(partial, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
+
+
+class _CachedTTFont(TTFont):
+    """TTFont on a _CachedFace: the same attributes TTFont.__init__ sets, with the face's
+    class the only difference (ReportLab builds its TTFontFace inline)."""
+
+    def __init__(self, name: str, filename: str, subfontIndex: int | str = 0) -> None:
+        self.fontName = name
+        self.face = _CachedFace(filename, subfontIndex=subfontIndex)
+        self.encoding = TTEncoding()
+        self.state: WeakKeyDictionary[object, object] = WeakKeyDictionary()  # per document
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+
+
 @cache
 def _register_ttf(path: Path, face: str | None) -> TTFont:
-    # Parsing a font costs tens of ms: once per process, whatever the number of builds.
-    font = TTFont(f"KD-{path.stem}-{face or 0}", str(path), subfontIndex=face or 0)
+    # once per process, whatever the number of builds
+    font = _CachedTTFont(f"KD-{path.stem}-{face or 0}", str(path), subfontIndex=face or 0)
     pdfmetrics.registerFont(font)
     return font
 

@@ -13,6 +13,7 @@ from pathlib import Path
 APP_NAME = "kodomo-desktop"
 DB_ENV = "KODOMO_DB"
 DB_FILENAME = "kodomo.sqlite"
+CACHE_ENV = "KODOMO_CACHE_DIR"
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -43,6 +44,15 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_dir as platform_user_data_dir
 
     return Path(platform_user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """What can be rebuilt from other files (parsed font tables); KODOMO_CACHE_DIR overrides it."""
+    if explicit := os.environ.get(CACHE_ENV):
+        return Path(explicit)
+    from platformdirs import user_cache_dir as platform_user_cache_dir
+
+    return Path(platform_user_cache_dir(APP_NAME, appauthor=False))
 
 
 def database_target(explicit: str | None = None) -> str:

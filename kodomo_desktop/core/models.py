@@ -159,14 +159,10 @@ class Placement(Base):
     __table_args__ = (
         UniqueConstraint("measure_id", "program_id"),
         Index("ix_placement_measure_position", "measure_id", "position"),
-        # the database itself refuses a second primary placement of one program
-        Index(
-            "uq_placement_primary",
-            "program_id",
-            unique=True,
-            sqlite_where=text("is_primary = 1"),
-            postgresql_where=text("is_primary"),
-        ),
+        # the database itself refuses a second primary placement of one program. Only the
+        # SQLite form here: a postgresql_where= would import that dialect (and asyncio) at every
+        # start-up; the migration that creates the index (db/versions/0001) carries both forms.
+        Index("uq_placement_primary", "program_id", unique=True, sqlite_where=text("is_primary = 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,71 @@
+"""What `kodomo-desktop booklet` loads at start-up: no module it does not use, and the
+font's glyph tables from a cache across processes (the same tables as ReportLab reads)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFontFace
+
+from kodomo_desktop.booklet import fonts
+
+TABLES = fonts._GLYPH_TABLES
+
+
+@pytest.fixture
+def font_file():
+    found = fonts._found(tuple(fonts.font_dirs()))
+    if not found:
+        pytest.skip("no known TrueType font on this machine")
+    return str(found[0])
+
+
+def tables(face: TTFontFace) -> dict:
+    return {name: getattr(face, name) for name in TABLES}
+
+
+def test_cached_tables_are_reportlabs(font_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("KODOMO_CACHE_DIR", str(tmp_path))
+    read = tables(TTFontFace(font_file))
+    first = fonts._CachedFace(font_file)  # reads the font, writes the cache
+    assert len(list((tmp_path / "fonts").iterdir())) == 1
+    second = fonts._CachedFace(font_file)  # from the cache
+    assert tables(first) == read
+    assert tables(second) == read
+    # the same order too: a subset's glyphs follow it
+    assert list(second.charToGlyph) == list(read["charToGlyph"])
+    assert second.name == first.name and second.ascent == first.ascent
+
+
+def test_damaged_cache_reads_the_font_again(font_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("KODOMO_CACHE_DIR", str(tmp_path))
+    fonts._CachedFace(font_file)
+    (cached,) = (tmp_path / "fonts").iterdir()
+    cached.write_bytes(b"not marshal data")
+    assert tables(fonts._CachedFace(font_file)) == tables(TTFontFace(font_file))
+    assert cached.read_bytes() != b"not marshal data"  # rewritten
+
+
+def test_unwritable_cache_still_builds(font_file, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("KODOMO_CACHE_DIR", str(blocker))  # a file: no folder can be made there
+    assert tables(fonts._CachedFace(font_file)) == tables(TTFontFace(font_file))
+
+
+def test_booklet_command_loads_only_what_it_uses(tmp_path):
+    db, pdf = tmp_path / "k.sqlite", tmp_path / "b.pdf"
+    subprocess.run([sys.executable, "-m", "kodomo_desktop", "--db", str(db), "editions"], check=True)  # migrate, seed
+    script = (
+        "import json, sys; from kodomo_desktop.cli import main;"
+        f"code = main(['--db', {str(db)!r}, 'booklet', '--force', '-o', {str(pdf)!r}]);"
+        "print(json.dumps([code, sorted(sys.modules)]))"
+    )
+    env = {**os.environ, "KODOMO_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
+    code, loaded = json.loads(out.splitlines()[-1])
+    assert code == 0 and pdf.exists()
+    unused = ("alembic", "jsonschema", "openpyxl", "PySide6", "defusedxml", "sqlalchemy.dialects.postgresql")
+    assert [m for m in loaded if m.startswith(unused)] == []
