@@ -107,6 +107,12 @@ def booklet_commands(document: dict, tmp: Path) -> dict[str, list[str]]:
         "export-json": [exe, "--db", str(db), "export-json", "-o", str(tmp / "e.json")],
     }
     if "--proof" in subprocess.run([*base, "--help"], check=True, capture_output=True, text=True).stdout:
+        # the proof compares with the previous year: the same edition a year earlier, every 実績 different
+        previous = {**document, "fiscal_year": document["fiscal_year"] - 1, "status": "draft"}
+        previous["programs"] = [{**p, "results": p["results"][::-1]} for p in document["programs"]]
+        previous_path = tmp / "previous.json"
+        previous_path.write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
+        subprocess.run([exe, "--db", str(db), "import-json", str(previous_path)], check=True, capture_output=True)
         commands["proof"] = [*base, "-o", str(tmp / "proof.pdf"), "--proof", *force]
     return commands
 
