@@ -65,8 +65,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for warning in report.warnings:
         ctx.err.write(f"警告: {warning}\n")
     font = f"{report.embedded_font}（埋め込み）" if report.embedded_font else "HeiseiKakuGo-W5（埋め込みなし）"
-    kind = "校正用の冊子" if args.proof else ""
-    ctx.out.write(f"{args.output} を{kind}作成しました: {report.pages}ページ、フォント {font}\n")
+    kind = "校正用の冊子 " if args.proof else ""
+    ctx.out.write(f"{kind}{args.output} を作成しました: {report.pages}ページ、フォント {font}\n")
     return 0
 
 
