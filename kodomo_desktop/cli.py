@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kodomo_desktop import __version__
-from kodomo_desktop.core.errors import KodomoError
+from kodomo_desktop.core.errors import InvalidInput, KodomoError
 
 if TYPE_CHECKING:
     from kodomo_desktop.core.database import Database
@@ -76,6 +76,14 @@ class Context:
             write_text_atomic(self.args.output, text)
         else:
             self.out.write(text)
+
+    def confirmed(self, question: str, without_terminal: str) -> bool:
+        """--yes, or the user's 「y」 at a terminal; without one (a script) the command refuses."""
+        if self.args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise InvalidInput(without_terminal)
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
     def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document

@@ -109,3 +109,25 @@ def messages(monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", record(QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
     return shown
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """The window's settings in a file of the test's own, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    from kodomo_desktop.ui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, sample_db, settings, messages):
+    """The main window on the sample database, shown."""
+    from kodomo_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(sample_db, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

@@ -7,7 +7,7 @@ import copy
 import json
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from kodomo_desktop.commands.diff import render_text
@@ -19,7 +19,6 @@ from kodomo_desktop.excel.apply import apply_returns, default_plan
 from kodomo_desktop.excel.diff_report import write_diff_report
 from kodomo_desktop.excel.returns import check_returns
 from kodomo_desktop.ui.program_grid import COL_RESULTS
-from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.tsv import parse_block
 from tests.excel_corpus import ReturnEditor, write_templates
 from tests.helpers import SEED_EDITION, program_id
@@ -171,10 +170,10 @@ def test_year_diff_between_stored_editions(seeded_db):
 
 
 @pytest.fixture
-def window(qtbot, seeded_db, tmp_path, messages):
+def window(qtbot, seeded_db, settings, messages):
     from kodomo_desktop.ui.main_window import MainWindow
 
-    w = MainWindow(seeded_db, Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
+    w = MainWindow(seeded_db, settings)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.backups import list_backups
 from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.queries import list_editions
-from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.restore_dialog import RestoreDialog
-from kodomo_desktop.ui.settings import Settings
 from tests.helpers import program_id
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, sample_db, settings, messages):
-    w = MainWindow(sample_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def test_delete_a_draft_edition_from_the_menu_after_a_backup(qtbot, window, sample_db, sample_document, messages):

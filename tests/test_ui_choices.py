@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from kodomo_desktop.core import operations as ops
@@ -14,22 +13,9 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.ui.excel_actions import UNITS
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.returns_import_dialog import ReturnsDialog
-from kodomo_desktop.ui.settings import RETURNS_FOLDER, TEMPLATES_BY, TEMPLATES_FOLDER, Settings
+from kodomo_desktop.ui.settings import RETURNS_FOLDER, TEMPLATES_BY, TEMPLATES_FOLDER
 from kodomo_desktop.ui.workers import BackgroundTask
 from tests.helpers import program_id
-
-
-@pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, sample_db, settings, messages) -> MainWindow:
-    w = MainWindow(sample_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def answer_templates(monkeypatch, unit: str, folder: Path) -> dict:

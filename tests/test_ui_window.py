@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
@@ -12,25 +11,11 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_NAME, HEADERS
-from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER, Settings
+from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER
 
 
 def column(label: str) -> int:
     return HEADERS.index(label)
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def window(qtbot, sample_db, settings, messages):
-    w = MainWindow(sample_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def program(db, uid: str) -> dict:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,7 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.errors import InvalidInput
     from kodomo_desktop.core.operations.edition_removal import (
         deletable_edition,
         delete_draft_edition,
@@ -26,12 +24,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     notice = deletion_notice(deletable_edition(ctx.db, args.year))
     ctx.out.write(notice + "\n")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise InvalidInput("削除するには --yes を付けて実行してください。")
-        if input("削除しますか？ [y/N] ").strip().lower() not in ("y", "yes"):
-            ctx.out.write("削除しませんでした。\n")
-            return 0
+    if not ctx.confirmed("削除しますか？", "削除するには --yes を付けて実行してください。"):
+        ctx.out.write("削除しませんでした。\n")
+        return 0
     backup = delete_draft_edition(ctx.db, args.year, source="cli")
     if backup:
         ctx.err.write(f"バックアップ: {backup}\n")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.backups import change_summary, preview_restore, restore
-    from kodomo_desktop.core.errors import InvalidInput
 
     db = ctx.db
     backup = Path(args.backup)
@@ -30,12 +28,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.out.write(f"{backup} から復元すると:\n")
     for change in changes:
         ctx.out.write(f"  {change_summary(change)}\n")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise InvalidInput("復元するには --yes を付けて実行してください（データベースが置き換わります）。")
-        if input("復元しますか？ [y/N] ").strip().lower() not in ("y", "yes"):
-            ctx.out.write("復元しませんでした。\n")
-            return 0
+    refusal = "復元するには --yes を付けて実行してください（データベースが置き換わります）。"
+    if not ctx.confirmed("復元しますか？", refusal):
+        ctx.out.write("復元しませんでした。\n")
+        return 0
     result = restore(db, backup)
     if result.before:
         ctx.err.write(f"復元前の状態のバックアップ: {result.before}\n")
