@@ -26,6 +26,8 @@ COMMANDS = {
     "editions": "kodomo_desktop.commands.editions",
     "export-json": "kodomo_desktop.commands.export_json",
     "import-json": "kodomo_desktop.commands.import_json",
+    "export-csv": "kodomo_desktop.commands.export_csv",
+    "import-csv": "kodomo_desktop.commands.import_csv",
     "seed-report": "kodomo_desktop.commands.seed_report",
     "seed-build": "kodomo_desktop.commands.seed_build",
     "booklet": "kodomo_desktop.commands.booklet",
