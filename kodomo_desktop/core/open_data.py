@@ -389,6 +389,7 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can be dated: th
 def xlsx_bytes(tables: Tables) -> bytes:
     """The two tables as sheets (named like the CSV files) and the dictionary as a third."""
     from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -405,7 +406,9 @@ def xlsx_bytes(tables: Tables) -> bytes:
         sheet.append(row)
     workbook.properties.created = workbook.properties.modified = datetime(*_FIXED_TIME)
     out = io.BytesIO()
-    workbook.save(out)
+    # ExcelWriter rather than Workbook.save, which dates the workbook modified now
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
     return _fixed_dates(out.getvalue())
 
 
