@@ -213,3 +213,20 @@ def test_web_command_writes_a_folder_and_refuses_a_foreign_one(seeded_db, tmp_pa
     assert code == 2 and "--force" in err and (other / "keep.txt").exists()
     assert run_cli(*base, "web", "--year", "2024", "-o", str(other), "--force")[0] == 0
     assert not (other / "keep.txt").exists() and (other / "index.html").exists()
+
+
+def test_window_action_writes_the_open_edition(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from kodomo_desktop.ui import web_action
+
+    install_coverage_stub()
+    written = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(web_action, "_written", lambda _window, folder, pages: written.append((folder, pages)))
+    assert window.act.web.isEnabled()
+    window.act.web.trigger()
+    qtbot.waitUntil(lambda: bool(written), timeout=20000)
+    ((folder, pages),) = written
+    assert folder.parent == tmp_path and (folder / "index.html").exists()
+    assert pages >= 2  # the index and at least one 基本施策
