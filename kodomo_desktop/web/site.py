@@ -200,7 +200,7 @@ class Site:
             nav.append(f'<li><a href="{other.page}"{current}>{esc(node_heading(POLICY, other.number))}</a></li>')
         parts = [
             '<header class="site">\n',
-            f'<p><a href="{INDEX}">{esc(self.title)}</a>\u3000{esc(self.year)}</p>\n',
+            f'<p><a href="{INDEX}">{esc(self.title)}</a>\u3000<span class="word">{esc(self.year)}</span></p>\n',
             f'<nav class="pages" aria-label="ページ">\n<ul>{"".join(nav)}</ul>\n</nav>\n',
             "</header>\n",
             '<main id="main" tabindex="-1">\n',
