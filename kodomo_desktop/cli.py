@@ -31,6 +31,7 @@ COMMANDS = {
     "seed-report": "kodomo_desktop.commands.seed_report",
     "seed-build": "kodomo_desktop.commands.seed_build",
     "booklet": "kodomo_desktop.commands.booklet",
+    "web": "kodomo_desktop.commands.web",
     "templates": "kodomo_desktop.commands.templates",
     "import-returns": "kodomo_desktop.commands.import_returns",
     "validate": "kodomo_desktop.commands.validate",

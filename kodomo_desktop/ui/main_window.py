@@ -31,7 +31,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
-from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features, program_actions
+from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features, program_actions, web_action
 from kodomo_desktop.ui.actions import WindowActions
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.elided_label import ElidedLabel
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
         connect(act.booklet, lambda: booklet_action.make_booklet(self))
         connect(act.proof, lambda: booklet_action.make_booklet(self, proof=True))
+        connect(act.web, lambda: web_action.write_web(self))
         connect(act.templates, lambda: excel_actions.write_templates(self))
         connect(act.import_returns, self._import_returns)
         connect(act.returns_overview, lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year))
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
                 act.compare: len(self.editions) > 1,
                 act.booklet: has_edition,
                 act.proof: has_edition,
+                act.web: has_edition,
                 act.templates: has_edition,
                 act.import_returns: has_edition and editable,
                 act.returns_overview: has_edition,

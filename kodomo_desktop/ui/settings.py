@@ -32,6 +32,7 @@ MAIN_SPLITTER = Setting("window/splitter", QByteArray())
 GRID_HEADER = Setting("grid/header", QByteArray())  # column widths
 LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
 BOOKLET_FOLDER = Setting("folders/booklet", "")
+WEB_FOLDER = Setting("folders/web", "")
 TEMPLATES_FOLDER = Setting("folders/templates", "")
 TEMPLATES_BY = Setting("templates/by", "division")  # 部 or 課: excel.units
 RETURNS_FOLDER = Setting("folders/returns", "")
