@@ -54,6 +54,10 @@ class WindowActions:
             tip="要確認の事業・不確かな対象・前年度（または前回公開時）からの変更に印を付けた校正用の冊子",
             feature=features.BOOKLET,
         )
+        self.import_json = new(
+            "JSON から取り込む…",
+            tip="kodomo-edition/1 形式の文書を取り込む（同じ年度の作成中の版は置き換え。元に戻すで取り消せます）",
+        )
         self.restore = new(
             "バックアップから復元…", tip="データベースをバックアップの時点に戻す", feature=features.RESTORE_DIALOG
         )
@@ -68,7 +72,7 @@ class WindowActions:
 
         # where they are shown: None is a separator
         self.menus: dict[str, Sequence[QAction | None]] = {
-            "ファイル(&F)": [self.booklet, self.proof, None, self.restore, None, self.quit],
+            "ファイル(&F)": [self.booklet, self.proof, None, self.import_json, self.restore, None, self.quit],
             "編集(&E)": [
                 *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),
