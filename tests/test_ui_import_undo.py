@@ -162,3 +162,25 @@ def test_import_json_as_a_new_edition_is_undone_by_deleting_it(qtbot, window, sa
     window.act.undo.trigger()
     qtbot.waitUntil(lambda: window.fiscal_year == 2024)
     assert 2030 not in [e.fiscal_year for e in queries.list_editions(sample_db)]
+
+
+def test_undo_of_a_json_import_over_a_later_edit_names_it(qtbot, window, sample_db, tmp_path, messages, monkeypatch):
+    original = export_document(sample_db, 2024)
+    doc = json.loads(json.dumps(original))
+    next(p for p in doc["programs"] if p["id"] == "P0001")["summary"] = "JSON の概要"
+    write_json(tmp_path, doc, monkeypatch)
+    import_json(qtbot, window)
+    ops.update_program(sample_db, program_id(sample_db, "P0003"), {"results": "後からの実績"}, source="cli")
+    messages.clear()
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a, **k: messages.append(text) or QMessageBox.StandardButton.No
+    )
+    window.act.undo.trigger()
+    assert len(messages) == 1 and "（P0003）の実績" in messages[0]
+    assert program(sample_db, "P0003")["results"] == "後からの実績"
+    assert program(sample_db, "P0001")["summary"] == "JSON の概要"
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.act.undo.trigger()
+    qtbot.wait(10)
+    assert export_document(sample_db, 2024) == original
