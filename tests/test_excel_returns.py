@@ -261,3 +261,29 @@ def test_the_json_output_carries_the_edit_script(sample_db, long_summary_return)
     assert code == 0, err
     (change,) = json.loads(out)["files"][0]["changes"]
     assert change["edit_script"] == [{"op": "keep", "text": LONG}, {"op": "insert", "text": "等"}]
+
+
+def test_an_applied_return_is_reverted_exactly_and_reapplied(sample_db, tmp_path):
+    from kodomo_desktop.core.operations.reverting import LaterEdits, revert_changes
+
+    templates = write_templates(sample_db, tmp_path / "out", by="department")
+    returned = fill_department_return(templates["子育て支援部"], tmp_path / "return.xlsx")
+    before = export_document(sample_db, 2024)
+    report = apply_returns(sample_db, 2024, [default_plan(r) for r in check_returns(sample_db, 2024, [returned])])
+    applied = export_document(sample_db, 2024)
+    assert applied != before and counts(sample_db)[1] == 1
+
+    # every field, the new program and the return's record go back; the revert of the revert is the redo
+    undone = revert_changes(sample_db, report.result.changes, source="editor")
+    assert export_document(sample_db, 2024) == before and counts(sample_db)[1] == 0
+    redone = revert_changes(sample_db, undone.changes, source="editor")
+    assert export_document(sample_db, 2024) == applied and counts(sample_db)[1] == 1
+
+    # a later edit of a field the import wrote is refused, named, unless forced
+    ops.update_program(sample_db, program_id(sample_db, "P0001"), {"results": "後からの実績"})
+    with pytest.raises(LaterEdits) as refused:
+        revert_changes(sample_db, redone.changes, source="editor")
+    assert len(refused.value.edits) == 1 and refused.value.edits[0].endswith("（P0001）の実績")
+    assert export_document(sample_db, 2024)["programs"][0]["results"] == "後からの実績"
+    revert_changes(sample_db, redone.changes, source="editor", force=True)
+    assert export_document(sample_db, 2024) == before

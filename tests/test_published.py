@@ -17,6 +17,7 @@ from kodomo_desktop.core.models import ChangeLog, Edition, Placement, PolicyNode
 from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.operations.edition_removal import delete_draft_edition
+from kodomo_desktop.core.operations.reverting import remove_document, restore_document, revert_changes
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.validation import Finding, Severity
 
@@ -44,6 +45,7 @@ def attempts(db, sample_document):
     relisting = placements[("P0001", "遊びや体験")]
     finding = Finding("test", Severity.WARNING, "確認", "P0001", "summary", "fingerprint")
     acknowledge_finding(db, 2024, finding)
+    imported = ops.update_program(db, program, {"alias": "取り込んだ通称"}, source="import:test.xlsx").changes
     return {
         "update_program": lambda: ops.update_program(db, program, {"summary": "変更"}),
         "set_target": lambda: ops.set_target(db, [program], "中学", True),
@@ -69,6 +71,9 @@ def attempts(db, sample_document):
         "import_document": lambda: import_document(db, sample_document, replace=True),
         "acknowledge_finding": lambda: acknowledge_finding(db, 2024, finding, "別の理由"),
         "withdraw_acknowledgement": lambda: withdraw_acknowledgement(db, 2024, "P0001", "test", "summary"),
+        "revert_changes": lambda: revert_changes(db, imported, source="editor"),
+        "restore_document": lambda: restore_document(db, sample_document, export_document(db, 2024), source="editor"),
+        "remove_document": lambda: remove_document(db, export_document(db, 2024), source="editor"),
     }
 
 
@@ -85,6 +90,7 @@ NOT_EDITION_WRITES = {
     "merge_entries": "the master list; moves only draft editions' programs",
     "master_list": "a read",
     "deletable_edition": "a read (the check delete_draft_edition makes)",
+    "later_edits": "a read (the check revert_changes makes)",
 }
 
 

@@ -130,13 +130,17 @@ class FakeFeature:
 
 
 def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, monkeypatch):
+    from kodomo_desktop.excel.apply import ApplyReport
+
     class ReturnsDialog:
         def __init__(self, db, fiscal_year, parent, *, settings):
             self.db, self.fiscal_year = db, fiscal_year
+            self.reports = []
 
         def exec(self):
             program_id = window.session.program_id("P0001")
-            ops.update_program(self.db, program_id, {"name": "回答で直した名称"}, source="import:test.xlsx")
+            result = ops.update_program(self.db, program_id, {"name": "回答で直した名称"}, source="import:test.xlsx")
+            self.reports.append(ApplyReport(result, None, 1))
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(features, "RETURNS_DIALOG", FakeFeature(ReturnsDialog))
@@ -147,7 +151,9 @@ def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, 
     window._import_returns()
     assert window.grid_model.program(0).name == "回答で直した名称"
     assert window.form.name.text() == "回答で直した名称"
-    assert window.session.stack.count() == 0  # undo never reaches back across an import
+    # the import is one undo step above the earlier edit, which stays undoable
+    assert window.session.stack.count() == 2
+    assert window.session.stack.undoText() == "回答の取り込み（1件）"
 
 
 def test_a_feature_that_fails_to_load_is_disabled_with_the_reason(qtbot, sample_db, tmp_path, messages, monkeypatch):

@@ -55,6 +55,10 @@ class WindowActions:
             feature=features.BOOKLET,
         )
         self.web = new("ウェブ版を書き出す…", tip="表・見出し・目次をそなえた HTML のページ一式（ウェブサイト掲載用）")
+        self.import_json = new(
+            "JSON から取り込む…",
+            tip="kodomo-edition/1 形式の文書を取り込む（同じ年度の作成中の版は置き換え。元に戻すで取り消せます）",
+        )
         self.restore = new(
             "バックアップから復元…", tip="データベースをバックアップの時点に戻す", feature=features.RESTORE_DIALOG
         )
@@ -69,7 +73,7 @@ class WindowActions:
 
         # where they are shown: None is a separator
         self.menus: dict[str, Sequence[QAction | None]] = {
-            "ファイル(&F)": [self.booklet, self.proof, self.web, None, self.restore, None, self.quit],
+            "ファイル(&F)": [self.booklet, self.proof, self.web, None, self.import_json, self.restore, None, self.quit],
             "編集(&E)": [
                 *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),

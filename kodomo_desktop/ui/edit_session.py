@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.queries import EditionInfo
 from kodomo_desktop.core.vocabulary import PUBLISHED
-from kodomo_desktop.ui.messages import expected_error_text
+from kodomo_desktop.ui.messages import confirm, expected_error_text
 
 if TYPE_CHECKING:
     from kodomo_desktop.ui.undo_commands import OperationCommand
@@ -59,6 +60,8 @@ class EditSession(QObject):
     failed = Signal(str)  # a Japanese message; the data is as it was
     # emitted before undo and redo, so editors hand in text still being typed first
     commit_requested = Signal()
+    # an undo or redo replaced or deleted a whole edition (a JSON import): the views re-read it
+    edition_replaced = Signal(int)  # fiscal year
 
     def __init__(self, db: Database, parent: QObject | None = None):
         super().__init__(parent)
@@ -92,9 +95,15 @@ class EditSession(QObject):
         return self.undo_group.activeStack()
 
     def forget_history(self) -> None:
-        """After an import the stored old values may no longer be what undo should restore."""
+        """After a restore or a deleted edition the stored ids and old values belong to rows that are gone."""
         if self.stack is not None:
             self.stack.clear()
+
+    def rekey(self, old_edition_id: int, new_edition_id: int) -> None:
+        """A replaced edition (a JSON import) keeps its undo history under its new row id."""
+        stack = self._stacks.pop(old_edition_id, None)
+        if stack is not None:
+            self._stacks[new_edition_id] = stack
 
     # --- running commands ---------------------------------------------------------------
 
@@ -136,11 +145,27 @@ class EditSession(QObject):
 
     def undo(self) -> None:
         self.commit_requested.emit()
-        self.undo_group.undo()
+        if self._may_step(undoing=True):
+            self.undo_group.undo()
 
     def redo(self) -> None:
         self.commit_requested.emit()
-        self.undo_group.redo()
+        if self._may_step(undoing=False):
+            self.undo_group.redo()
+
+    def _may_step(self, undoing: bool) -> bool:
+        """An import step asks first where it would overwrite a later edit (QUndoStack cannot take a No back)."""
+        from kodomo_desktop.ui.undo_commands import ImportCommand  # that module imports this one
+
+        stack = self.stack
+        if stack is None:
+            return True
+        command = stack.command(stack.index() - 1 if undoing else stack.index())
+        return not isinstance(command, ImportCommand) or command.check(undoing)
+
+    def confirm(self, title: str, text: str) -> bool:
+        parent = self.parent()
+        return confirm(parent if isinstance(parent, QWidget) else None, title, text, default_yes=False)
 
     def record(self, result: OpResult) -> None:
         """A command's operation succeeded: its changes are announced with the others of this step."""

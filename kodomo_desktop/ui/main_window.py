@@ -31,7 +31,15 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
-from kodomo_desktop.ui import booklet_action, edition_actions, excel_actions, features, program_actions, web_action
+from kodomo_desktop.ui import (
+    booklet_action,
+    edition_actions,
+    excel_actions,
+    features,
+    json_import,
+    program_actions,
+    web_action,
+)
 from kodomo_desktop.ui.actions import WindowActions
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.elided_label import ElidedLabel
@@ -48,6 +56,7 @@ from kodomo_desktop.ui.settings import (
     WINDOW_STATE,
     Settings,
 )
+from kodomo_desktop.ui.undo_commands import ReturnsImport
 
 FINDINGS_DELAY_MS = 300
 
@@ -111,6 +120,8 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().selectionChanged.connect(self._update_actions)
         self.session.changed.connect(self._on_changed)
         self.session.failed.connect(self._show_failure)
+        # after the undo step that replaced the edition has finished
+        self.session.edition_replaced.connect(lambda year: QTimer.singleShot(0, lambda: self.reload_everything(year)))
 
         self._restore_layout()
         self.reload_everything(self.settings.get(LAST_EDITION) or None)
@@ -143,6 +154,7 @@ class MainWindow(QMainWindow):
         connect(act.publish, lambda: edition_actions.publish(self))
         connect(act.unpublish, lambda: edition_actions.unpublish(self))
         connect(act.delete_edition, lambda: edition_actions.delete_edition(self))
+        connect(act.import_json, lambda: json_import.import_json(self))
         connect(act.restore, self._restore_from_backup)
         connect(act.compare, lambda: self._run_dialog(features.COMPARE_DIALOG, self.db))
         connect(act.booklet, lambda: booklet_action.make_booklet(self))
@@ -189,10 +201,13 @@ class MainWindow(QMainWindow):
 
     def _import_returns(self) -> None:
         self.form.commit_pending()
-        if self._run_dialog(features.RETURNS_DIALOG, self.db, self.fiscal_year, settings=self.settings):
-            # the undo stack's old values predate the import: undoing across it would undo it piecemeal
-            self.session.forget_history()
-            self.reload_everything(self.fiscal_year)
+        dialog = features.RETURNS_DIALOG.load()(self.db, self.fiscal_year, self, settings=self.settings)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        changes = [c for report in dialog.reports for c in report.result.changes]
+        if changes:  # every apply of the dialog, one undo step above the earlier edits
+            self.session.push(ReturnsImport(self.session, changes, sum(r.applied for r in dialog.reports)))
+        self.reload_everything(self.fiscal_year)
 
     def _restore_from_backup(self) -> None:
         self.form.commit_pending()  # into the current state, which the restore backs up first

@@ -76,6 +76,7 @@ class ReturnsDialog(QDialog):
         self.decisions: list[Decision] = []
         self._filling = False
         self.applied_any = False
+        self.reports: list[ApplyReport] = []  # each apply, in order: the window makes them one undo step
         self.setWindowTitle(f"Excel 回答の取り込み（{era_label(fiscal_year)}版）")
         self.resize(1100, 720)
 
@@ -399,6 +400,7 @@ class ReturnsDialog(QDialog):
 
     def _applied(self, report: ApplyReport) -> None:
         self.applied_any = True
+        self.reports.append(report)
         backup = f"\n取り込み前のバックアップ: {report.backup}" if report.backup else ""
         self.summary.setText(f"{report.applied} 件の変更を取り込みました。")
         QMessageBox.information(self, "回答の取り込み", f"{report.applied} 件の変更を取り込みました。{backup}")

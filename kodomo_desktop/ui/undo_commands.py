@@ -8,14 +8,22 @@ transaction) or a macro of commands (one undo step).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.changes import OpResult
+from kodomo_desktop.core.changes import Change, OpResult
+from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
+from kodomo_desktop.core.operations.reverting import (
+    document_edits,
+    later_edits,
+    remove_document,
+    restore_document,
+    revert_changes,
+)
 from kodomo_desktop.core.targets import labels_from_mask
 from kodomo_desktop.ui.edit_session import EditSession
 
@@ -194,14 +202,14 @@ class CreateProgram(OperationCommand):
         super().__init__(session, "事業の追加")
         self.doc = dict(doc)
         self.placement = (measure_id, position, True)
-        self.edition_id = session.open_edition_id()
 
     @property
     def uid(self) -> str | None:
         return self.doc.get("id")
 
     def apply(self) -> OpResult:
-        result = ops.create_program(self.db, self.edition_id, self.doc, [self.placement])
+        # the edition's row id at run time: a JSON import undone or redone since replaces the row
+        result = ops.create_program(self.db, self.session.open_edition_id(), self.doc, [self.placement])
         self.doc["id"] = next(iter(result.touched("program")))
         return result
 
@@ -217,7 +225,6 @@ class DeleteProgram(OperationCommand):
     def __init__(self, session: EditSession, uid: str):
         super().__init__(session, "事業の削除")
         self.uid = uid
-        self.edition_id = session.open_edition_id()
         self.snapshot: dict[str, Any] | None = None
 
     def apply(self) -> OpResult:
@@ -228,4 +235,117 @@ class DeleteProgram(OperationCommand):
     def revert(self) -> OpResult:
         assert self.snapshot is not None  # undo follows the redo that took it
         placements = [(p["measure"], p["position"], p["primary"]) for p in self.snapshot["placements"]]
-        return ops.create_program(self.db, self.edition_id, self.snapshot, placements)
+        return ops.create_program(self.db, self.session.open_edition_id(), self.snapshot, placements)
+
+
+class ImportCommand(OperationCommand):
+    """An import that has already run, kept as one undo step: undo takes back what it wrote, redo writes it again.
+
+    The push's redo writes nothing (the import has run). Before the stack moves, `check` names any
+    field edited since that the step would overwrite and asks; on yes the step overwrites it.
+    """
+
+    def __init__(self, session: EditSession, text: str):
+        super().__init__(session, text)
+        self.pushed = False
+        self.force = False
+
+    def redo(self) -> None:
+        if self.pushed:
+            super().redo()
+        self.pushed = True
+
+    def later_edits(self, undoing: bool) -> list[str]:
+        raise NotImplementedError
+
+    def check(self, undoing: bool) -> bool:
+        self.force = False
+        try:
+            edits = self.later_edits(undoing)
+        except Exception as exc:
+            self.session.report(exc)
+            return False
+        if not edits:
+            return True
+        verb = "元に戻す" if undoing else "やり直す"
+        listed = "\n".join(f"・{e}" for e in edits[:20]) + (
+            f"\n（ほか {len(edits) - 20}件）" if len(edits) > 20 else ""
+        )
+        self.force = self.session.confirm(
+            f"{self.text()}を{verb}",
+            f"「{self.text()}」の後に変更された項目があります:\n{listed}\n\n"
+            f"{verb}と、これらの後からの変更は失われます。{verb}しますか？",
+        )
+        return self.force
+
+
+class ReturnsImport(ImportCommand):
+    """Applied Excel returns: undo restores exactly the fields and rows the apply changed."""
+
+    def __init__(self, session: EditSession, changes: Sequence[Change], applied: int):
+        super().__init__(session, f"回答の取り込み（{applied}件）")
+        self.changes = tuple(changes)  # what the database holds while the import is in
+        self.undone: tuple[Change, ...] = ()  # what the undo wrote; reverting it is the redo
+
+    def later_edits(self, undoing: bool) -> list[str]:
+        return [str(e) for e in later_edits(self.db, self.changes if undoing else self.undone)]
+
+    def apply(self) -> OpResult:
+        result = revert_changes(self.db, self.undone, source="editor", force=self.force)
+        self.changes = result.changes
+        return result
+
+    def revert(self) -> OpResult:
+        result = revert_changes(self.db, self.changes, source="editor", force=self.force)
+        self.undone = result.changes
+        return result
+
+
+class JsonImport(ImportCommand):
+    """A kodomo-edition/1 document imported: undo puts back the edition it replaced (before), or deletes
+    the edition it created (before None); redo imports the document's edition (after) again."""
+
+    def __init__(self, session: EditSession, name: str, before: dict[str, Any] | None, after: dict[str, Any]):
+        super().__init__(session, f"JSON の取り込み（{name}）")
+        self.before, self.after = before, after
+        self.year: int = after["fiscal_year"]
+
+    def later_edits(self, undoing: bool) -> list[str]:
+        from kodomo_desktop.core.interchange import export_document
+
+        expected = self.after if undoing else self.before
+        return [] if expected is None else document_edits(expected, export_document(self.db, self.year))
+
+    def check(self, undoing: bool) -> bool:
+        if not (undoing and self.before is None):
+            return super().check(undoing)
+        # the created edition goes, whatever was edited in it since: always asked
+        self.force = self.session.confirm(
+            f"{self.text()}を元に戻す",
+            f"JSON から作成した{era_label(self.year)}版を削除します（削除の前にバックアップを作成します）。"
+            "この版で行った変更もすべて失われます。よろしいですか？",
+        )
+        return self.force
+
+    def apply(self) -> OpResult:
+        from kodomo_desktop.core.interchange import import_document
+
+        if self.before is None:
+            result = import_document(self.db, self.after, add_divisions=True, source="editor")
+        else:
+            result = restore_document(self.db, self.after, self.before, source="editor", force=self.force)
+        return self._replaced(result)
+
+    def revert(self) -> OpResult:
+        if self.before is None:
+            remove_document(self.db, self.after, source="editor", force=self.force)
+            self.session.edition_replaced.emit(self.year)
+            return OpResult()
+        return self._replaced(restore_document(self.db, self.before, self.after, source="editor", force=self.force))
+
+    def _replaced(self, result: OpResult) -> OpResult:
+        """The edition's row is new: its undo history follows it, and the views re-read it."""
+        if self.session.edition is not None and self.session.edition.fiscal_year == self.year:
+            self.session.rekey(self.session.edition.id, result.value)
+        self.session.edition_replaced.emit(self.year)
+        return OpResult()  # nothing to refresh piecemeal: the whole edition is re-read
