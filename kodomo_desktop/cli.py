@@ -40,6 +40,7 @@ COMMANDS = {
     "edition-settings": "kodomo_desktop.commands.edition_settings",
     "rollover": "kodomo_desktop.commands.rollover",
     "diff": "kodomo_desktop.commands.diff",
+    "coverage": "kodomo_desktop.commands.coverage",
     "delete-edition": "kodomo_desktop.commands.delete_edition",
     "backups": "kodomo_desktop.commands.backups",
     "restore": "kodomo_desktop.commands.restore",

@@ -126,6 +126,8 @@ class Booklet:
                 if number is None:
                     continue
                 for table in page.extract_tables():
+                    if table[0][:2] == ["施策", "ライフステージ"]:
+                        continue  # the appendix (付録　対象別の事業数): tests/test_coverage.py reads it
                     self.rows += [(number, row) for row in table if row[0] != "事業・取組名称" and row[2] != "妊婦\n等"]
 
     @staticmethod
@@ -196,7 +198,7 @@ def test_contents_page_numbers_are_the_printed_ones(sample):
     document, booklet, _ = sample
     entries = booklet.contents()
     measures = sum(len(g["measures"]) for p in document["policies"] for g in p.get("stages") or [p])
-    assert len(entries) == measures + len(document["policies"])
+    assert len(entries) == measures + len(document["policies"]) + 1  # and the appendix
     for title, number in entries:
         heading = title.split()[-1]
         first = next(
@@ -212,7 +214,7 @@ def test_contents_over_two_pages(tmp_path):
     booklet, _ = build(make_document(60, 1), tmp_path / "toc.pdf")
     assert booklet.numbers[:4] == [None, None, None, 1]
     entries = booklet.contents()
-    assert len(entries) == 62
+    assert len(entries) == 63  # 2 基本施策, 60 個別施策 and the appendix
     for title, number in entries:
         first = next(
             n for n, text in zip(booklet.numbers, booklet.texts, strict=False) if n and title.split()[-1] in text

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, NextPageTemplate, PageBreak, Spacer, TableStyle
 
+from kodomo_desktop.booklet.appendix import APPENDIX_TITLE, appendix_table
 from kodomo_desktop.booklet.flowables import (
     BodyStart,
     BodyTable,
@@ -33,6 +34,7 @@ from kodomo_desktop.booklet.layout import (
 from kodomo_desktop.booklet.linebreak import wrap
 from kodomo_desktop.booklet.pages import PROOF_MARK
 from kodomo_desktop.booklet.typography import normalize
+from kodomo_desktop.core.coverage import coverage
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_date, era_label, results_header
 from kodomo_desktop.core.targets import TARGETS
@@ -168,6 +170,7 @@ class Story:
     def flowables(self) -> list[Flowable]:
         layout = self.layout
         outline = list(headings(self.document))
+        appendix = Heading(0, APPENDIX_TITLE, "appendix")
         closing = self.proof_headings()
         return [
             *self.cover(),
@@ -180,11 +183,12 @@ class Story:
                 space_after=10,
                 heading=Heading(0, "目次", "contents", in_contents=False),
             ),
-            Contents([h for h, _ in outline], layout.toc, indent=layout.toc(1).size),
+            Contents([*(h for h, _ in outline), appendix], layout.toc, indent=layout.toc(1).size),
             NextPageTemplate("body"),
             PageBreak(),
             BodyStart(),
             *self.body(outline),
+            *self.appendix(appendix),
             *self.proof_sections(closing),
             *self.colophon(),
         ]
@@ -244,6 +248,10 @@ class Story:
                 out += [KeepWithTable(*self._start_height(pending, table, rows)), *pending, table]
                 pending = []
         return out + pending
+
+    def appendix(self, heading: Heading) -> list[Flowable]:
+        """付録　対象別の事業数: the coverage matrix on a page of its own after the body."""
+        return [PageBreak(), self.heading(heading), *appendix_table(coverage(self.document), self.layout)]
 
     def heading(self, heading: Heading) -> TextBlock:
         layout = self.layout

@@ -67,6 +67,11 @@ class WindowActions:
         self.returns_overview = new("回答の状況", feature=features.RETURNS_OVERVIEW)
         self.findings = new("検証パネル", feature=features.FINDINGS_PANEL)
         self.findings.setCheckable(True)
+        self.coverage = new(
+            "対象別の事業数…",
+            tip="個別施策ごとに各対象に届く事業の数（色の濃さで表示、前年度との比較も）",
+            feature=features.COVERAGE_DIALOG,
+        )
         self.master = new("所管の一覧…", feature=features.MASTER_DIALOG)
         self.about = new("バージョン情報…", feature=features.ABOUT_DIALOG)
         self.quit = new("終了", [KEY.Quit])
@@ -83,7 +88,7 @@ class WindowActions:
                 self.delete_edition,
             ],
             "Excel(&X)": [self.templates, self.import_returns, self.returns_overview],
-            "検証(&V)": [self.findings, None, self.master],
+            "検証(&V)": [self.findings, self.coverage, None, self.master],
             "ヘルプ(&H)": [self.about],
         }
         self.toolbar: Sequence[QAction | None] = [

@@ -53,6 +53,7 @@ RETURNS_DIALOG = Feature("kodomo_desktop.ui.returns_import_dialog", "ReturnsDial
 RETURNS_OVERVIEW = Feature("kodomo_desktop.ui.returns_overview_dialog", "ReturnsOverview", "Excel 回答の状況画面")
 FINDINGS_PANEL = Feature("kodomo_desktop.ui.findings_panel", "FindingsPanel", "検証パネル")
 MASTER_DIALOG = Feature("kodomo_desktop.ui.master_dialog", "MasterListDialog", "所管の一覧の編集画面")
+COVERAGE_DIALOG = Feature("kodomo_desktop.ui.coverage_dialog", "CoverageDialog", "対象別の事業数の画面")
 COMPARE_DIALOG = Feature("kodomo_desktop.ui.compare_dialog", "CompareDialog", "年度の比較画面")
 RESTORE_DIALOG = Feature("kodomo_desktop.ui.restore_dialog", "RestoreDialog", "バックアップからの復元画面")
 ABOUT_DIALOG = Feature("kodomo_desktop.ui.about_dialog", "AboutDialog", "バージョン情報の画面")

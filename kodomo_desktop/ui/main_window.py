@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         connect(act.templates, lambda: excel_actions.write_templates(self))
         connect(act.import_returns, self._import_returns)
         connect(act.returns_overview, lambda: self._run_dialog(features.RETURNS_OVERVIEW, self.db, self.fiscal_year))
+        connect(act.coverage, lambda: self._run_dialog(features.COVERAGE_DIALOG, self.db, self.open_year()))
         connect(act.master, self._edit_master_list)
         connect(act.about, lambda: self._run_dialog(features.ABOUT_DIALOG))
         connect(act.quit, self.close)
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
                 act.templates: has_edition,
                 act.import_returns: has_edition and editable,
                 act.returns_overview: has_edition,
+                act.coverage: has_edition,
                 act.findings: self.findings is not None,
             }
         )
