@@ -12,7 +12,7 @@ import pytest
 from kodomo_desktop.booklet.typography import normalize
 from kodomo_desktop.core.listing import is_listed
 from kodomo_desktop.core.targets import TARGETS
-from tests.web_support import build_fy2024, coverage_missing, fy2024_document, install_coverage_stub
+from tests.web_support import build_fy2024, fy2024_document
 
 
 class Page(HTMLParser):
@@ -162,7 +162,6 @@ def test_the_same_document_gives_the_same_bytes(tmp_path):
 def test_text_is_escaped_and_ended_programs_are_not_listed(tmp_path, sample_document):
     from kodomo_desktop.web.site import build_site
 
-    install_coverage_stub()
     program = sample_document["programs"][0]
     program["name"] = '<script>alert("x")</script>&'
     ended = sample_document["programs"][1]
@@ -173,7 +172,6 @@ def test_text_is_escaped_and_ended_programs_are_not_listed(tmp_path, sample_docu
     assert ended["name"] not in text
 
 
-@pytest.mark.skipif(coverage_missing(), reason="kodomo_desktop.core.coverage (W1) is not merged yet")
 def test_the_index_shows_the_coverage_totals(site):
     from kodomo_desktop.core.coverage import coverage
 
@@ -192,7 +190,6 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
 
 
 def test_web_command_writes_a_folder_and_refuses_a_foreign_one(seeded_db, tmp_path):
-    install_coverage_stub()
     base = ["--db", str(tmp_path / "seeded.sqlite")]  # the seeded_db fixture's file
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
@@ -220,7 +217,6 @@ def test_window_action_writes_the_open_edition(window, qtbot, tmp_path, monkeypa
 
     from kodomo_desktop.ui import web_action
 
-    install_coverage_stub()
     written = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
     monkeypatch.setattr(web_action, "_written", lambda _window, folder, pages: written.append((folder, pages)))
