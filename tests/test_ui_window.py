@@ -332,7 +332,8 @@ def test_history_lists_the_edits(qtbot, window, sample_db):
     click_cell(qtbot, window, 0, column("18歳超"))
     form = window.form
     form.tabs.setCurrentIndex(2)
-    rows = [[form.history.topLevelItem(i).text(c) for c in range(6)] for i in range(form.history.topLevelItemCount())]
+    view = form.history.view
+    rows = [[view.topLevelItem(i).text(c) for c in range(6)] for i in range(view.topLevelItemCount())]
     newest = rows[0]
     assert newest[1] == sample_db.user
     assert newest[2] == "令和6年度"
@@ -429,16 +430,18 @@ def test_issuer_settings_are_off_for_a_published_edition(qtbot, window, sample_d
 
 def test_history_shows_a_change_at_the_end_of_a_long_summary(qtbot, sample_db):
     from kodomo_desktop.ui.diff_view import HTML_ROLE
-    from kodomo_desktop.ui.history_view import CHANGE_COLUMN, HistoryView
+    from kodomo_desktop.ui.history_view import CHANGE_COLUMN, HistoryPane
     from tests.helpers import program_id
 
     long = ("子育て家庭が様々な支援を受けられるよう、相談・情報提供・交流の場を用意する。" * 20)[:600]
     pid = program_id(sample_db, "P0001")
     ops.update_program(sample_db, pid, {"summary": long})
     ops.update_program(sample_db, pid, {"summary": long + "等"})
-    view = HistoryView()
-    qtbot.addWidget(view)
-    view.show_history(queries.program_history(sample_db, "P0001"))
+    pane = HistoryPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_history(queries.program_history(sample_db, "P0001"))
+    view = pane.view
     newest = view.topLevelItem(0)
     assert newest.text(3) == "概要"
     assert newest.text(CHANGE_COLUMN) == f"…{long[-20:]} → …{long[-20:]}等"
@@ -446,3 +449,10 @@ def test_history_shows_a_change_at_the_end_of_a_long_summary(qtbot, sample_db):
         '<span style="color:#0B5CAD; background-color:#DCEBFA; text-decoration:underline; font-weight:bold;">等</span>'
     )
     assert newest.toolTip(CHANGE_COLUMN) == f"変更前:\n{long}\n\n変更後:\n{long}等"
+    # a click shows both full texts side by side, the added character marked in the newer one
+    assert pane.detail.new_text.toPlainText() == ""
+    rect = view.visualItemRect(newest)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert pane.detail.old_text.toPlainText() == long
+    assert pane.detail.new_text.toPlainText() == long + "等"
+    assert "text-decoration:underline" in pane.detail.new_text.toHtml().replace(" ", "")

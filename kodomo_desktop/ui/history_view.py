@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QSplitter, QTreeWidget, QTreeWidgetItem, QWidget
 
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.queries import HistoryEntry
 from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, plain, side
-from kodomo_desktop.ui.diff_view import HTML_ROLE, RichTextDelegate, runs_html
+from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 
 SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
 COLUMNS = ("日時", "利用者", "年度", "項目", "変更（前 → 後）", "経路")
 CHANGE_COLUMN = 4
 ARROW = " → "
+FULL_TEXTS = Qt.ItemDataRole.UserRole + 1  # (old, new) as whole texts, for the detail pane
 
 
 def local_time(at: str) -> str:
@@ -78,7 +80,33 @@ class HistoryView(QTreeWidget):
             )
             item.setData(CHANGE_COLUMN, HTML_ROLE, runs_html(before) + ARROW + runs_html(after))
             item.setToolTip(CHANGE_COLUMN, f"変更前:\n{old}\n\n変更後:\n{new}")
+            item.setData(CHANGE_COLUMN, FULL_TEXTS, (old, new))
             items.append(item)
         self.addTopLevelItems(items)
         for column in (0, 1, 2, 3):
             self.resizeColumnToContents(column)
+
+
+class HistoryPane(QSplitter):
+    """The history list over a detail pane: the selected change's two full texts side by side."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.view = HistoryView()
+        self.detail = ChangeDetail()
+        self.addWidget(self.view)
+        self.addWidget(self.detail)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.view.currentItemChanged.connect(self._show)
+
+    def show_history(self, entries: list[HistoryEntry]) -> None:
+        self.view.show_history(entries)
+        self.detail.clear()
+
+    def _show(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is None:
+            self.detail.clear()
+            return
+        old, new = item.data(CHANGE_COLUMN, FULL_TEXTS)
+        self.detail.show_change(old, new)

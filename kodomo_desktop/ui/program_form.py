@@ -32,7 +32,7 @@ from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.commit_edit import CommitTextEdit
 from kodomo_desktop.ui.division_editor import DivisionEditor
 from kodomo_desktop.ui.edit_session import EditSession, Update
-from kodomo_desktop.ui.history_view import HistoryView
+from kodomo_desktop.ui.history_view import HistoryPane
 from kodomo_desktop.ui.placement_editor import PlacementEditor
 from kodomo_desktop.ui.undo_commands import (
     AddPlacement,
@@ -77,7 +77,7 @@ class ProgramForm(QWidget):
         self.review_notes.setPlaceholderText("確認すること（1行に1件）")
         self.divisions = DivisionEditor()
         self.placements = PlacementEditor()
-        self.history = HistoryView()
+        self.history = HistoryPane()
 
         self.name.editingFinished.connect(lambda: self._edit_line("name", self.name.text()))
         self.alias.editingFinished.connect(lambda: self._edit_line("alias", self.alias.text().strip() or None))
