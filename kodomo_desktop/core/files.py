@@ -4,6 +4,20 @@ import os
 import tempfile
 from pathlib import Path
 
+from kodomo_desktop.core.errors import InvalidInput
+
+
+def read_utf8_text(path: Path) -> str:
+    """A UTF-8 text file (a BOM is dropped); every failure is a Japanese message naming the file."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: ファイルが見つかりません。") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: UTF-8 のテキストではありません。") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: 読み込めません（{exc.strerror}）。") from None
+
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     path = Path(path)

@@ -21,6 +21,7 @@ from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput, NotFound
+from kodomo_desktop.core.files import read_utf8_text
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
@@ -175,14 +176,7 @@ def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read a document file and check its shape only; every failure names the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: ファイルが見つかりません。") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: UTF-8 のテキストではありません。") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: 読み込めません（{exc.strerror}）。") from None
+    text = read_utf8_text(path)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -27,6 +27,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, load_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS
+from kodomo_desktop.core.files import read_utf8_text
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.models import Placement, PolicyNode, Program
 from kodomo_desktop.core.open_data import (
@@ -106,14 +107,7 @@ class _Table:
 
 
 def _read(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: ファイルが見つかりません。") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: UTF-8 のテキストではありません。") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: 読み込めません（{exc.strerror}）。") from None
+    text = read_utf8_text(path)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

@@ -248,17 +248,24 @@ def delete_program(db: Database, program_id: int, *, source: str = "editor") -> 
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
-        snapshot = program_document(program)
-        snapshot["placements"] = [
-            {"measure": p.measure_id, "position": p.position, "primary": p.is_primary} for p in program.placements
-        ]
-        for placement in program.placements:
-            siblings = measure_rows(w, placement.measure_id)
-            siblings.remove(placement)
-            reindex(siblings)
-        w.session.delete(program)  # placements and divisions go with it (cascade)
-        w.log("program", snapshot["id"], "deleted", snapshot, None, program.edition_id)
-        return w.result(snapshot)
+        return w.result(remove_program(w, program))
+
+
+def remove_program(w: Writer, program: Program) -> dict[str, Any]:
+    """Inside a write: delete a program, close the gaps it leaves, log and return its snapshot
+    (with its placements, so an undo can put it back where it was)."""
+    snapshot = program_document(program)
+    snapshot["placements"] = [
+        {"measure": p.measure_id, "position": p.position, "primary": p.is_primary} for p in program.placements
+    ]
+    for placement in program.placements:
+        siblings = measure_rows(w, placement.measure_id)
+        siblings.remove(placement)
+        reindex(siblings)
+    w.session.delete(program)  # placements and divisions go with it (cascade)
+    w.session.flush()
+    w.log("program", snapshot["id"], "deleted", snapshot, None, program.edition_id)
+    return snapshot
 
 
 def measure_in(w: Writer, measure_id: int, edition_id: int) -> PolicyNode:

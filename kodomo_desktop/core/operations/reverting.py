@@ -21,14 +21,13 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS
 from kodomo_desktop.core.models import Program, ReturnImport
-from kodomo_desktop.core.operations.common import reindex
 from kodomo_desktop.core.operations.programs import (
     add_program,
     divisions_of,
     insert_placement,
     measure_in,
-    measure_rows,
     program_document,
+    remove_program,
     write_divisions,
 )
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
@@ -159,17 +158,7 @@ def _delete(w: Writer, change: Change) -> None:
     program = _program(w.session, change)
     if program is None:
         return
-    snapshot = program_document(program)
-    snapshot["placements"] = [
-        {"measure": p.measure_id, "position": p.position, "primary": p.is_primary} for p in program.placements
-    ]
-    for placement in program.placements:
-        siblings = measure_rows(w, placement.measure_id)
-        siblings.remove(placement)
-        reindex(siblings)
-    w.session.delete(program)
-    w.session.flush()
-    w.log("program", program.uid, "deleted", snapshot, None, program.edition_id)
+    remove_program(w, program)
 
 
 def _recreate(w: Writer, change: Change) -> None:
