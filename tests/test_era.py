@@ -36,7 +36,13 @@ def test_era_year_gives_name_and_number():
 
 def test_year_before_any_known_era_is_refused():
     with pytest.raises(ValueError, match="1925年度"):
-        era_label(1925)
+        era_year(1925)
+
+
+@pytest.mark.parametrize("year", [1925, 0, -1, 202, 2101, 99999, 10**5000], ids=lambda y: f"{y % 10**6}")
+def test_era_label_shows_a_year_out_of_range_without_raising(year):
+    # an edition an older version let in must still be listed, so that it can be removed
+    assert "範囲外" in era_label(year)
 
 
 def test_results_header_follows_the_edition():

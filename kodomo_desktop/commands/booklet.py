@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -12,7 +14,9 @@ HELP = "年度版の冊子（PDF）を作成する"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版"
+    )
     parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="書き出す PDF ファイル")
     parser.add_argument("--draft", action="store_true", help="公開済みの年度版にも「案」の印を付ける")
     parser.add_argument("--paper", choices=("A4", "A3"), default="A4", help="用紙（既定: A4）")

@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
     from kodomo_desktop.core.coverage import Coverage, CoverageChange
@@ -17,11 +19,11 @@ STATUS = {"added": "追加", "removed": "削除", "kept": ""}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, help="年度（西暦、例: 2024）。省略時は最新の版")
+    parser.add_argument("--year", type=year_argument, help="年度（西暦、例: 2024）。省略時は最新の版")
     parser.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定: text）")
     parser.add_argument(
         "--compare",
-        type=int,
+        type=year_argument,
         metavar="YEAR",
         help="この年度版と比べた増減を出す（例: --compare 2024 で「+2」「-1」）",
     )

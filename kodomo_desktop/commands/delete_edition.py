@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import stored_year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -10,7 +12,9 @@ HELP = "作成中の年度版を削除する（削除の前にバックアップ
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, metavar="YEAR", help="削除する版の年度（西暦）")
+    parser.add_argument(
+        "--year", type=stored_year_argument, required=True, metavar="YEAR", help="削除する版の年度（西暦）"
+    )
     parser.add_argument("--yes", action="store_true", help="確認せずに削除する")
 
 

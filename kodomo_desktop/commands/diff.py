@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
     from kodomo_desktop.core.yeardiff import YearDiff
@@ -29,9 +31,11 @@ def field_name(value: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="比較元の年度（西暦）"
+        "--from", dest="from_year", type=year_argument, required=True, metavar="YEAR", help="比較元の年度（西暦）"
     )
-    parser.add_argument("--to", dest="to_year", type=int, required=True, metavar="YEAR", help="比較先の年度（西暦）")
+    parser.add_argument(
+        "--to", dest="to_year", type=year_argument, required=True, metavar="YEAR", help="比較先の年度（西暦）"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="出力形式（既定: text）")
     parser.add_argument(
         "--kind",

@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -10,7 +12,7 @@ HELP = "版の発行者（表紙と奥付の市・部・課）を表示する、
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, metavar="YEAR", help="版の年度（西暦、例: 2024）")
+    parser.add_argument("--year", type=year_argument, required=True, metavar="YEAR", help="版の年度（西暦、例: 2024）")
     parser.add_argument("--city", metavar="TEXT", help="発行者の市（空にはできません。既定: 旭川市）")
     parser.add_argument("--department", metavar="TEXT", help="発行者の部（例: 子育て支援部。空文字で削除）")
     parser.add_argument("--division", metavar="TEXT", help="発行者の課（例: こども政策課。空文字で削除）")

@@ -25,5 +25,15 @@ def print_editions(db: Database, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from kodomo_desktop.core.era import FIRST_YEAR, LAST_YEAR, year_problem
+    from kodomo_desktop.core.queries import list_editions
+
     print_editions(ctx.db, ctx.out)
+    for e in list_editions(ctx.db):
+        if year_problem(e.fiscal_year) is not None:
+            ctx.err.write(
+                f"警告: 年度 {e.fiscal_year} の版は範囲（{FIRST_YEAR}〜{LAST_YEAR}）の外です"
+                "（以前のバージョンで取り込まれたもの）。"
+                f"`kodomo-desktop delete-edition --year {e.fiscal_year}` で削除できます。\n"
+            )
     return 0

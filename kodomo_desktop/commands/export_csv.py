@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -10,7 +12,7 @@ HELP = "年度版をオープンデータ（placements.csv・programs.csv と列
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, help="年度（西暦、例: 2024）。省略時は最新の版")
+    parser.add_argument("--year", type=year_argument, help="年度（西暦、例: 2024）。省略時は最新の版")
     parser.add_argument("-o", "--output", metavar="DIR", required=True, help="書き出すフォルダ（なければ作成）")
     parser.add_argument("--bom", action="store_true", help="CSV の先頭に BOM を付ける（Excel で開くとき）")
     parser.add_argument("--xlsx", action="store_true", help="同じ表を open-data.xlsx にも書き出す")

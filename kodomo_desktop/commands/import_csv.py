@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -16,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "path", metavar="DIR_OR_FILE", help="export-csv の出力フォルダ、または programs.csv か placements.csv"
     )
-    parser.add_argument("--year", type=int, help="年度（西暦）。省略時はファイルの「年度」列の年度")
+    parser.add_argument("--year", type=year_argument, help="年度（西暦）。省略時はファイルの「年度」列の年度")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
     from kodomo_desktop.excel.returns import ReturnResult
@@ -14,7 +16,9 @@ HELP = "返送された回答票（Excel）を確認し、--apply で取り込�
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="回答票のファイル、またはそれを入れたフォルダ")
-    parser.add_argument("--year", type=int, metavar="Y", help="取り込み先の年度（西暦）。省略すると最新の年度版")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="Y", help="取り込み先の年度（西暦）。省略すると最新の年度版"
+    )
     parser.add_argument("--apply", action="store_true", help="競合のない変更を取り込む（事前にバックアップを作成）")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="出力の形式（既定: text）")
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -10,7 +12,9 @@ HELP = "版を公開する（確定版にして編集できなくする。入力
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, metavar="YEAR", help="公開する版の年度（西暦、例: 2024）")
+    parser.add_argument(
+        "--year", type=year_argument, required=True, metavar="YEAR", help="公開する版の年度（西暦、例: 2024）"
+    )
     parser.add_argument(
         "--force", action="store_true", help="実績が空の事業が2割を超えていても公開する（回答の取り込み前など）"
     )

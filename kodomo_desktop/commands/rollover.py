@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -11,9 +13,16 @@ HELP = "前年度の版から新年度の版を作成する（作成前にバッ
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--from", dest="from_year", type=int, required=True, metavar="YEAR", help="元の版の年度（西暦、例: 2024）"
+        "--from",
+        dest="from_year",
+        type=year_argument,
+        required=True,
+        metavar="YEAR",
+        help="元の版の年度（西暦、例: 2024）",
     )
-    parser.add_argument("--to", dest="to_year", type=int, metavar="YEAR", help="新しい版の年度（省略時は翌年度）")
+    parser.add_argument(
+        "--to", dest="to_year", type=year_argument, metavar="YEAR", help="新しい版の年度（省略時は翌年度）"
+    )
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

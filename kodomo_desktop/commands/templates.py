@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -12,7 +14,9 @@ HELP = "各課（または部）に送る回答票（Excel）を作成する"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版"
+    )
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="回答票を書き出すフォルダ")
     parser.add_argument(
         "--by",

@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -10,7 +12,9 @@ HELP = "版の公開を取り消す（編集できる案に戻す。理由は変
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, metavar="YEAR", help="公開を取り消す版の年度（西暦）")
+    parser.add_argument(
+        "--year", type=year_argument, required=True, metavar="YEAR", help="公開を取り消す版の年度（西暦）"
+    )
     parser.add_argument("--reason", required=True, metavar="TEXT", help="公開を取り消す理由（変更履歴に残ります）")
 
 

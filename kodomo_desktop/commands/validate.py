@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
     from kodomo_desktop.core.validation import Finding, Typesetting
@@ -17,7 +19,9 @@ HELP = "年度版を検証し、エラー・警告・提案を表示する（エ
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="出力形式（既定: text）")
     parser.add_argument(
         "--file",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from kodomo_desktop.commands import year_argument
+
 if TYPE_CHECKING:
     from kodomo_desktop.cli import Context
 
@@ -12,7 +14,9 @@ HELP = "年度版のウェブ版（HTML のページ一式）をフォルダに�
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="Y", help="年度（西暦、例: 2024）。省略すると最新の年度版"
+    )
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="書き出すフォルダ（中身は置き換わります）")
     parser.add_argument(
         "--force", action="store_true", help="空でなく、以前に書き出したウェブ版でもないフォルダでも置き換える"

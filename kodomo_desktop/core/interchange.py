@@ -7,6 +7,8 @@ templates read editions in this form too, so there is one way to read an edition
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +22,7 @@ from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
+from kodomo_desktop.core.era import year_problem
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.files import read_utf8_text
 from kodomo_desktop.core.models import Edition
@@ -30,6 +33,12 @@ from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
+
+# Bounds checked before a document is parsed. An export of 10,000 programs is about 15 MB;
+# the real nesting is 8 levels deep; no integer of the format needs more than a few digits.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_INTEGER_DIGITS = 15
 
 
 # --- export -----------------------------------------------------------------------
@@ -69,6 +78,10 @@ class _SchemaError(Protocol):
 
     absolute_path: Sequence[str | int]
     message: str
+    validator: str
+    validator_value: Any
+    instance: Any
+    schema: dict[str, Any]
 
 
 class _SchemaValidator(Protocol):
@@ -77,9 +90,14 @@ class _SchemaValidator(Protocol):
 
 @cache
 def _validator() -> _SchemaValidator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    validator: _SchemaValidator = Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    # jsonschema takes 2024.0 and 1e300 for integers; an integer of the format is written as one
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    strict = validators.extend(Draft202012Validator, type_checker=checker)
+    validator: _SchemaValidator = strict(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     return validator
 
 
@@ -87,18 +105,164 @@ def _where(path: Sequence[str | int]) -> str:
     return "/".join(str(p) for p in path) or "(文書全体)"
 
 
+TYPE_NAMES = {
+    "array": "配列",
+    "object": "オブジェクト",
+    "string": "文字列",
+    "integer": "整数",
+    "number": "数値",
+    "boolean": "真偽値（true / false）",
+    "null": "null",
+}
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "真偽値"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "小数"
+    return TYPE_NAMES["string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"]
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: JSON, cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_INTEGER_DIGITS:
+        return "（桁数の多い数）"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _schema_message(e: _SchemaError) -> str:
+    """jsonschema's (English) message in Japanese, by the kind of rule broken."""
+    kind, rule, value = e.validator, e.validator_value, e.instance
+    if kind == "type":
+        wanted = "か".join(TYPE_NAMES.get(t, t) for t in ([rule] if isinstance(rule, str) else rule))
+        return f"{wanted}であるべきところが{_type_of(value)}です"
+    if kind == "required":
+        missing = [k for k in rule if isinstance(value, dict) and k not in value and repr(k) in e.message]
+        return f"必須の項目「{'」「'.join(missing[:1] or rule)}」がありません"
+    if kind == "enum":
+        return f"値 {_shown(value)} は使えません（使える値: {'、'.join(map(str, rule))}）"
+    if kind == "const":
+        return f"値 {_shown(value)} は使えません（{_shown(rule)} であるべきです）"
+    if kind == "minLength":
+        return "空にできません"
+    if kind == "minimum":
+        return f"値 {_shown(value)} は {rule} 以上であるべきです"
+    if kind == "pattern":
+        example = "2024-04-01T09:00:00Z" if "T" in rule else "2024-04-01"
+        return f"値 {_shown(value)} の書き方が違います（例: {example}）"
+    if kind == "additionalProperties":
+        known = e.schema.get("properties", {})
+        extra = [k for k in value if k not in known] if isinstance(value, dict) else []
+        return f"使えない項目「{'」「'.join(extra)}」があります"
+    if kind == "uniqueItems":
+        return "同じ値が重複しています"
+    return f"形式に合いません（{kind}）"
+
+
+def _program_of(doc: dict[str, Any], path: Sequence[str | int]) -> str:
+    """「（事業 P0001 名称）」 when path lies inside programs/N, to find it in the document."""
+    if len(path) < 2 or path[0] != "programs" or not isinstance(path[1], int):
+        return ""
+    program = doc["programs"][path[1]]
+    if not isinstance(program, dict):
+        return ""
+    uid, name = program.get("id"), program.get("name")
+    label = " ".join(_shown(v).strip('"') for v in (uid, name) if isinstance(v, str) and v.strip())
+    return f"（事業 {label}）" if label else ""
+
+
 def check_schema(doc: Any, name: str = "JSON") -> dict[str, Any]:
     """Refuse anything but a kodomo-edition/1 document: the shape every reader of it relies on."""
     if not isinstance(doc, dict):
         raise InvalidInput(f"{name}: kodomo-edition/1 の文書ではありません（最上位がオブジェクトではありません）。")
+    if bad := list(_bad_values(doc, [])):
+        raise InvalidInput(
+            f"{name}: 使えない値があります（{len(bad)}件）。\n" + "\n".join(f"  {w}: {m}" for w, m in bad[:10])
+        )
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        lines = [f"  {_where(e.absolute_path)}: {e.message}" for e in errors[:10]]
+        lines = [
+            f"  {_where(e.absolute_path)}{_program_of(doc, e.absolute_path)}: {_schema_message(e)}" for e in errors[:10]
+        ]
         more = f"\n  …ほか{len(errors) - 10}件" if len(errors) > 10 else ""
         raise InvalidInput(
             f"{name}: kodomo-edition/1 の形式に合いません（{len(errors)}件）。\n" + "\n".join(lines) + more
         )
+    if (problem := year_problem(doc["fiscal_year"])) is not None:
+        raise InvalidInput(f"{name}: fiscal_year: {problem}。")
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Duplicated(dict[str, Any]):
+    """An object of the text that named a key twice (json keeps the last silently)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]], duplicates: list[str]):
+        super().__init__(pairs)
+        self.duplicates = duplicates
+
+
+class _Unreadable:
+    """A number the text holds that no field of the format can take (NaN, Infinity, too many digits)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _v in pairs]
+    if len(set(keys)) == len(keys):
+        return dict(pairs)
+    return _Duplicated(pairs, sorted({k for k in keys if keys.count(k) > 1}))
+
+
+def _integer(text: str) -> int | _Unreadable:
+    return int(text) if len(text.lstrip("-")) <= MAX_INTEGER_DIGITS else _Unreadable(text)
+
+
+def _float(text: str) -> float | _Unreadable:
+    value = float(text)
+    return value if math.isfinite(value) else _Unreadable(text)
+
+
+def _bad_values(value: Any, path: list[str | int]) -> Iterator[tuple[str, str]]:
+    """(where, what) for every value the text holds that the database cannot: lone surrogates,
+    unreadable numbers, keys given twice."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield _where(path), "文字列に対になっていないサロゲート（\\ud800 など）があります"
+    elif isinstance(value, _Unreadable):
+        yield _where(path), f"数 {value.text[:20]}{'…' if len(value.text) > 20 else ''} は扱えません"
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield _where(path), f"数 {value} は扱えません"
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _bad_values(item, [*path, i])
+    elif isinstance(value, dict):
+        if isinstance(value, _Duplicated):
+            yield _where(path), f"項目「{'」「'.join(value.duplicates)}」が二度書かれています"
+        for key, item in value.items():
+            if _SURROGATE.search(key):
+                yield _where(path), f"項目名 {key!r} に対になっていないサロゲートがあります"
+            else:
+                yield from _bad_values(item, [*path, key])
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in a JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", re.sub(r'"(?:[^"\\]|\\.)*"', "", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -156,12 +320,28 @@ def contradictions(doc: dict[str, Any]) -> list[Contradiction]:
 
 def validate_document(doc: Any, name: str = "JSON") -> None:
     """Refuse a document that breaks the schema or the rules the schema cannot say."""
-    problems = contradictions(check_schema(doc, name))
+    doc = check_schema(doc, name)
+    if unfit := list(_unfit_programs(doc)):
+        raise InvalidInput(f"{name}: 取り込めない事業があります（{len(unfit)}件）。\n" + "\n".join(unfit[:20]))
+    problems = contradictions(doc)
     if problems:
         raise InvalidInput(
             f"{name}: 内容に矛盾があります（{len(problems)}件）。\n"
             + "\n".join(f"  {p.where}: {p.message}" for p in problems[:20])
         )
+
+
+def _unfit_programs(doc: dict[str, Any]) -> Iterator[str]:
+    """What the program operations refuse, found before the write and named by path and program."""
+    for i, program in enumerate(doc["programs"]):
+        of = _program_of(doc, ["programs", i])
+        if not program["name"].strip():
+            yield f"  programs/{i}/name{of}: 事業・取組名称が空白だけです"
+        for j, division in enumerate(program["divisions"]):
+            if not division["department"].strip():
+                yield f"  programs/{i}/divisions/{j}/department{of}: 部の名前が空です"
+            if division["division"] is not None and not division["division"].strip():
+                yield f"  programs/{i}/divisions/{j}/division{of}: 課の名前が空白だけです（部そのものなら null）"
 
 
 def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -176,9 +356,21 @@ def _measures_with_path(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read a document file and check its shape only; every failure names the file."""
     path = Path(path)
-    text = read_utf8_text(path)
     try:
-        doc = json.loads(text)
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_utf8_text names what is wrong with the file
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            f"{path}: 大きすぎます（{size / 1024 / 1024:.0f} MB。上限は {MAX_DOCUMENT_BYTES // 1024 // 1024} MB）。"
+        )
+    text = read_utf8_text(path)
+    if _nesting_depth(text) > MAX_DEPTH:
+        raise InvalidInput(f"{path}: 配列やオブジェクトの入れ子が深すぎます（上限 {MAX_DEPTH} 段）。")
+    try:
+        doc = json.loads(
+            text, object_pairs_hook=_object, parse_int=_integer, parse_float=_float, parse_constant=_Unreadable
+        )
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{path}: JSON として読めません（{exc.lineno}行{exc.colno}列: {exc.msg}）。") from None
     return check_schema(doc, str(path))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.era import check_year, era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.snapshots import store_publication
@@ -22,6 +22,7 @@ from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, PUBLISHED
 
 def create_edition(db: Database, fiscal_year: int, title: str = DEFAULT_TITLE, *, source: str = "editor") -> OpResult:
     """An empty draft edition. Returns its id."""
+    check_year(fiscal_year)
     with writing(db, source) as w:
         if w.session.scalar(select(Edition.id).where(Edition.fiscal_year == fiscal_year)):
             raise InvalidInput(f"{era_label(fiscal_year)}の版はすでにあります。")

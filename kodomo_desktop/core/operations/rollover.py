@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.changes import OpResult, writing
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.era import era_label
+from kodomo_desktop.core.era import check_year, era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document, write_edition
 from kodomo_desktop.core.listing import is_listed, without_ended
@@ -31,6 +31,8 @@ def rollover(db: Database, from_year: int, to_year: int, *, source: str = "rollo
     stay with the old year, whose review they were. The source is only read, so a
     published edition can be rolled over.
     """
+    check_year(from_year, "元の版の年度")
+    check_year(to_year, "新しい版の年度")
     if to_year != from_year + 1:
         # previous_results means the year just before: a gap would mislabel it
         raise InvalidInput(
