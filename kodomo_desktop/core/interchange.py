@@ -259,7 +259,7 @@ def _bad_values(value: Any, path: list[str | int]) -> Iterator[tuple[str, str]]:
 def _nesting_depth(text: str) -> int:
     """The deepest nesting of arrays and objects in a JSON text (strings skipped), without parsing it."""
     depth = deepest = 0
-    for bracket in re.findall(r"[\[\]{}]", re.sub(r'"(?:[^"\\]|\\.)*"', "", text)):
+    for bracket in re.findall(r"[\[\]{}]", re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)):
         depth += 1 if bracket in "[{" else -1
         deepest = max(deepest, depth)
     return deepest
