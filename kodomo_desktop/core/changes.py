@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.era import era_label
@@ -153,10 +154,16 @@ class Writer:
                     made[entity, str(ident), None] = version
         for row in rows:
             row.version = made.get((row.entity, row.entity_id, row.edition_id if row.entity == "program" else None))
-        # the rows written above hold their new versions in the database, not in the session
-        for obj in self.session.identity_map.values():
-            if isinstance(obj, (Program, *_VERSIONED_BY_ID.values())):
-                self.session.expire(obj, ["version"])
+        # the rows in the session learn their new versions without a reload
+        for obj in list(self.session.identity_map.values()):
+            if isinstance(obj, Program):
+                key: tuple[str, str, int | None] = ("program", obj.uid, obj.edition_id)
+            elif isinstance(obj, (PolicyNode, Department, Division)):
+                key = (obj.__tablename__, str(obj.id), None)
+            else:
+                continue
+            if key in made:
+                set_committed_value(obj, "version", made[key])
 
     def result(self, value: Any = None) -> OpResult:
         self.bump_versions()
