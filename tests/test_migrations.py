@@ -69,7 +69,7 @@ def test_backup_is_a_consistent_copy(sample_db):
     assert backup.parent.name == "backups"
 
 
-@pytest.mark.parametrize("old_revision", ["0001", "0002"])
+@pytest.mark.parametrize("old_revision", ["0001", "0002", "0003"])
 def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample_document, old_revision):
     """A file made by an earlier release opens: backed up, migrated, data intact.
 
@@ -98,6 +98,7 @@ def test_database_of_an_older_schema_is_migrated_after_a_backup(tmp_path, sample
     with db.read() as session:
         assert session.scalar(select(Edition.issuer_city)) == "旭川市"
         assert set(session.scalars(select(Program.uncertain_targets))) == {0}
+        assert set(session.scalars(select(Program.version))) == {1}
     backups = list((tmp_path / "backups").glob("old-*-before-migration.sqlite"))
     assert len(backups) == 1
     assert Database(str(backups[0])).revision() == old_revision

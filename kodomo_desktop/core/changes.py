@@ -3,23 +3,37 @@
 Every operation runs inside `writing(db, source)`: one transaction, and every
 field change goes both to the change log (the audit trail) and into the
 `OpResult` the caller gets back, so a view can refresh only what changed.
+
+Every write of a program, policy node, placement or master entry bumps the row's
+version, and the change log row keeps the version it made: a write based on an older
+version (`check_version`) is refused with a `Conflict` that names who changed what since.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.era import era_label
-from kodomo_desktop.core.errors import NotFound, ReadOnlyEdition
-from kodomo_desktop.core.models import Base, ChangeLog, Edition
+from kodomo_desktop.core.errors import Conflict, NotFound, ReadOnlyEdition
+from kodomo_desktop.core.models import Base, ChangeLog, Department, Division, Edition, Placement, PolicyNode, Program
 
 _Row = TypeVar("_Row", bound=Base)
+
+# entities of the change log whose rows carry a version, by the row id the log names them with
+_VERSIONED_BY_ID: dict[str, type[PolicyNode] | type[Department] | type[Division]] = {
+    "policy_node": PolicyNode,
+    "department": Department,
+    "division": Division,
+}
+_CHUNK = 500  # ids per statement, well under SQLite's bound-parameter limit
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,8 @@ class OpResult:
     changes: tuple[Change, ...] = ()
     # what the operation made or found, e.g. the id of a new program
     value: Any = None
+    # the version each written program now has, by uid: what the writer has seen
+    versions: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -51,26 +67,34 @@ class Writer:
     source: str
     user: str
     changes: list[Change] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
     _at: str = field(default_factory=now_iso)
+    _unversioned: list[ChangeLog] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # once per session: several writers may share one transaction (an Excel return per file)
+        if not event.contains(self.session, "before_flush", _bump_placements):
+            event.listen(self.session, "before_flush", _bump_placements)
 
     def log(self, entity: str, entity_id: Any, field_name: str, old: Any, new: Any, edition_id: int | None) -> None:
         if old == new:
             return
         change = Change(entity, str(entity_id), field_name, old, new, edition_id)
         self.changes.append(change)
-        self.session.add(
-            ChangeLog(
-                at=self._at,
-                user=self.user,
-                source=self.source,
-                edition_id=edition_id,
-                entity=entity,
-                entity_id=change.entity_id,
-                field=field_name,
-                old=old,
-                new=new,
-            )
+        row = ChangeLog(
+            at=self._at,
+            user=self.user,
+            source=self.source,
+            edition_id=edition_id,
+            entity=entity,
+            entity_id=change.entity_id,
+            field=field_name,
+            old=old,
+            new=new,
         )
+        self.session.add(row)
+        if entity == "program" or entity in _VERSIONED_BY_ID:
+            self._unversioned.append(row)
 
     def get(self, model: type[_Row], ident: int, what: str) -> _Row:
         obj = self.session.get(model, ident)
@@ -88,11 +112,112 @@ class Writer:
             )
         return edition
 
+    def check_version(self, program: Program, expected: int | None, fields: Iterable[str]) -> None:
+        conflict = version_conflict(self.session, program, expected, fields)
+        if conflict is not None:
+            raise conflict
+
+    def bump_versions(self) -> None:
+        """One more version for every row logged since the last call; each log row keeps the version it made."""
+        rows, self._unversioned = self._unversioned, []
+        if not rows:
+            return
+        self.session.flush()
+        programs: dict[int | None, set[str]] = {}
+        others: dict[str, set[int]] = {}
+        for row in rows:
+            if row.entity == "program":
+                programs.setdefault(row.edition_id, set()).add(row.entity_id)
+            else:
+                others.setdefault(row.entity, set()).add(int(row.entity_id))
+        made: dict[tuple[str, str, int | None], int] = {}
+        for edition_id, uids in programs.items():
+            for chunk in _chunks(sorted(uids)):
+                where = (Program.edition_id == edition_id, Program.uid.in_(chunk))
+                self.session.execute(
+                    update(Program).where(*where).values(version=Program.version + 1),
+                    execution_options={"synchronize_session": False},
+                )
+                for uid, version in self.session.execute(select(Program.uid, Program.version).where(*where)):
+                    made["program", uid, edition_id] = version
+                    self.versions[uid] = version
+        for entity, ids in others.items():
+            model = _VERSIONED_BY_ID[entity]
+            for id_chunk in _chunks(sorted(ids)):
+                self.session.execute(
+                    update(model).where(model.id.in_(id_chunk)).values(version=model.version + 1),
+                    execution_options={"synchronize_session": False},
+                )
+                for ident, version in self.session.execute(
+                    select(model.id, model.version).where(model.id.in_(id_chunk))
+                ):
+                    made[entity, str(ident), None] = version
+        for row in rows:
+            row.version = made.get((row.entity, row.entity_id, row.edition_id if row.entity == "program" else None))
+        # the rows in the session learn their new versions without a reload
+        for obj in list(self.session.identity_map.values()):
+            if isinstance(obj, Program):
+                key: tuple[str, str, int | None] = ("program", obj.uid, obj.edition_id)
+            elif isinstance(obj, (PolicyNode, Department, Division)):
+                key = (obj.__tablename__, str(obj.id), None)
+            else:
+                continue
+            if key in made:
+                set_committed_value(obj, "version", made[key])
+
     def result(self, value: Any = None) -> OpResult:
-        return OpResult(tuple(self.changes), value)
+        self.bump_versions()
+        return OpResult(tuple(self.changes), value, dict(self.versions))
+
+
+def version_conflict(
+    session: Session, program: Program, expected: int | None, fields: Iterable[str]
+) -> Conflict | None:
+    """What refuses a write of these fields based on an older version of the program (None: no check):
+    the latest change of one of them by a write after that version. A change of other fields is no conflict."""
+    if expected is None or program.version == expected:
+        return None
+    latest = session.scalar(
+        select(ChangeLog)
+        .where(
+            ChangeLog.entity == "program",
+            ChangeLog.entity_id == program.uid,
+            ChangeLog.edition_id == program.edition_id,
+            ChangeLog.field.in_(list(fields)),
+            ChangeLog.version > expected,
+        )
+        .order_by(ChangeLog.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    return Conflict(
+        uid=program.uid,
+        name=program.name,
+        field=latest.field,
+        theirs=latest.new,
+        user=latest.user,
+        at=latest.at,
+        source=latest.source,
+        version=program.version,
+    )
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _bump_placements(session: Session, _context: object, _instances: object) -> None:
+    """A placement's row is written in place (position, primary), so its version goes up with each write."""
+    for obj in session.dirty:
+        if isinstance(obj, Placement) and session.is_modified(obj, include_collections=False):
+            obj.version += 1
 
 
 @contextmanager
 def writing(db: Database, source: str) -> Iterator[Writer]:
     with db.write_session() as session:
-        yield Writer(session, source, db.user)
+        writer = Writer(session, source, db.user)
+        yield writer
+        writer.bump_versions()

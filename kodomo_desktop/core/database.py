@@ -26,7 +26,7 @@ from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
 # test, so start-up can compare revisions without importing Alembic.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 BUSY_TIMEOUT_MS = 5000
 
 

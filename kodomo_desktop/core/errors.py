@@ -1,5 +1,9 @@
 """Errors the core raises. Every message is Japanese and names what is wrong and where."""
 
+from datetime import datetime
+
+from kodomo_desktop.core.fields import FIELD_LABELS
+
 
 class KodomoError(Exception):
     """Base of every error meant to be shown to the user as it is."""
@@ -25,3 +29,39 @@ class ReadOnlyEdition(KodomoError):
 
 class DatabaseError(KodomoError):
     pass
+
+
+class Conflict(KodomoError):
+    """A write based on an older version of a program than the database holds: another process
+    (the command line, another window) changed the same field since."""
+
+    def __init__(
+        self, *, uid: str, name: str, field: str, theirs: object, user: str, at: str, source: str, version: int
+    ):
+        self.uid, self.name, self.field, self.theirs = uid, name, field, theirs
+        self.user, self.at, self.source, self.version = user, at, source, version
+        self.label = FIELD_LABELS.get(field, field)
+        super().__init__(
+            f"事業 {uid}「{name}」の{self.label}は、この画面が読み込んだ後に {user} が {self.when}（{source}）に"
+            f"変更しました（現在の値: {value_text(theirs)}）。上書きしないよう、変更を取りやめました。"
+        )
+
+    @property
+    def when(self) -> str:
+        """The change's time, in local time to the minute."""
+        try:
+            moment = datetime.fromisoformat(self.at.replace("Z", "+00:00")).astimezone()
+        except ValueError:
+            return self.at
+        return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def value_text(value: object) -> str:
+    """A field's value as one line of a message: lists joined, None as 「（なし）」."""
+    if value is None:
+        return "（なし）"
+    if isinstance(value, list):
+        return "、".join(value_text(v) if not isinstance(v, list) else " ".join(str(x) for x in v if x) for v in value)
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    return str(value)

@@ -74,6 +74,8 @@ class PolicyNode(Base):
     number: Mapped[int | None]
     title: Mapped[str]
     position: Mapped[int]
+    # bumped by every write of the row (core.changes): a write based on an older one is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     edition: Mapped[Edition] = relationship(back_populates="nodes")
     children: Mapped[list[PolicyNode]] = relationship(
@@ -90,6 +92,8 @@ class Department(Base):
     name: Mapped[str] = mapped_column(unique=True)
     position: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    # bumped by every write of the row (core.changes): a write based on an older one is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     divisions: Mapped[list[Division]] = relationship(back_populates="department", order_by="Division.position")
 
@@ -105,6 +109,8 @@ class Division(Base):
     name: Mapped[str | None]
     position: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    # bumped by every write of the row (core.changes): a write based on an older one is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     department: Mapped[Department] = relationship(back_populates="divisions")
 
@@ -129,6 +135,8 @@ class Program(Base):
     status: Mapped[str] = mapped_column(String(8), default=CONTINUING, server_default=CONTINUING)
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_notes: Mapped[list[str]] = mapped_column(default=list)
+    # bumped by every write of the row (core.changes): a write based on an older one is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     edition: Mapped[Edition] = relationship(back_populates="programs")
     divisions: Mapped[list[ProgramDivision]] = relationship(
@@ -171,6 +179,8 @@ class Placement(Base):
     measure_id: Mapped[int] = mapped_column(ForeignKey("policy_node.id", ondelete="CASCADE"))
     position: Mapped[int]
     is_primary: Mapped[bool] = mapped_column(default=False)
+    # bumped by every write of the row (core.changes): a write based on an older one is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     program: Mapped[Program] = relationship(back_populates="placements")
     measure: Mapped[PolicyNode] = relationship()
@@ -192,6 +202,8 @@ class ChangeLog(Base):
     field: Mapped[str] = mapped_column(String(64))
     old: Mapped[Any] = mapped_column(JSON, nullable=True)
     new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # the row's version this change made (program, policy node, master entry); None before 0004
+    version: Mapped[int | None]
 
 
 class FindingAck(Base):

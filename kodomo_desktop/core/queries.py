@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 
+from kodomo_desktop.core.changes import version_conflict
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import format_divisions, read_departments
-from kodomo_desktop.core.errors import NotFound
+from kodomo_desktop.core.errors import Conflict, NotFound
 from kodomo_desktop.core.models import (
     ChangeLog,
     Department,
@@ -178,6 +179,7 @@ class ProgramRow:
     divisions: str  # 所管 as printed
     division_ids: tuple[int, ...]
     department_ids: tuple[int, ...]
+    version: int  # what a write based on this row expects (core.changes)
 
 
 def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = None) -> list[ProgramRow]:
@@ -205,10 +207,14 @@ def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = Non
         uids = list(uids)
         query = query.where(Program.uid.in_(uids))
         division_query = division_query.where(Program.uid.in_(uids))
+    version_query = select(Program.id, Program.version).where(Program.edition_id == edition_id)
+    if uids is not None:
+        version_query = version_query.where(Program.uid.in_(uids))
     with db.read() as session:
         connection = session.connection()  # Core rows: no ORM result processing per row
         programs = connection.execute(query.order_by(Program.uid)).all()
         division_rows = connection.execute(division_query).all()
+        versions: dict[int, int] = {pid: version for pid, version in connection.execute(version_query)}
     pairs: dict[int, list[tuple[int, str, int, str | None]]] = {}
     for program_id, dept_id, dept, div_id, div in division_rows:
         pairs.setdefault(program_id, []).append((dept_id, dept, div_id, div))
@@ -221,6 +227,7 @@ def program_rows(db: Database, edition_id: int, uids: Iterable[str] | None = Non
                 format_divisions([(dept, div) for _, dept, _, div in mine]),
                 tuple([div_id for _, _, div_id, _ in mine]),
                 tuple(dict.fromkeys([dept_id for dept_id, _, _, _ in mine])),
+                versions[program[0]],
             )
         )
     return rows
@@ -399,6 +406,7 @@ class ProgramDetail:
     review_notes: tuple[str, ...]
     divisions: tuple[tuple[str, str | None], ...]
     placements: tuple[PlacementInfo, ...]  # primary first, then re-listings by id
+    version: int  # what a write based on this detail expects (core.changes)
 
 
 def program_detail(db: Database, program_id: int) -> ProgramDetail:
@@ -429,6 +437,7 @@ def program_detail(db: Database, program_id: int) -> ProgramDetail:
             tuple(program.review_notes),
             tuple((pd.division.department.name, pd.division.name) for pd in program.divisions),
             tuple(PlacementInfo(p.id, p.measure_id, p.position, p.is_primary, sizes[p.measure_id]) for p in placements),
+            program.version,
         )
 
 
@@ -461,6 +470,17 @@ def program_history(db: Database, uid: str) -> list[HistoryEntry]:
             .order_by(ChangeLog.id.desc())
         ).all()
     return [HistoryEntry(*row) for row in rows]
+
+
+def program_conflict(
+    db: Database, program_id: int, expected_version: int | None, fields: Iterable[str]
+) -> Conflict | None:
+    """The Conflict a write of these fields based on expected_version would meet now (asked before an undo)."""
+    with db.read() as session:
+        program = session.get(Program, program_id)
+        if program is None:
+            raise NotFound(f"事業（id {program_id}）が見つかりません。別の画面で削除された可能性があります。")
+        return version_conflict(session, program, expected_version, fields)
 
 
 def find_program_ids(db: Database, edition_id: int, uids: Iterable[str]) -> dict[str, int]:

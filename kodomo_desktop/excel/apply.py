@@ -78,6 +78,7 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
             # one writer per file, sharing the transaction, so each change is logged with its file
             w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
             applied += _apply_file(w, edition, plan)
+            w.bump_versions()
             changes += w.changes
     return ApplyReport(OpResult(tuple(changes)), backup, applied)
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
@@ -20,8 +20,11 @@ from PySide6.QtWidgets import QWidget
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.errors import Conflict
 from kodomo_desktop.core.queries import EditionInfo
 from kodomo_desktop.core.vocabulary import PUBLISHED
+from kodomo_desktop.ui.conflict_dialog import Choice
+from kodomo_desktop.ui.conflict_dialog import ask as ask_conflict
 from kodomo_desktop.ui.messages import confirm, expected_error_text
 
 if TYPE_CHECKING:
@@ -72,6 +75,9 @@ class EditSession(QObject):
         self._pending: list[OpResult] = []
         self._macro_depth = 0
         self._succeeded = 0  # operations run, to tell a macro whose every command failed
+        # (edition id, uid) -> the program's version after this window's last write of it: an undo
+        # or redo is based on it, and is refused where another process changed the field since
+        self._versions: dict[tuple[int, str], int] = {}
 
     # --- the open edition ---------------------------------------------------------------
 
@@ -154,23 +160,34 @@ class EditSession(QObject):
             self.undo_group.redo()
 
     def _may_step(self, undoing: bool) -> bool:
-        """An import step asks first where it would overwrite a later edit (QUndoStack cannot take a No back)."""
-        from kodomo_desktop.ui.undo_commands import ImportCommand  # that module imports this one
+        """A step asks first where it would overwrite a later change (QUndoStack cannot take a No back)."""
+        from kodomo_desktop.ui.undo_commands import OperationCommand  # that module imports this one
 
         stack = self.stack
         if stack is None:
             return True
         command = stack.command(stack.index() - 1 if undoing else stack.index())
-        return not isinstance(command, ImportCommand) or command.check(undoing)
+        return not isinstance(command, OperationCommand) or command.check(undoing)
 
     def confirm(self, title: str, text: str) -> bool:
         parent = self.parent()
         return confirm(parent if isinstance(parent, QWidget) else None, title, text, default_yes=False)
 
+    def ask_conflict(self, conflict: Conflict, mine: Any, verb: str) -> Choice:
+        parent = self.parent()
+        return ask_conflict(parent if isinstance(parent, QWidget) else None, conflict, mine, verb)
+
     def record(self, result: OpResult) -> None:
         """A command's operation succeeded: its changes are announced with the others of this step."""
         self._pending.append(result)
         self._succeeded += 1
+        if self.edition is not None:
+            for uid, version in result.versions.items():
+                self._versions[self.edition.id, uid] = version
+
+    def version(self, uid: str) -> int | None:
+        """The version of the program this window last wrote (None: not written by this window)."""
+        return self._versions.get((self.open_edition_id(), uid))
 
     def report(self, exc: BaseException) -> None:
         text = expected_error_text(exc)

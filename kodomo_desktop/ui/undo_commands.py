@@ -4,6 +4,11 @@ A command keeps stable ids (program uid, measure id) and old/new values, never O
 objects or row ids: undoing a delete recreates the program with a new row id, and
 the commands around it must still find it. Multi-row edits are one command (one
 transaction) or a macro of commands (one undo step).
+
+An undo or redo of a program's fields, targets or divisions is based on the version this
+window last wrote: where another process (the command line, another window) changed the
+same field since, the operation refuses it (Conflict), and `check` asks first which value
+to keep.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import Change, OpResult
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
@@ -25,6 +31,7 @@ from kodomo_desktop.core.operations.reverting import (
     revert_changes,
 )
 from kodomo_desktop.core.targets import labels_from_mask
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.edit_session import EditSession
 
 Pairs = tuple[tuple[str, str | None], ...]
@@ -42,6 +49,10 @@ class OperationCommand(QUndoCommand):
 
     def revert(self) -> OpResult:
         raise NotImplementedError
+
+    def check(self, undoing: bool) -> bool:
+        """Asked before the stack undoes or redoes this step; False leaves the stack where it is."""
+        return True
 
     def redo(self) -> None:
         self._run(self.apply)
@@ -62,7 +73,65 @@ class OperationCommand(QUndoCommand):
             self.session.record(result)
 
 
-class EditField(OperationCommand):
+class VersionedCommand(OperationCommand):
+    """A step writing fields of programs: after its first run, each write is based on the version this
+    window last wrote, and a newer change of the same field by someone else is asked about first."""
+
+    fields: tuple[str, ...] = ()
+
+    def __init__(self, session: EditSession, text: str):
+        super().__init__(session, text)
+        self.ran = False
+        self.dropped = False
+        self.forced: dict[str, int] = {}  # uid -> the newer version the user chose to overwrite
+
+    def uids(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def value(self, uid: str, undoing: bool) -> Any:
+        """What the step writes to the program: its old value when undoing, its new one when redoing."""
+        raise NotImplementedError
+
+    def expected(self, uid: str) -> int | None:
+        """The version the write is based on; None for the first run, which writes what was just typed."""
+        if not self.ran:
+            return None
+        return self.forced.get(uid, self.session.version(uid))
+
+    def check(self, undoing: bool) -> bool:
+        self.forced, self.dropped = {}, False
+        verb = "元に戻す" if undoing else "やり直す"
+        try:
+            ids = self.session.program_ids(self.uids())
+            for uid in self.uids():
+                conflict = queries.program_conflict(self.db, ids[uid], self.expected(uid), self.fields)
+                if conflict is None:
+                    continue
+                choice = self.session.ask_conflict(conflict, self.value(uid, undoing), verb)
+                if choice is Choice.BACK:
+                    return False
+                if choice is Choice.THEIRS:
+                    # their value stays and the step goes: the stack drops an obsolete command unrun
+                    self.dropped = True
+                    self.setObsolete(True)
+                    return True
+                self.forced[uid] = conflict.version
+        except Exception as exc:
+            self.session.report(exc)
+            return False
+        return True
+
+    def redo(self) -> None:
+        if not self.dropped:
+            super().redo()
+        self.ran = True
+
+    def undo(self) -> None:
+        if not self.dropped:
+            super().undo()
+
+
+class EditField(VersionedCommand):
     """One field of one program. Commits of one typing run (same merge key) merge into one step."""
 
     MERGE_ID = 1
@@ -70,9 +139,18 @@ class EditField(OperationCommand):
     def __init__(self, session: EditSession, uid: str, field: str, old: Any, new: Any, merge_key: object = None):
         super().__init__(session, f"{FIELD_LABELS[field]}の変更")
         self.uid, self.field, self.old, self.new, self.merge_key = uid, field, old, new, merge_key
+        self.fields = (field,)
+
+    def uids(self) -> tuple[str, ...]:
+        return (self.uid,)
+
+    def value(self, uid: str, undoing: bool) -> Any:
+        return self.old if undoing else self.new
 
     def _write(self, value: Any) -> OpResult:
-        return ops.update_program(self.db, self.session.program_id(self.uid), {self.field: value})
+        return ops.update_program(
+            self.db, self.session.program_id(self.uid), {self.field: value}, expected_version=self.expected(self.uid)
+        )
 
     def apply(self) -> OpResult:
         return self._write(self.new)
@@ -96,16 +174,29 @@ class EditField(OperationCommand):
         return True
 
 
-class SetTargets(OperationCommand):
+class SetTargets(VersionedCommand):
     """Target groups of one or many programs: {uid: (old mask, new mask)}."""
+
+    fields = ("targets",)
 
     def __init__(self, session: EditSession, masks: dict[str, tuple[int, int]], text: str = "対象の変更"):
         super().__init__(session, text)
         self.masks = masks
 
+    def uids(self) -> tuple[str, ...]:
+        return tuple(self.masks)
+
+    def value(self, uid: str, undoing: bool) -> Any:
+        return labels_from_mask(self.masks[uid][0 if undoing else 1])
+
     def _write(self, which: int) -> OpResult:
         ids = self.session.program_ids(self.masks)
-        return ops.set_targets_for(self.db, {ids[uid]: labels_from_mask(m[which]) for uid, m in self.masks.items()})
+        expected = {ids[uid]: v for uid in self.masks if (v := self.expected(uid)) is not None}
+        return ops.set_targets_for(
+            self.db,
+            {ids[uid]: labels_from_mask(m[which]) for uid, m in self.masks.items()},
+            expected_versions=expected,
+        )
 
     def apply(self) -> OpResult:
         return self._write(1)
@@ -114,13 +205,23 @@ class SetTargets(OperationCommand):
         return self._write(0)
 
 
-class SetDivisions(OperationCommand):
+class SetDivisions(VersionedCommand):
+    fields = ("divisions",)
+
     def __init__(self, session: EditSession, uid: str, old: Pairs, new: Pairs):
         super().__init__(session, "所管の変更")
         self.uid, self.old, self.new = uid, old, new
 
+    def uids(self) -> tuple[str, ...]:
+        return (self.uid,)
+
+    def value(self, uid: str, undoing: bool) -> Any:
+        return [list(pair) for pair in (self.old if undoing else self.new)]
+
     def _write(self, pairs: Pairs) -> OpResult:
-        return ops.set_divisions(self.db, self.session.program_id(self.uid), pairs)
+        return ops.set_divisions(
+            self.db, self.session.program_id(self.uid), pairs, expected_version=self.expected(self.uid)
+        )
 
     def apply(self) -> OpResult:
         return self._write(self.new)

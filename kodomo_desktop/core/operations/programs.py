@@ -43,11 +43,20 @@ def _check_value(field: str, value: Any) -> Any:
     return list(value)
 
 
-def update_program(db: Database, program_id: int, values: dict[str, Any], *, source: str = "editor") -> OpResult:
-    """Set one or more fields of one program."""
+def update_program(
+    db: Database,
+    program_id: int,
+    values: dict[str, Any],
+    *,
+    source: str = "editor",
+    expected_version: int | None = None,
+) -> OpResult:
+    """Set one or more fields of one program; refused (Conflict) where another write changed one of
+    them after expected_version, the version the caller's values are based on."""
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
+        w.check_version(program, expected_version, values)
         write_fields(w, program, values)
         return w.result()
 
@@ -73,14 +82,30 @@ def set_target(db: Database, program_ids: Iterable[int], label: str, on: bool, *
         return w.result()
 
 
-def set_targets(db: Database, program_id: int, labels: Iterable[str], *, source: str = "editor") -> OpResult:
-    return set_targets_for(db, {program_id: labels}, source=source)
+def set_targets(
+    db: Database,
+    program_id: int,
+    labels: Iterable[str],
+    *,
+    source: str = "editor",
+    expected_version: int | None = None,
+) -> OpResult:
+    expected = None if expected_version is None else {program_id: expected_version}
+    return set_targets_for(db, {program_id: labels}, source=source, expected_versions=expected)
 
 
-def set_targets_for(db: Database, targets: Mapping[int, Iterable[str]], *, source: str = "editor") -> OpResult:
-    """Give several programs each its own target set, in one transaction (a pasted block and its undo)."""
+def set_targets_for(
+    db: Database,
+    targets: Mapping[int, Iterable[str]],
+    *,
+    source: str = "editor",
+    expected_versions: Mapping[int, int] | None = None,
+) -> OpResult:
+    """Give several programs each its own target set, in one transaction (a pasted block and its undo).
+    expected_versions: by program id, the version each set is based on (see update_program)."""
     with writing(db, source) as w:
         for program, labels in zip(_programs(w, list(targets)), targets.values(), strict=False):
+            w.check_version(program, (expected_versions or {}).get(program.id), ["targets"])
             write_targets(w, program, mask_from_labels(labels))
         return w.result()
 
@@ -131,11 +156,13 @@ def set_divisions(
     *,
     source: str = "editor",
     create_missing: bool = False,
+    expected_version: int | None = None,
 ) -> OpResult:
-    """Replace the program's 所管 with master-list entries, in printed order."""
+    """Replace the program's 所管 with master-list entries, in printed order (expected_version: see update_program)."""
     with writing(db, source) as w:
         program = w.get(Program, program_id, "事業")
         w.editable(program.edition_id)
+        w.check_version(program, expected_version, ["divisions"])
         write_divisions(w, program, pairs, create_missing)
         return w.result()
 
