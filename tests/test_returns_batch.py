@@ -90,3 +90,33 @@ def test_apply_refuses_plans_that_disagree_and_compares_with_the_state_before_th
     plans, unsettled = default_plans(results, [CENTRE])
     assert unsettled == [] and apply_returns(seeded_db, 2024, plans).applied == 1
     assert p0049(seeded_db)["results"] == "相談 120件"
+
+
+def test_the_review_offers_each_units_value_and_applies_the_chosen_one(qtbot, seeded_db, two_returns, monkeypatch):
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from kodomo_desktop.ui.returns_import_dialog import RESOLVE_COLUMN, ReturnsDialog
+
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    a, b = two_returns("相談 120件", "相談 99件")
+    dialog = ReturnsDialog(seeded_db, 2024)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=20000):
+        dialog.load([a, b])
+    assert "回答どうしの競合 1 件" in dialog.summary.text()
+    rows = [r for r in range(dialog.changes.rowCount()) if "回答どうしの競合" in dialog.changes.item(r, 3).text()]
+    assert len(rows) == 2 and all(dialog.changes.item(r, 0).checkState() == Qt.CheckState.Unchecked for r in rows)
+    combo = dialog.changes.cellWidget(rows[0], RESOLVE_COLUMN)
+    choice = combo.findText(f"{SHUKAN}の回答")
+    assert choice > 0 and combo.findText(f"{CENTRE}の回答") > 0
+    combo.activated.emit(choice)
+    checked = [dialog.changes.item(r, 0).checkState() == Qt.CheckState.Checked for r in rows]
+    assert checked == [False, True]
+    dialog.set_accepted(rows[0], True)  # ticking the other unit's row leaves this one out
+    assert [dialog.changes.item(r, 0).checkState() == Qt.CheckState.Checked for r in rows] == [True, False]
+    combo.activated.emit(choice)
+    with qtbot.waitSignal(dialog.loaded, timeout=20000):
+        dialog.apply()
+    assert p0049(seeded_db)["results"] == "相談 99件"
