@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.commands.editions import print_editions
     from kodomo_desktop.core.database import Database
     from kodomo_desktop.core.locations import database_target
-    from kodomo_desktop.core.opening import open_database
+    from kodomo_desktop.core.opening import open_database, seed_if_empty
 
     if args.force:
         existing = Database(database_target(args.db))
@@ -28,5 +28,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             ctx.err.write(f"バックアップ: {backup}\n")
     db = open_database(args.db)
     ctx.out.write(f"データベース: {db.display_name}\n")
+    if seed_if_empty(db):
+        # left so by an interrupted first start of an older version, or every edition deleted
+        ctx.err.write("年度版が1つもなかったため、令和6年度版（埋め込みの既定データ）を入れました。\n")
     print_editions(db, ctx.out)
     return 0

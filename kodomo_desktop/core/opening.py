@@ -1,11 +1,27 @@
-"""Opening the user's database: check the file is SQLite, migrate it to this version, seed a new one."""
+"""Opening the user's database: check the file is SQLite, migrate it to this version, seed a new one.
+
+A new SQLite database is built whole in a temporary file beside it (schema, then the seed
+edition) and renamed into place, so an interrupted first start or `init` (kill, full disk)
+leaves either no database or a seeded one, never a migrated one with no edition.
+"""
 
 from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.database import SCHEMA_REVISION, Database, damaged
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.interchange import install_seed
+from kodomo_desktop.core.models import Edition
+
+# a building file left by a killed start is removed by a later one once it is surely abandoned
+STALE_BUILD_SECONDS = 3600
 
 
 def open_database(target: str | None = None, *, seed: bool = True, user: str | None = None) -> Database:
@@ -26,10 +42,80 @@ def open_database(target: str | None = None, *, seed: bool = True, user: str | N
                 "新しい版の kodomo-desktop で開いてください。"
             )
         db.backup("before-migration")
+    elif seed and db.path is not None:
+        _build_seeded(db)
+        return db
     upgrade_to_head(db)
     if revision is None and seed:
-        install_seed(db)
+        install_seed(db)  # a server database: its two transactions cannot be one file's rename
     return db
+
+
+def has_editions(db: Database) -> bool:
+    with db.read() as session:
+        return bool(session.scalar(select(func.count()).select_from(Edition)))
+
+
+def seed_if_empty(db: Database) -> bool:
+    """Seed a database that holds no edition (left so by an older version's interrupted first start)."""
+    if has_editions(db):
+        return False
+    install_seed(db)
+    return True
+
+
+def _build_seeded(db: Database) -> None:
+    """Schema and seed in a temporary file, then renamed over the (empty or absent) database file."""
+    from kodomo_desktop.core.migrations import upgrade_to_head
+
+    assert db.path is not None
+    _remove_abandoned_builds(db.path)
+    building = db.path.with_name(f".{db.path.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    fresh = Database(str(building), user=db.user)
+    try:
+        upgrade_to_head(fresh)
+        install_seed(fresh)
+        fresh.dispose()  # the last connection closing checkpoints the WAL into the file
+        with open(building, "rb") as f:
+            os.fsync(f.fileno())
+        db.dispose()
+        if db.path.exists() and _has_tables(db.path):
+            return  # another process created it meanwhile: keep theirs
+        os.replace(building, db.path)
+        _fsync_dir(db.path.parent)
+    finally:
+        fresh.dispose()
+        db.dispose()  # connections to the empty file replaced must not be reused
+        building.unlink(missing_ok=True)
+
+
+def _has_tables(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return bool(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
+    finally:
+        conn.close()  # the last connection: an empty file's WAL is folded in and removed
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    for old in path.parent.glob(f".{path.name}.building-*"):
+        try:
+            if time.time() - old.stat().st_mtime > STALE_BUILD_SECONDS:
+                old.unlink()
+        except OSError:
+            pass  # another process's, or gone already
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a folder; its rename is durable enough
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _check_sqlite_header(db: Database) -> None:

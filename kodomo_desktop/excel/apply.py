@@ -2,18 +2,22 @@
 
 Each file's writes are logged with source "import:<file name>", and a ReturnImport row (with
 the file's SHA-256) records that the unit returned. Before writing, every change is checked
-against the database again: if the edition changed since the returns were read, nothing is
-applied and the returns must be read again.
+against the database as it was before the batch (not after the batch's earlier files, so two
+returns giving a shared program the same value both apply): if the edition changed since the
+returns were read, nothing is applied and the returns must be read again. Two plans writing
+different values to one field are refused: the review or --prefer settles that first.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database, now_iso
@@ -34,7 +38,7 @@ from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import NEW
 from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
-from kodomo_desktop.excel.returns import ReturnResult
+from kodomo_desktop.excel.returns import BatchConflict, ReturnResult, batch_conflicts
 from kodomo_desktop.excel.units import Unit
 
 STALE = (
@@ -65,25 +69,73 @@ def default_plan(result: ReturnResult) -> ApplyPlan | None:
     return ApplyPlan(result, {c.key: c.new for c in result.changes if not c.conflict})
 
 
+def default_plans(
+    results: Sequence[ReturnResult], prefer: Sequence[str] = ()
+) -> tuple[list[ApplyPlan], list[BatchConflict]]:
+    """The command's plans, and the conflicts between returns that prefer does not settle.
+
+    A field several returns change differently is taken from the first unit (or file name) in
+    prefer that offers it; an unsettled one is left out of every plan."""
+    plans = {id(r): plan for r in results if (plan := default_plan(r)) is not None}
+    unsettled = []
+    for conflict in batch_conflicts(results):
+        names = [{unit, r.path.name} for (r, _), unit in zip(conflict.offers, conflict.units(), strict=True)]
+        winner = next((i for p in prefer for i, n in enumerate(names) if p in n), None)
+        if winner is None:
+            unsettled.append(conflict)
+        for i, (r, c) in enumerate(conflict.offers):
+            if i != winner and id(r) in plans:
+                plans[id(r)].accepted.pop(c.key, None)
+    return list(plans.values()), unsettled
+
+
 def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> ApplyReport:
     if not any(plan.accepted or not plan.result.imported_at for plan in plans):
         return ApplyReport(OpResult(), None, 0)  # nothing to write: no backup, no transaction
+    _check_agreement(plans)
     backup = db.backup("before-import-returns")
     applied = 0
     changes = []
     with writing(db, "import") as outer:
         edition = edition_by_year(outer.session, fiscal_year)
         outer.editable(edition.id)
+        before = _programs_before(outer.session, edition, plans)
+        added: dict[str, str] = {}  # name_key of a program added by this batch -> its file
         for plan in plans:
             # one writer per file, sharing the transaction, so each change is logged with its file
             w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
-            applied += _apply_file(w, edition, plan)
+            applied += _apply_file(w, edition, plan, before, added)
             w.bump_versions()
             changes += w.changes
     return ApplyReport(OpResult(tuple(changes)), backup, applied)
 
 
-def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan) -> int:
+def _check_agreement(plans: list[ApplyPlan]) -> None:
+    """Refuse plans that write different values to one field of one program (the review settles that)."""
+    seen: dict[str, tuple[str, str]] = {}  # change key -> (value as shown, file)
+    for plan in plans:
+        for c in plan.result.changes:
+            if c.key not in plan.accepted or c.program is None or c.field == "note":
+                continue
+            shown = display_value(c.field, plan.accepted[c.key])
+            first = seen.setdefault(c.key, (shown, plan.result.path.name))
+            if first[0] != shown:
+                raise InvalidInput(
+                    f"ID「{c.program}」の{FIELD_LABELS[c.field]}を、{first[1]} と {plan.result.path.name} が"
+                    "別の値に変えています。どちらの値にするか選んでから取り込んでください。何も取り込んでいません。"
+                )
+
+
+def _programs_before(session: Session, edition: Edition, plans: list[ApplyPlan]) -> dict[str, dict[str, Any]]:
+    """The programs the plans change, as they are before the batch writes anything."""
+    uids = {c.program for plan in plans for c in plan.result.changes if c.program and c.key in plan.accepted}
+    programs = session.scalars(select(Program).where(Program.edition_id == edition.id, Program.uid.in_(uids)))
+    return {p.uid: program_document(p) for p in programs}
+
+
+def _apply_file(
+    w: Writer, edition: Edition, plan: ApplyPlan, before: dict[str, dict[str, Any]], added: dict[str, str]
+) -> int:
     result = plan.result
     if result.status != "ok":
         raise InvalidInput(f"{result.path.name}: 取り込めないファイルです（{result.error}）。")
@@ -95,20 +147,25 @@ def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan) -> int:
         values = {c.field: plan.accepted[c.key] for c in program_changes}
         if program_changes[0].program is None:
             if "name" in values:  # the rest of a new program means nothing without it
-                _add_new_program(w, edition, result, values)
+                _add_new_program(w, edition, result, values, added)
         else:
-            _update_program(w, edition, result, key, program_changes, values)
+            _update_program(w, edition, result, key, program_changes, values, before.get(key))
     _record_return(w, edition, result, len(accepted))
     return len(accepted)
 
 
 def _update_program(
-    w: Writer, edition: Edition, result: ReturnResult, uid: str, changes: list[FieldChange], values: dict[str, Any]
+    w: Writer,
+    edition: Edition,
+    result: ReturnResult,
+    uid: str,
+    changes: list[FieldChange],
+    values: dict[str, Any],
+    now: dict[str, Any] | None,
 ) -> None:
     program = w.session.scalar(select(Program).where(Program.edition_id == edition.id, Program.uid == uid))
-    if program is None:
+    if program is None or now is None:
         raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の事業が削除されました"))
-    now = program_document(program)
     for change in changes:
         if change.field != "note" and display_value(
             change.field, output_value(change.field, comparable(change.field, now))
@@ -142,8 +199,15 @@ def _pairs(value: list[Any]) -> list[tuple[str, str | None]]:
     return [(d["department"], d["division"]) if isinstance(d, dict) else tuple(d) for d in value]
 
 
-def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
+def _add_new_program(
+    w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any], added: dict[str, str]
+) -> None:
     name = cells.name(values["name"])
+    if name_key(name) in added:
+        raise InvalidInput(
+            f"{result.path.name}: 新しい事業「{name}」は {added[name_key(name)]} でも追加されています。"
+            "どちらか一方の行を不採用にしてから取り込んでください。何も取り込んでいません。"
+        )
     if any(
         name_key(n) == name_key(name)
         for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
@@ -164,6 +228,7 @@ def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: 
         "review_notes": notes,
     }
     program = add_program(w, edition.id, doc, create_divisions=False)
+    added[name_key(name)] = result.path.name
     w.log("program", program.uid, "created", None, program_document(program), edition.id)
     insert_placement(w, program, _home_measure(w, edition, result), None, primary=True)
 

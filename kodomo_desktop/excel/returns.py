@@ -1,6 +1,9 @@
 """Checking returns: the files given (or folders of them) read, checked and diffed, nothing written.
 
 The result of each file is what the command prints, the review screen shows and apply takes.
+Returns from several units may change the same shared program: the same value from each
+merges, different values are a conflict between the returns (batch_conflicts), which the
+office settles per field before anything is applied.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy import select
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.models import Edition, ReturnImport
 from kodomo_desktop.core.textdiff import as_json
-from kodomo_desktop.excel.diff import EditionState, FieldChange, diff_return, edition_state
+from kodomo_desktop.excel.diff import EditionState, FieldChange, diff_return, display_value, edition_state
 from kodomo_desktop.excel.reading import Issue, read_return
 from kodomo_desktop.excel.safe_open import ReturnRejected
 from kodomo_desktop.excel.units import Unit
@@ -65,6 +68,47 @@ class ReturnResult:
                 for i in self.issues
             ],
         }
+
+
+@dataclass(frozen=True)
+class BatchConflict:
+    """One field of one program that several returns read together change to different values."""
+
+    program: str  # uid
+    program_name: str
+    field: str
+    offers: tuple[tuple[ReturnResult, FieldChange], ...]  # each return's change, in file order
+
+    def units(self) -> list[str]:
+        return [r.unit.name if r.unit else r.path.name for r, _ in self.offers]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "program": self.program,
+            "program_name": self.program_name,
+            "field": self.field,
+            "old": self.offers[0][1].old,
+            "values": [
+                {"file": str(r.path), "unit": unit, "new": c.new}
+                for (r, c), unit in zip(self.offers, self.units(), strict=True)
+            ],
+        }
+
+
+def batch_conflicts(results: Iterable[ReturnResult]) -> list[BatchConflict]:
+    """The fields that two or more returns change to different values (a 備考 is each unit's own: never)."""
+    offers: dict[tuple[str, str], list[tuple[ReturnResult, FieldChange]]] = {}
+    for r in results:
+        if r.status != "ok":
+            continue
+        for c in r.changes:
+            if c.program is not None and c.field != "note":
+                offers.setdefault((c.program, c.field), []).append((r, c))
+    return [
+        BatchConflict(uid, group[0][1].program_name, field, tuple(group))
+        for (uid, field), group in offers.items()
+        if len({display_value(field, c.new) for _, c in group}) > 1
+    ]
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:

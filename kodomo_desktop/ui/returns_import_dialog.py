@@ -2,8 +2,10 @@
 
 A row per file with its verdict, the problems found, and a review table of every change
 (accept or reject each, or all; a conflict is resolved by keeping ours, taking theirs or
-editing). Each change shows its changed characters with context, and the selected one in
-full below, both texts side by side.
+editing). Returns that change one field of a shared program to different values conflict with
+each other: their rows offer each unit's value, and taking one leaves the others out. Each
+change shows its changed characters with context, and the selected one in full below, both
+texts side by side.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Decision:
     change: Any  # FieldChange
     accepted: bool
     value: Any
+    group: int | None = None  # the conflict between returns this change is part of
 
 
 class ReturnsDialog(QDialog):
@@ -175,20 +178,28 @@ class ReturnsDialog(QDialog):
         task.start()
 
     def _show_results(self, results: list[ReturnResult]) -> None:
+        from kodomo_desktop.excel.returns import batch_conflicts
+
         self.results = results
-        self.decisions = [
-            Decision(r, c, accepted=not c.conflict and not r.has_errors, value=c.new)
-            for r in results
-            for c in r.changes
-        ]
+        group_of = {
+            (id(r), c.key): n for n, conflict in enumerate(batch_conflicts(results)) for r, c in conflict.offers
+        }
+        self.decisions = []
+        for r in results:
+            for c in r.changes:
+                group = group_of.get((id(r), c.key))
+                taken = not c.conflict and not r.has_errors and group is None
+                self.decisions.append(Decision(r, c, accepted=taken, value=c.new, group=group))
         self._fill_files()
         self._fill_changes()
         self._show_issues()
         changes = len(self.decisions)
         conflicts = sum(d.change.conflict for d in self.decisions)
+        between = len(set(group_of.values()))
         rejected = sum(r.status == "rejected" for r in results)
         self.summary.setText(
             f"{len(results)} ファイル、変更 {changes} 件（競合 {conflicts} 件）"
+            + (f"、回答どうしの競合 {between} 件（採る回答を選んでください）" if between else "")
             + (f"、取り込めないファイル {rejected} 件" if rejected else "")
         )
         self._update_buttons()
@@ -232,9 +243,15 @@ class ReturnsDialog(QDialog):
             program = f"{c.program} {c.program_name}" if c.program else f"新規（{c.row}行目）{c.program_name}"
             self.changes.setItem(row, 1, text_item(d.result.path.name))
             self.changes.setItem(row, 2, text_item(program))
-            self.changes.setItem(row, 3, text_item(FIELD_LABELS[c.field] + ("（競合）" if c.conflict else "")))
+            mark = "（回答どうしの競合）" if d.group is not None else "（競合）" if c.conflict else ""
+            self.changes.setItem(row, 3, text_item(FIELD_LABELS[c.field] + mark))
             self._show_values(row)
-            if c.conflict:
+            if d.group is not None:
+                combo = QComboBox()
+                combo.addItems([OURS, *(f"{self._unit_name(o.result)}の回答" for o in self._group(d.group)), EDITED])
+                combo.activated.connect(lambda index, row=row: self._choose_between(row, index))
+                self.changes.setCellWidget(row, RESOLVE_COLUMN, combo)
+            elif c.conflict:
                 combo = QComboBox()
                 combo.addItems([OURS, THEIRS, EDITED])
                 combo.activated.connect(lambda index, row=row, combo=combo: self._resolve(row, combo.itemText(index)))
@@ -277,14 +294,50 @@ class ReturnsDialog(QDialog):
     def set_all(self, accepted: bool) -> None:
         """Accept or reject every change; conflicts are left as they are resolved (or not)."""
         for row, d in enumerate(self.decisions):
-            if not d.change.conflict:
+            if not d.change.conflict and d.group is None:
                 self.set_accepted(row, accepted)
 
     def _accept_toggled(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != ACCEPT_COLUMN:
             return
-        self.decisions[item.row()].accepted = item.checkState() == Qt.CheckState.Checked
+        d = self.decisions[item.row()]
+        d.accepted = item.checkState() == Qt.CheckState.Checked
+        if d.accepted and d.group is not None:  # one return's value for the field: the others' are left out
+            for row, other in enumerate(self.decisions):
+                if other.group == d.group and other is not d and other.accepted:
+                    self.set_accepted(row, False)
         self._update_buttons()
+
+    def _group(self, group: int) -> list[Decision]:
+        return [d for d in self.decisions if d.group == group]
+
+    @staticmethod
+    def _unit_name(result: ReturnResult) -> str:
+        return result.unit.name if result.unit else result.path.name
+
+    def _choose_between(self, row: int, index: int) -> None:
+        """A conflict between returns: keep ours (index 0), take one return's value, or edit (the last)."""
+        d = self.decisions[row]
+        assert d.group is not None  # only such rows have this choice
+        members = self._group(d.group)
+        if index == 0:
+            for n, other in enumerate(self.decisions):
+                if other.group == d.group:
+                    self.set_accepted(n, False)
+            return
+        if index > len(members):  # 編集…: this row carries the edited value
+            value = self._edit_value(d)
+            if value is None:
+                return
+            chosen = d
+        else:
+            chosen = members[index - 1]
+            value = chosen.change.new
+        chosen.value = value
+        n = self.decisions.index(chosen)
+        self._show_values(n)
+        self.set_accepted(n, True)
+        self._show_detail()
 
     def _resolve(self, row: int, choice: str) -> None:
         d = self.decisions[row]
