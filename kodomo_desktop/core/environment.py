@@ -72,32 +72,34 @@ def database_failure(exc: sqlite3.Error, name: str, waited: float | None = None)
     """A busy, read-only, full or unopenable SQLite database; None for anything else."""
     code = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
+    # the window's last resort does not know which database: then it is just 「データベース」
+    name = f" {name}" if name else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         how_long = f"{waited:g} 秒待っても" if waited is not None else "待っても"
         return EnvironmentProblem(
-            f"データベース {name} は別の処理（ウィンドウや別のコマンド）が書き込み中のため、"
+            f"データベース{name} は別の処理（ウィンドウや別のコマンド）が書き込み中のため、"
             f"{how_long}書き込めませんでした。"
             f"{NOTHING_CHANGED}その処理が終わるのを待つか、そのプログラムを閉じてから、もう一度実行してください。"
         )
     if code.startswith("SQLITE_READONLY") or "readonly database" in text:
         return EnvironmentProblem(
-            f"データベース {name} に書き込めません（読み取り専用です）。{NOTHING_CHANGED}"
+            f"データベース{name} に書き込めません（読み取り専用です）。{NOTHING_CHANGED}"
             "ファイルとそのフォルダに書き込みの権限があるか（読み取り専用の設定、共有フォルダの権限、"
             "読み取り専用のメディア）を確認してください。"
         )
     if code.startswith("SQLITE_FULL") or "disk is full" in text:
         return EnvironmentProblem(
-            f"データベース {name} のあるディスクがいっぱいで書き込めませんでした。{NOTHING_CHANGED}"
+            f"データベース{name} のあるディスクがいっぱいで書き込めませんでした。{NOTHING_CHANGED}"
             "ディスクの空きを作ってから、もう一度実行してください。"
         )
     if code.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
         return EnvironmentProblem(
-            f"データベース {name} を開けません（ファイルやフォルダがないか、読み書きの権限がありません）。"
+            f"データベース{name} を開けません（ファイルやフォルダがないか、読み書きの権限がありません）。"
             "パスと、ファイルとそのフォルダの権限を確認してください。"
         )
     if code.startswith("SQLITE_IOERR") or "disk i/o error" in text:
         return EnvironmentProblem(
-            f"データベース {name} の読み書きでディスクのエラーが起きました（{exc}）。{NOTHING_CHANGED}"
+            f"データベース{name} の読み書きでディスクのエラーが起きました（{exc}）。{NOTHING_CHANGED}"
             "ディスクの空きと接続（USB メモリ・ネットワークフォルダ）を確認してから、もう一度実行してください。"
         )
     return None

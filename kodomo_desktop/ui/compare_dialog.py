@@ -224,5 +224,7 @@ class CompareDialog(QDialog):
             write_diff_report(self.diff, path)
         except KodomoError as exc:
             QMessageBox.warning(
-                self, "保存できません", f"{exc.message}Excel で開いているときは閉じてから保存してください。"
+                self,
+                "保存できません",
+                f"保存できません。{exc.message}Excel で開いているときは閉じてから保存してください。",
             )
