@@ -57,9 +57,24 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
+        from kodomo_desktop.core.environment import WAITING
         from kodomo_desktop.core.opening import open_database
 
-        return open_database(self.args.db)
+        def say_waiting() -> None:
+            self.err.write(f"{WAITING}\n")
+            self.err.flush()
+
+        db = open_database(self.args.db)
+        db.on_wait = say_waiting
+        return db
+
+    def database_name(self) -> str:
+        """The database a failure is about: the opened one, or what --db / KODOMO_DB name."""
+        if "db" in self.__dict__:
+            return self.db.display_name
+        from kodomo_desktop.core.locations import database_target
+
+        return database_target(self.args.db)
 
     def close(self) -> None:
         """Close the database's connections: another command (a restore) may need the file to itself."""
@@ -103,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kodomo-desktop {__version__}")
     parser.add_argument(
         "--db",
+        type=_db_argument,
         metavar="PATH",
         help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）",
     )
@@ -113,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(command_parser)
         command_parser.set_defaults(_module=module)
     return parser
+
+
+def _db_argument(value: str) -> str:
+    # an empty --db would otherwise silently open the default database
+    if not value.strip():
+        raise argparse.ArgumentTypeError("データベースの指定が空です。ファイルのパスか URL を指定してください。")
+    return value
 
 
 def open_window(args: argparse.Namespace) -> int:
@@ -140,6 +163,12 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         ctx = Context(args, out, err)
         try:
             code: int = args._module.run(args, ctx)
+        except KodomoError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, BrokenPipeError) or (problem := _environment_problem(exc, ctx)) is None:
+                raise
+            raise problem from exc
         finally:
             ctx.close()
         return code
@@ -151,3 +180,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _environment_problem(exc: Exception, ctx: Context) -> KodomoError | None:
+    """A lock, permission, full disk or path problem that escaped a command, as its message."""
+    from kodomo_desktop.core.environment import translate
+
+    return translate(exc, ctx.database_name())

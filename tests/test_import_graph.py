@@ -103,9 +103,15 @@ def test_core_has_no_import_cycle():
 
 def test_database_depends_on_nothing_above_it():
     graph = core_graph()
-    assert graph[f"{PACKAGE}.database"] <= {f"{PACKAGE}.errors", f"{PACKAGE}.models", f"{PACKAGE}.backup_files"}
-    # the safe backup write sits below the database
+    assert graph[f"{PACKAGE}.database"] <= {
+        f"{PACKAGE}.errors",
+        f"{PACKAGE}.models",
+        f"{PACKAGE}.backup_files",
+        f"{PACKAGE}.environment",
+    }
+    # the safe backup write and the translation of the environment's failures sit below the database
     assert graph[f"{PACKAGE}.backup_files"] <= {f"{PACKAGE}.errors"}
+    assert graph[f"{PACKAGE}.environment"] <= {f"{PACKAGE}.errors"}
 
 
 def test_importing_validation_does_not_load_the_rules():

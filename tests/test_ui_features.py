@@ -11,14 +11,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from kodomo_desktop.core import database
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.queries import Scope
 from kodomo_desktop.ui import features
 from kodomo_desktop.ui.main_window import MainWindow
-from kodomo_desktop.ui.messages import BUSY
 from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET, COL_NAME, COL_NO
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.workers import BackgroundTask
@@ -50,11 +48,8 @@ def test_many_qt_calls_do_not_use_up_none():
     assert done.stdout.strip() == "ok"
 
 
-def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(
-    qtbot, sample_db, tmp_path, messages, monkeypatch
-):
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
-    db = Database(str(sample_db.path))  # new connections: the short timeout applies
+def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(qtbot, sample_db, tmp_path, messages):
+    db = Database(str(sample_db.path), busy_timeout=0.2)
     window = open_window(qtbot, db, tmp_path)
     before = export_document(db, 2024)
     other = sqlite3.connect(sample_db.path, isolation_level=None)
@@ -66,7 +61,8 @@ def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert messages[0] == BUSY
+    assert "別の処理（ウィンドウや別のコマンド）が書き込み中" in messages[0]
+    assert str(sample_db.path) in messages[0]
     assert export_document(db, 2024) == before
     assert window.session.stack.count() == 0
     assert window.grid_model.ticked(0, COL_FIRST_TARGET)  # P0001 has 妊婦等: the grid did not pretend

@@ -35,10 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     import json
+    from pathlib import Path
 
+    from kodomo_desktop.core.errors import InvalidInput
     from kodomo_desktop.excel.apply import apply_returns, default_plans
     from kodomo_desktop.excel.returns import check_returns
 
+    # a path that is not there is a usage error (exit 2), like a missing JSON file for import-json
+    if missing := [p for p in args.paths if not Path(p).exists()]:
+        raise InvalidInput(f"{'、'.join(missing)}: ファイルまたはフォルダが見つかりません。")
     year = ctx.year()
     results = check_returns(ctx.db, year, args.paths)
     plans, unsettled = default_plans(results, args.prefer)

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kodomo_desktop.core import environment
 from kodomo_desktop.core.backup_files import write_backup
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
 # test, so start-up can compare revisions without importing Alembic.
 SCHEMA_REVISION = "0004"
-BUSY_TIMEOUT_MS = 5000
 
 
 def _url_for(target: str) -> str:
@@ -36,23 +37,62 @@ def _url_for(target: str) -> str:
     return "sqlite:///" + str(Path(target).expanduser().resolve())
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
+def _configure_sqlite(db: Database) -> None:
+    timeout_ms = int(db.busy_timeout * 1000)
+
+    @event.listens_for(db.engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own is broken)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+        # another program's database is refused by revision(): it must not be switched to WAL first
+        if not _foreign(cursor):
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
+    @event.listens_for(db.engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # a writer takes the write lock at once, so two writers never deadlock half-way
-        immediate = conn.get_execution_options().get("kodomo_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if conn.get_execution_options().get("kodomo_write", False):
+            _begin_immediate(db, conn)
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def _foreign(cursor: sqlite3.Cursor) -> bool:
+    """Tables, but no alembic_version: a SQLite file of some other program."""
+    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return bool(names) and "alembic_version" not in names
+
+
+def _begin_immediate(db: Database, conn: Connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to db.busy_timeout for another writer, saying so after a second."""
+    # SQLite waits at most a second inside BEGIN IMMEDIATE, which is retried in between
+    step_ms = int(min(db.busy_timeout, environment.QUIET_WAIT_S) * 1000)
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {step_ms}")
+    started = time.monotonic()
+    said = False
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                busy = isinstance(exc.orig, sqlite3.Error) and _is_busy(exc.orig)
+                if not busy or time.monotonic() - started >= db.busy_timeout:
+                    raise
+                if not said and db.on_wait is not None:
+                    db.on_wait()
+                    said = True
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(db.busy_timeout * 1000)}")
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY") or "locked" in str(exc)
 
 
 def current_user() -> str:
@@ -69,17 +109,33 @@ def now_iso() -> str:
 class Database:
     """One database, by file path or SQLAlchemy URL. Cheap to keep for the whole process."""
 
-    def __init__(self, target: str, *, user: str | None = None):
+    def __init__(self, target: str, *, user: str | None = None, busy_timeout: float | None = None):
+        """busy_timeout: seconds a write waits for another writer (default: KODOMO_BUSY_TIMEOUT, or 5)."""
+        if not target.strip():
+            raise environment.EnvironmentProblem(
+                "データベースの指定が空です。ファイルのパスか URL を指定してください。"
+            )
         self.url = _url_for(target)
-        url = make_url(self.url)
-        self.is_sqlite = url.get_backend_name() == "sqlite"
-        self.path: Path | None = Path(url.database) if self.is_sqlite and url.database else None
+        self.busy_timeout = environment.busy_timeout() if busy_timeout is None else busy_timeout
+        # called once when a write starts waiting for another writer (the command line says so)
+        self.on_wait: Callable[[], None] | None = None
+        try:
+            url = make_url(self.url)
+            self.is_sqlite = url.get_backend_name() == "sqlite"
+            self.path: Path | None = Path(url.database) if self.is_sqlite and url.database else None
+            if self.path is not None:
+                environment.refuse_special_database(self.path)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise environment.path_failure(exc, self.path.parent) from None
+            self.engine = create_engine(self.url)
+        except (ArgumentError, ImportError) as exc:
+            # NoSuchModuleError (an unknown kind of URL) is an ArgumentError
+            raise environment.engine_failure(exc, make_url_safe(self.url)) from None
         self.user = user or current_user()
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(self.url)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(kodomo_write=True), expire_on_commit=False)
 
@@ -95,6 +151,8 @@ class Database:
         session = self._read()
         try:
             yield session
+        except SADatabaseError as exc:
+            raise self._translated(exc) from exc
         finally:
             session.rollback()
             session.close()
@@ -106,11 +164,21 @@ class Database:
         try:
             yield session
             session.commit()
+        except SADatabaseError as exc:
+            session.rollback()
+            raise self._translated(exc) from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def _translated(self, exc: SADatabaseError) -> Exception:
+        """A lock, permission or full disk as its message; any other database error as it is."""
+        if not isinstance(exc.orig, sqlite3.Error):
+            return exc
+        waited = self.busy_timeout if _is_busy(exc.orig) else None
+        return environment.database_failure(exc.orig, self.display_name, waited) or exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -128,9 +196,17 @@ class Database:
                             "（スキーマの版が記録されていません）。別のファイルを指定してください。"
                         )
                     return None
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except (SADatabaseError, OperationalError) as exc:
-            raise damaged(self, exc) from exc
+                versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except SADatabaseError as exc:
+            problem = self._translated(exc)
+            raise (problem if problem is not exc else damaged(self, exc)) from exc
+        if len(versions) != 1 or not isinstance(versions[0], str) or not versions[0]:
+            raise DatabaseError(
+                f"データベース {self.display_name} のスキーマの版の記録（alembic_version の表）が壊れています"
+                f"（{len(versions)} 行）。何も変更していません。"
+                "バックアップ（同じフォルダの backups/）から復元するか、別のファイルを指定してください。"
+            )
+        return versions[0]
 
     def wipe(self) -> None:
         """Drop every table (init --force, after a backup)."""
@@ -152,6 +228,14 @@ class Database:
         if self.path is None or not self.path.exists():
             return None
         return write_backup(self.path, reason)
+
+
+def make_url_safe(url: str) -> str:
+    """The URL as given, its password hidden when it parses."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def damaged(db: Database, exc: Exception) -> DatabaseError:

@@ -1,9 +1,11 @@
 """Writing output files so that a failure never leaves half a file behind."""
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+from kodomo_desktop.core.environment import path_failure
 from kodomo_desktop.core.errors import InvalidInput
 
 
@@ -20,8 +22,19 @@ def read_utf8_text(path: Path) -> str:
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """The whole file or, on any failure, the old one untouched; a failure is a message naming the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise path_failure(IsADirectoryError(errno.EISDIR, "Is a directory"), path)
+    try:
+        # a missing folder is made, as before; one that cannot be (under a regular file) is a message
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_replacing(path, data)
+    except OSError as exc:
+        raise path_failure(exc, path) from None
+
+
+def _write_replacing(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.database import SCHEMA_REVISION, Database, damaged
+from kodomo_desktop.core.environment import path_failure
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.interchange import install_seed
 from kodomo_desktop.core.models import Edition
@@ -120,7 +121,10 @@ def _fsync_dir(folder: Path) -> None:
 
 def _check_sqlite_header(db: Database) -> None:
     assert db.path is not None
-    with open(db.path, "rb") as f:
-        head = f.read(16)
+    try:
+        with open(db.path, "rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise path_failure(exc, db.path) from None
     if head != b"SQLite format 3\x00":
         raise damaged(db, ValueError("SQLite のファイルではありません"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,18 +56,35 @@ def open_workbook(path: Path) -> OpenedWorkbook:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        # only a regular file: /dev/zero would be read until memory runs out, a FIFO would hang
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ReturnRejected(path, "フォルダです。回答票のファイルを指定してください。")
+        if not stat.S_ISREG(info.st_mode):
             raise ReturnRejected(
                 path,
-                f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB、上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。"
-                "回答票のファイルか確認してください。",
+                "通常のファイルではありません（デバイスや名前付きパイプなど）。回答票のファイルを指定してください。",
             )
-        return path.read_bytes()
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(path, info.st_size)
+        with open(path, "rb") as f:
+            # the file may have grown since stat: never read more than the limit
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(path, len(data))
+        return data
     except FileNotFoundError:
         raise ReturnRejected(path, "ファイルが見つかりません。") from None
     except OSError as exc:
         raise ReturnRejected(path, f"読み込めません（{exc.strerror or exc}）。") from None
+
+
+def _too_large(path: Path, size: int) -> ReturnRejected:
+    return ReturnRejected(
+        path,
+        f"ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB、上限 {MAX_FILE_BYTES // 1024 // 1024} MB）。"
+        "回答票のファイルか確認してください。",
+    )
 
 
 def _check_container(path: Path, data: bytes) -> list[tuple[str, str]]:

@@ -222,10 +222,9 @@ class CompareDialog(QDialog):
 
         try:
             write_diff_report(self.diff, path)
-        except OSError as exc:
+        except KodomoError as exc:
             QMessageBox.warning(
                 self,
                 "保存できません",
-                f"{path} に保存できません（{exc.strerror or exc}）。"
-                "Excel で開いているときは閉じてから保存してください。",
+                f"保存できません。{exc.message}Excel で開いているときは閉じてから保存してください。",
             )

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kodomo_desktop.core.errors import KodomoError
-
-BUSY = (
-    "データベースを他の利用者（またはコマンド）が書き込み中のため、保存できませんでした。"
-    "内容は変更されていません。しばらく待ってからもう一度操作してください。"
-)
-
 
 def expected_error_text(exc: BaseException) -> str | None:
     """The message for an error the user can act on; None for a bug."""
-    if isinstance(exc, KodomoError):
-        return exc.message
-    from sqlalchemy.exc import DatabaseError as SADatabaseError
-    from sqlalchemy.exc import OperationalError
+    from kodomo_desktop.core.environment import translate
 
-    if isinstance(exc, OperationalError) and any(word in str(exc.orig) for word in ("locked", "busy")):
-        return BUSY
+    if (known := translate(exc)) is not None:
+        return known.message
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     if isinstance(exc, SADatabaseError):
         return f"データベースの操作に失敗しました。内容は変更されていません。（{exc.orig}）"
     return None
