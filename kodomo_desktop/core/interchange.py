@@ -22,9 +22,10 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.files import read_utf8_text
-from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.models import Division, Edition, Program
+from kodomo_desktop.core.operations.common import find_division
 from kodomo_desktop.core.operations.policy import insert_node
-from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
+from kodomo_desktop.core.operations.programs import Listings, attach_divisions, program_document, program_row
 from kodomo_desktop.core.snapshots import edition_document, store_publication
 from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
@@ -194,8 +195,18 @@ def load_document(path: str | Path) -> dict[str, Any]:
 # --- import -----------------------------------------------------------------------
 
 
-def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
-    """Insert a whole (validated) edition; master-list entries are created as needed."""
+def program_rows(doc: dict[str, Any]) -> list[Program]:
+    """The document's programs as rows, checked: prepared before the write lock is taken."""
+    return [program_row(program_doc, program_doc["id"]) for program_doc in doc["programs"]]
+
+
+def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = None) -> Edition:
+    """Insert a whole (validated) edition; master-list entries are created as needed.
+
+    rows: program_rows(doc), when the caller prepared them. Each row goes in once, in bulk:
+    one flush for the programs, each measure's placements kept in memory."""
+    if rows is None:
+        rows = program_rows(doc)
     edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status=DRAFT)
     w.session.add(edition)
     w.session.flush()
@@ -208,11 +219,21 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
             w.log("edition", edition.id, field, getattr(edition, field), issuer[key], edition.id)
             setattr(edition, field, issuer[key])
     # last_changed is not read: it is this database's change log that dates the edition
-    programs = {}
-    for program_doc in doc["programs"]:
-        program = add_program(w, edition.id, program_doc, create_divisions=True)
-        programs[program.uid] = program
+    divisions: dict[DivisionPair, Division] = {}
+    for program_doc in doc["programs"]:  # before any program is added: a look-up flushes what is pending
+        for d in program_doc["divisions"]:
+            pair = (d["department"], d.get("division"))
+            if pair not in divisions:
+                divisions[pair] = find_division(w.session, *pair, create=True)
+    for program, program_doc in zip(rows, doc["programs"], strict=True):
+        program.edition_id = edition.id
+        attach_divisions(program, [divisions[(d["department"], d.get("division"))] for d in program_doc["divisions"]])
+    w.session.add_all(rows)
+    w.session.flush()
+    programs = {program.uid: program for program in rows}
+    for program in rows:
         w.log("program", program.uid, "created", None, program_document(program), edition.id)
+    listings = Listings(w)
     for policy_doc in doc["policies"]:
         policy = insert_node(w, edition.id, None, POLICY, policy_doc["title"], policy_doc["number"], None)
         groups = [
@@ -225,7 +246,7 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
                     w, edition.id, parent.id, MEASURE, measure_doc["title"], measure_doc["number"], None
                 )
                 for placement in measure_doc["placements"]:
-                    insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
+                    listings.insert(programs[placement["program"]], measure, None, not placement["relisted"])
     # status last: a published edition refuses writes, including this import's own
     if doc["status"] == PUBLISHED:
         w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
@@ -265,6 +286,7 @@ def import_document(
     document or a failure half-way changes nothing.
     """
     validate_document(doc, name)
+    rows = program_rows(doc)  # the write lock is taken at the first statement below
     with writing(db, source) as w:
         master = read_master(w.session)
         if not add_divisions and (unknown := unknown_divisions(master, doc)):
@@ -280,7 +302,7 @@ def import_document(
             w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)
             w.session.delete(existing)
             w.session.flush()
-        edition = write_edition(w, doc)
+        edition = write_edition(w, doc, rows)
         return w.result(edition.id)
 
 

@@ -148,7 +148,7 @@ def write_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], 
         return
     program.divisions.clear()
     w.session.flush()
-    _attach_divisions(program, divisions)
+    attach_divisions(program, divisions)
     w.log("program", program.uid, "divisions", old, new, program.edition_id)
 
 
@@ -160,7 +160,7 @@ def _find_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], 
     return divisions
 
 
-def _attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
+def attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
     for i, division in enumerate(divisions):
         program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
 
@@ -192,14 +192,11 @@ def program_document(program: Program) -> dict[str, Any]:
     return doc
 
 
-def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divisions: bool) -> Program:
-    """Insert one program from its interchange form (no placements)."""
-    uid = doc.get("id") or next_uid(w)
-    if w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
-        raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
+def program_row(doc: dict[str, Any], uid: str) -> Program:
+    """A program's row from its interchange form, its values checked; no edition, divisions or
+    session yet (an import prepares every row before it takes the write lock)."""
     name = _check_value("name", doc.get("name", ""))
-    program = Program(
-        edition_id=edition_id,
+    return Program(
         uid=uid,
         name=name,
         alias=_check_value("alias", doc.get("alias")),
@@ -212,10 +209,22 @@ def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divis
         needs_review=bool(doc.get("needs_review", False)),
         review_notes=list(doc.get("review_notes", [])),
     )
+
+
+def add_program(
+    w: Writer, edition_id: int, doc: dict[str, Any], *, create_divisions: bool, uid: str | None = None
+) -> Program:
+    """Insert one program from its interchange form (no placements). uid: the id to give a program
+    whose doc has none, where the caller numbers many new programs (otherwise the next unused one)."""
+    uid = doc.get("id") or uid or next_uid(w)
+    if w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
+        raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
+    program = program_row(doc, uid)
+    program.edition_id = edition_id
     w.session.add(program)
     w.session.flush()
     pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
-    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
+    attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     return program
 
 
@@ -291,17 +300,41 @@ def placement_value(w: Writer, placement: Placement) -> dict[str, Any]:
     }
 
 
+class Listings:
+    """The placements of the measures a write lists programs under, each measure read once: an
+    import lists thousands of programs, and reading the measure again for each was quadratic."""
+
+    def __init__(self, w: Writer) -> None:
+        self.w = w
+        self._rows: dict[int, list[Placement]] = {}
+        self._listed: dict[int, set[int]] = {}
+        self._labels: dict[int, str] = {}
+
+    def insert(self, program: Program, measure: PolicyNode, position: int | None, primary: bool) -> Placement:
+        w = self.w
+        if measure.id not in self._rows:
+            self._rows[measure.id] = measure_rows(w, measure.id)
+            self._listed[measure.id] = {p.program_id for p in self._rows[measure.id]}
+            self._labels[measure.id] = node_label(w.session, measure)
+        rows, listed, label = self._rows[measure.id], self._listed[measure.id], self._labels[measure.id]
+        if program.id in listed:
+            raise InvalidInput(f"事業「{program.name}」は{label}にすでに掲載されています。")
+        at = clamp_position(position, len(rows))
+        placement = Placement(program_id=program.id, measure_id=measure.id, position=at, is_primary=primary)
+        placement.measure = measure
+        w.session.add(placement)
+        rows.insert(at, placement)
+        if at < len(rows) - 1:
+            reindex(rows)
+        listed.add(program.id)
+        value = {"measure": label, "position": at + 1, "relisted": not primary}
+        w.log("program", program.uid, "placement", None, value, program.edition_id)
+        return placement
+
+
 def insert_placement(
     w: Writer, program: Program, measure: PolicyNode, position: int | None, primary: bool
 ) -> Placement:
-    rows = measure_rows(w, measure.id)
-    if any(p.program_id == program.id for p in rows):
-        raise InvalidInput(f"事業「{program.name}」は{node_label(w.session, measure)}にすでに掲載されています。")
-    placement = Placement(program_id=program.id, measure_id=measure.id, position=len(rows), is_primary=primary)
-    placement.measure = measure
-    w.session.add(placement)
-    rows.insert(clamp_position(position, len(rows)), placement)
-    reindex(rows)
+    placement = Listings(w).insert(program, measure, position, primary)
     w.session.flush()
-    w.log("program", program.uid, "placement", None, placement_value(w, placement), program.edition_id)
     return placement
