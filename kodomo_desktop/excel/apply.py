@@ -9,6 +9,7 @@ applied and the returns must be read again.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
 from kodomo_desktop.core.operations.programs import (
+    Listings,
     add_program,
-    insert_placement,
+    new_uids,
     program_document,
     write_divisions,
     write_fields,
@@ -51,6 +53,16 @@ class ApplyPlan:
     accepted: dict[str, Any]
 
 
+@dataclass
+class _NewPrograms:
+    """What adding a returned program looks up, read once per apply: a batch with thousands of
+    new rows otherwise read every name and id of the edition, and its measure, for each."""
+
+    names: set[str]  # name_key of every program of the edition, the ones added here too
+    uids: Iterator[str]
+    homes: dict[Path, PolicyNode]  # each file's home measure, found once
+
+
 @dataclass(frozen=True)
 class ApplyReport:
     result: OpResult
@@ -74,15 +86,17 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
     with writing(db, "import") as outer:
         edition = edition_by_year(outer.session, fiscal_year)
         outer.editable(edition.id)
+        names = outer.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
+        new = _NewPrograms({name_key(n) for n in names}, new_uids(outer), {})
         for plan in plans:
             # one writer per file, sharing the transaction, so each change is logged with its file
             w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
-            applied += _apply_file(w, edition, plan)
+            applied += _apply_file(w, edition, plan, new)
             changes += w.changes
     return ApplyReport(OpResult(tuple(changes)), backup, applied)
 
 
-def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan) -> int:
+def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan, new: _NewPrograms) -> int:
     result = plan.result
     if result.status != "ok":
         raise InvalidInput(f"{result.path.name}: 取り込めないファイルです（{result.error}）。")
@@ -90,11 +104,12 @@ def _apply_file(w: Writer, edition: Edition, plan: ApplyPlan) -> int:
     by_program: dict[str, list[FieldChange]] = {}
     for change in accepted:
         by_program.setdefault(change.program or f"new@{change.row}", []).append(change)
+    listings = Listings(w)  # per file: its writer logs the placements
     for key, program_changes in by_program.items():
         values = {c.field: plan.accepted[c.key] for c in program_changes}
         if program_changes[0].program is None:
             if "name" in values:  # the rest of a new program means nothing without it
-                _add_new_program(w, edition, result, values)
+                _add_new_program(w, edition, result, values, new, listings)
         else:
             _update_program(w, edition, result, key, program_changes, values)
     _record_return(w, edition, result, len(accepted))
@@ -141,12 +156,11 @@ def _pairs(value: list[Any]) -> list[tuple[str, str | None]]:
     return [(d["department"], d["division"]) if isinstance(d, dict) else tuple(d) for d in value]
 
 
-def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any]) -> None:
+def _add_new_program(
+    w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any], new: _NewPrograms, listings: Listings
+) -> None:
     name = cells.name(values["name"])
-    if any(
-        name_key(n) == name_key(name)
-        for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
-    ):
+    if name_key(name) in new.names:
         raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
@@ -162,9 +176,12 @@ def _add_new_program(w: Writer, edition: Edition, result: ReturnResult, values: 
         "needs_review": True,
         "review_notes": notes,
     }
-    program = add_program(w, edition.id, doc, create_divisions=False)
+    program = add_program(w, edition.id, doc, create_divisions=False, uid=next(new.uids))
+    new.names.add(name_key(name))
     w.log("program", program.uid, "created", None, program_document(program), edition.id)
-    insert_placement(w, program, _home_measure(w, edition, result), None, primary=True)
+    if result.path not in new.homes:
+        new.homes[result.path] = _home_measure(w, edition, result)
+    listings.insert(program, new.homes[result.path], None, primary=True)
 
 
 def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNode:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import count
 from typing import Any
 
 from sqlalchemy import select
@@ -165,10 +166,14 @@ def attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
         program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
 
 
-def next_uid(w: Writer) -> str:
-    """A program id never used in any edition: P0001, P0002, ..."""
+def new_uids(w: Writer) -> Iterator[str]:
+    """Program ids never used in any edition: P0001, P0002, ... (read once for many new programs)."""
     numbers = [int(m.group(1)) for uid in w.session.scalars(select(Program.uid)) if (m := re.fullmatch(r"P(\d+)", uid))]
-    return f"P{max(numbers, default=0) + 1:04d}"
+    return (f"P{n:04d}" for n in count(max(numbers, default=0) + 1))
+
+
+def next_uid(w: Writer) -> str:
+    return next(new_uids(w))
 
 
 def program_document(program: Program) -> dict[str, Any]:
