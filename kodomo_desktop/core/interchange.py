@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
@@ -22,10 +22,10 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.files import read_utf8_text
-from kodomo_desktop.core.models import Division, Edition, Program
-from kodomo_desktop.core.operations.common import find_division
+from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.operations.common import find_division, node_label
 from kodomo_desktop.core.operations.policy import insert_node
-from kodomo_desktop.core.operations.programs import Listings, attach_divisions, program_document, program_row
+from kodomo_desktop.core.operations.programs import program_document, program_row
 from kodomo_desktop.core.snapshots import edition_document, store_publication
 from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
@@ -203,8 +203,8 @@ def program_rows(doc: dict[str, Any]) -> list[Program]:
 def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = None) -> Edition:
     """Insert a whole (validated) edition; master-list entries are created as needed.
 
-    rows: program_rows(doc), when the caller prepared them. Each row goes in once, in bulk:
-    one flush for the programs, each measure's placements kept in memory."""
+    rows: program_rows(doc), when the caller prepared them. Linear in the document: one flush
+    for the programs, one statement for each measure's placements and for their log entries."""
     if rows is None:
         rows = program_rows(doc)
     edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status=DRAFT)
@@ -225,15 +225,23 @@ def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = N
             pair = (d["department"], d.get("division"))
             if pair not in divisions:
                 divisions[pair] = find_division(w.session, *pair, create=True)
-    for program, program_doc in zip(rows, doc["programs"], strict=True):
+    for program in rows:
         program.edition_id = edition.id
-        attach_divisions(program, [divisions[(d["department"], d.get("division"))] for d in program_doc["divisions"]])
     w.session.add_all(rows)
     w.session.flush()
-    programs = {program.uid: program for program in rows}
-    for program in rows:
-        w.log("program", program.uid, "created", None, program_document(program), edition.id)
-    listings = Listings(w)
+    pairs = [[(d["department"], d.get("division")) for d in p["divisions"]] for p in doc["programs"]]
+    names = [[list(pair) for pair in program_pairs] for program_pairs in pairs]
+    if links := [
+        {"program_id": program.id, "division_id": divisions[pair].id, "position": i}
+        for program, program_pairs in zip(rows, pairs, strict=True)
+        for i, pair in enumerate(program_pairs)
+    ]:
+        w.session.execute(insert(ProgramDivision), links)
+    w.log_many(
+        ("program", program.uid, "created", None, program_document(program, program_names), edition.id)
+        for program, program_names in zip(rows, names, strict=True)
+    )
+    ids = {program.uid: program.id for program in rows}
     for policy_doc in doc["policies"]:
         policy = insert_node(w, edition.id, None, POLICY, policy_doc["title"], policy_doc["number"], None)
         groups = [
@@ -245,8 +253,7 @@ def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = N
                 measure = insert_node(
                     w, edition.id, parent.id, MEASURE, measure_doc["title"], measure_doc["number"], None
                 )
-                for placement in measure_doc["placements"]:
-                    listings.insert(programs[placement["program"]], measure, None, not placement["relisted"])
+                _write_placements(w, measure, measure_doc["placements"], ids)
     # status last: a published edition refuses writes, including this import's own
     if doc["status"] == PUBLISHED:
         w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
@@ -256,6 +263,25 @@ def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = N
         w.log("edition", edition.id, "published_on", None, published_on, edition.id)
         edition.published_on = date.fromisoformat(published_on)
     return edition
+
+
+def _write_placements(w: Writer, measure: PolicyNode, placements: list[dict[str, Any]], ids: dict[str, int]) -> None:
+    """A new measure's placements in document order, in one statement, logged as insert_placement logs."""
+    if not placements:
+        return
+    w.session.execute(
+        insert(Placement),
+        [
+            {"program_id": ids[p["program"]], "measure_id": measure.id, "position": i, "is_primary": not p["relisted"]}
+            for i, p in enumerate(placements)
+        ],
+    )
+    label = node_label(w.session, measure)
+    values = [{"measure": label, "position": i + 1, "relisted": p["relisted"]} for i, p in enumerate(placements)]
+    w.log_many(
+        ("program", p["program"], "placement", None, value, measure.edition_id)
+        for p, value in zip(placements, values, strict=True)
+    )
 
 
 def unknown_divisions(master: MasterList, doc: dict[str, Any]) -> dict[DivisionPair, list[str]]:

@@ -149,7 +149,7 @@ def write_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], 
         return
     program.divisions.clear()
     w.session.flush()
-    attach_divisions(program, divisions)
+    _attach_divisions(program, divisions)
     w.log("program", program.uid, "divisions", old, new, program.edition_id)
 
 
@@ -161,7 +161,7 @@ def _find_divisions(w: Writer, program: Program, pairs: Iterable[DivisionPair], 
     return divisions
 
 
-def attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
+def _attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
     for i, division in enumerate(divisions):
         program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
 
@@ -176,8 +176,12 @@ def next_uid(w: Writer) -> str:
     return next(new_uids(w))
 
 
-def program_document(program: Program) -> dict[str, Any]:
-    """A program as the interchange format writes it (also the snapshot that undoes a delete)."""
+def program_document(program: Program, divisions: list[list[str | None]] | None = None) -> dict[str, Any]:
+    """A program as the interchange format writes it (also the snapshot that undoes a delete).
+
+    divisions: its 所管 (divisions_of), where the caller wrote them without loading the program's."""
+    if divisions is None:
+        divisions = divisions_of(program)
     doc: dict[str, Any] = {
         "id": program.uid,
         "name": program.name,
@@ -185,7 +189,9 @@ def program_document(program: Program) -> dict[str, Any]:
         "summary": program.summary,
         "targets": labels_from_mask(program.targets),
         "results": program.results,
-        "divisions": [{"department": d, "division": v} for d, v in divisions_of(program)],
+        "divisions": [
+            {"department": d, "division": v} for d, v in (divisions_of(program) if divisions is None else divisions)
+        ],
         "needs_review": program.needs_review,
         "review_notes": list(program.review_notes),
         "status": program.status,
@@ -229,7 +235,7 @@ def add_program(
     w.session.add(program)
     w.session.flush()
     pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
-    attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
+    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     return program
 
 
