@@ -232,10 +232,11 @@ def add_program(
         raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
     program = program_row(doc, uid)
     program.edition_id = edition_id
+    pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
+    # attached while the program is new: its divisions are then known without reading them back
+    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     w.session.add(program)
     w.session.flush()
-    pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
-    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     return program
 
 
