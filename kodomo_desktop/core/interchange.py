@@ -350,4 +350,4 @@ def unknown_divisions_message(master: MasterList, unknown: dict[DivisionPair, li
 def install_seed(db: Database) -> OpResult:
     """Fill a new database with the embedded FY2024 edition (which builds the master list)."""
     path = locations.seed_edition_path()
-    return import_document(db, load_document(path), add_divisions=True, source="seed", name=path.name, validated=True)
+    return import_document(db, load_document(path), add_divisions=True, source="seed", name=path.name)

@@ -189,9 +189,7 @@ def program_document(program: Program, divisions: list[list[str | None]] | None 
         "summary": program.summary,
         "targets": labels_from_mask(program.targets),
         "results": program.results,
-        "divisions": [
-            {"department": d, "division": v} for d, v in (divisions_of(program) if divisions is None else divisions)
-        ],
+        "divisions": [{"department": d, "division": v} for d, v in divisions],
         "needs_review": program.needs_review,
         "review_notes": list(program.review_notes),
         "status": program.status,
