@@ -27,7 +27,7 @@ def sized(document: dict, programs: int) -> dict:
     """A document of exactly `programs` programs: FY2024 copied, cut at the last copy."""
     factor = -(-programs // len(document["programs"]))
     doc = scaled(document, factor)
-    kept = [p for p in doc["programs"][:programs]]
+    kept = doc["programs"][:programs]
     ids = {p["id"] for p in kept}
 
     def measure(m: dict) -> dict:
@@ -50,15 +50,21 @@ def fresh_database(path: Path):
     return open_database(str(path))
 
 
-def in_process(doc: dict, tmp: Path) -> float:
+def in_process(doc: dict, tmp: Path) -> tuple[float, float]:
+    """Seconds for import_document, and of them the seconds the write lock was held."""
+    from sqlalchemy import event
+
     from kodomo_desktop.core.interchange import import_document
 
     db = fresh_database(tmp / f"in-process-{len(doc['programs'])}.sqlite")
+    marks: dict[str, float] = {}
+    event.listen(db.engine, "begin", lambda _conn: marks.__setitem__("begin", time.perf_counter()))
+    event.listen(db.engine, "commit", lambda _conn: marks.__setitem__("commit", time.perf_counter()))
     start = time.perf_counter()
     import_document(db, doc, add_divisions=True)
     seconds = time.perf_counter() - start
     db.dispose()
-    return seconds
+    return seconds, marks["commit"] - marks["begin"]
 
 
 def whole_process(doc: dict, tmp: Path) -> float:
@@ -127,13 +133,13 @@ def main() -> None:
     args = parser.parse_args()
     document, source = fy2024_document()
     print(f"document: {source} ({len(document['programs'])} programs), copied to each size")
-    print(f"{'programs':>8} {'import-json (process) s':>24} {'import_document (in process) s':>31}")
+    print(f"{'programs':>8} {'import-json (process) s':>24} {'import_document (in process) s':>31} {'lock held s':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             doc = sized(document, n)
             process = whole_process(doc, Path(tmp))
-            inside = in_process(doc, Path(tmp))
-            print(f"{n:>8} {process:>24.2f} {inside:>31.2f}")
+            inside, locked = in_process(doc, Path(tmp))
+            print(f"{n:>8} {process:>24.2f} {inside:>31.2f} {locked:>12.2f}")
         print()
         read, applied, added = returns_apply(document, Path(tmp), args.new_rows)
         print(f"a return with {args.new_rows} new rows: read and checked {read:.2f} s, applied {applied:.2f} s")
