@@ -225,8 +225,10 @@ def add_program(
 ) -> Program:
     """Insert one program from its interchange form (no placements). uid: the id to give a program
     whose doc has none, where the caller numbers many new programs (otherwise the next unused one)."""
-    uid = doc.get("id") or uid or next_uid(w)
-    if w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
+    given = doc.get("id")
+    uid = given or uid or next_uid(w)
+    # a new id is unused in every edition already
+    if given and w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
         raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
     program = program_row(doc, uid)
     program.edition_id = edition_id
