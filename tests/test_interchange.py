@@ -96,7 +96,7 @@ def test_failure_half_way_leaves_database_as_it_was(sample_db, sample_document, 
     before = export_document(sample_db, 2024)
     log_before = _log_count(sample_db)
     calls = {"n": 0}
-    real = interchange.insert_placement
+    real = interchange._write_placements
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -104,7 +104,7 @@ def test_failure_half_way_leaves_database_as_it_was(sample_db, sample_document, 
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(interchange, "insert_placement", failing)
+    monkeypatch.setattr(interchange, "_write_placements", failing)
     with pytest.raises(RuntimeError):
         import_document(sample_db, sample_document, replace=True)
     assert export_document(sample_db, 2024) == before

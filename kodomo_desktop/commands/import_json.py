@@ -40,6 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         add_divisions=args.add_divisions,
         source=f"import:{Path(args.file).name}",
         name=args.file,
+        validated=True,
     )
     ctx.out.write(f"{era_label(doc['fiscal_year'])}版を取り込みました（事業 {len(doc['programs'])}件）。\n")
     if added:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -95,6 +95,31 @@ class Writer:
         self.session.add(row)
         if entity == "program" or entity in _VERSIONED_BY_ID:
             self._unversioned.append(row)
+
+    def log_many(self, entries: Iterable[tuple[str, Any, str, Any, Any, int | None]]) -> None:
+        """Log entries as log() does, in one statement: an import logs thousands."""
+        changes = [Change(e, str(i), f, old, new, ed) for e, i, f, old, new, ed in entries if old != new]
+        if not changes:
+            return
+        self.changes += changes
+        self.session.flush()  # the entries logged before these come first
+        self.session.execute(
+            insert(ChangeLog),
+            [
+                {
+                    "at": self._at,
+                    "user": self.user,
+                    "source": self.source,
+                    "edition_id": c.edition_id,
+                    "entity": c.entity,
+                    "entity_id": c.entity_id,
+                    "field": c.field,
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in changes
+            ],
+        )
 
     def get(self, model: type[_Row], ident: int, what: str) -> _Row:
         obj = self.session.get(model, ident)

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.changes import OpResult, Writer, writing
@@ -25,9 +25,10 @@ from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master,
 from kodomo_desktop.core.era import year_problem
 from kodomo_desktop.core.errors import InvalidInput, NotFound
 from kodomo_desktop.core.files import read_utf8_text
-from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.operations.common import find_division, node_label
 from kodomo_desktop.core.operations.policy import insert_node
-from kodomo_desktop.core.operations.programs import add_program, insert_placement, program_document
+from kodomo_desktop.core.operations.programs import program_document, program_row
 from kodomo_desktop.core.snapshots import edition_document, store_publication
 from kodomo_desktop.core.validation.read_model import edition_by_year
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
@@ -386,8 +387,18 @@ def load_document(path: str | Path) -> dict[str, Any]:
 # --- import -----------------------------------------------------------------------
 
 
-def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
-    """Insert a whole (validated) edition; master-list entries are created as needed."""
+def program_rows(doc: dict[str, Any]) -> list[Program]:
+    """The document's programs as rows, checked: prepared before the write lock is taken."""
+    return [program_row(program_doc, program_doc["id"]) for program_doc in doc["programs"]]
+
+
+def write_edition(w: Writer, doc: dict[str, Any], rows: list[Program] | None = None) -> Edition:
+    """Insert a whole (validated) edition; master-list entries are created as needed.
+
+    rows: program_rows(doc), when the caller prepared them. Linear in the document: one flush
+    for the programs, one statement for each measure's placements and for their log entries."""
+    if rows is None:
+        rows = program_rows(doc)
     edition = Edition(fiscal_year=doc["fiscal_year"], title=doc["title"] or DEFAULT_TITLE, status=DRAFT)
     w.session.add(edition)
     w.session.flush()
@@ -400,11 +411,29 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
             w.log("edition", edition.id, field, getattr(edition, field), issuer[key], edition.id)
             setattr(edition, field, issuer[key])
     # last_changed is not read: it is this database's change log that dates the edition
-    programs = {}
-    for program_doc in doc["programs"]:
-        program = add_program(w, edition.id, program_doc, create_divisions=True)
-        programs[program.uid] = program
-        w.log("program", program.uid, "created", None, program_document(program), edition.id)
+    divisions: dict[DivisionPair, Division] = {}
+    for program_doc in doc["programs"]:  # before any program is added: a look-up flushes what is pending
+        for d in program_doc["divisions"]:
+            pair = (d["department"], d.get("division"))
+            if pair not in divisions:
+                divisions[pair] = find_division(w.session, *pair, create=True)
+    for program in rows:
+        program.edition_id = edition.id
+    w.session.add_all(rows)
+    w.session.flush()
+    pairs = [[(d["department"], d.get("division")) for d in p["divisions"]] for p in doc["programs"]]
+    names = [[list(pair) for pair in program_pairs] for program_pairs in pairs]
+    if links := [
+        {"program_id": program.id, "division_id": divisions[pair].id, "position": i}
+        for program, program_pairs in zip(rows, pairs, strict=True)
+        for i, pair in enumerate(program_pairs)
+    ]:
+        w.session.execute(insert(ProgramDivision), links)
+    w.log_many(
+        ("program", program.uid, "created", None, program_document(program, program_names), edition.id)
+        for program, program_names in zip(rows, names, strict=True)
+    )
+    ids = {program.uid: program.id for program in rows}
     for policy_doc in doc["policies"]:
         policy = insert_node(w, edition.id, None, POLICY, policy_doc["title"], policy_doc["number"], None)
         groups = [
@@ -416,8 +445,7 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
                 measure = insert_node(
                     w, edition.id, parent.id, MEASURE, measure_doc["title"], measure_doc["number"], None
                 )
-                for placement in measure_doc["placements"]:
-                    insert_placement(w, programs[placement["program"]], measure, None, not placement["relisted"])
+                _write_placements(w, measure, measure_doc["placements"], ids)
     # status last: a published edition refuses writes, including this import's own
     if doc["status"] == PUBLISHED:
         w.log("edition", edition.id, "status", DRAFT, PUBLISHED, edition.id)
@@ -427,6 +455,25 @@ def write_edition(w: Writer, doc: dict[str, Any]) -> Edition:
         w.log("edition", edition.id, "published_on", None, published_on, edition.id)
         edition.published_on = date.fromisoformat(published_on)
     return edition
+
+
+def _write_placements(w: Writer, measure: PolicyNode, placements: list[dict[str, Any]], ids: dict[str, int]) -> None:
+    """A new measure's placements in document order, in one statement, logged as insert_placement logs."""
+    if not placements:
+        return
+    w.session.execute(
+        insert(Placement),
+        [
+            {"program_id": ids[p["program"]], "measure_id": measure.id, "position": i, "is_primary": not p["relisted"]}
+            for i, p in enumerate(placements)
+        ],
+    )
+    label = node_label(w.session, measure)
+    values = [{"measure": label, "position": i + 1, "relisted": p["relisted"]} for i, p in enumerate(placements)]
+    w.log_many(
+        ("program", p["program"], "placement", None, value, measure.edition_id)
+        for p, value in zip(placements, values, strict=True)
+    )
 
 
 def unknown_divisions(master: MasterList, doc: dict[str, Any]) -> dict[DivisionPair, list[str]]:
@@ -448,15 +495,19 @@ def import_document(
     add_divisions: bool = False,
     source: str = "cli",
     name: str = "JSON",
+    validated: bool = False,
 ) -> OpResult:
     """Create the document's edition; with replace=True an existing draft of that year is replaced.
 
     A 所管 not on the master list refuses the document, each named with its 候補 (a typo
     would otherwise become an entry every later edition is checked against);
     add_divisions=True adds them to the list instead. All in one transaction: a bad
-    document or a failure half-way changes nothing.
+    document or a failure half-way changes nothing. validated=True: the caller has read doc
+    with load_document (checking 10,000 programs takes seconds; the write lock is not held).
     """
-    validate_document(doc, name)
+    if not validated:
+        validate_document(doc, name)
+    rows = program_rows(doc)  # the write lock is taken at the first statement below
     with writing(db, source) as w:
         master = read_master(w.session)
         if not add_divisions and (unknown := unknown_divisions(master, doc)):
@@ -472,7 +523,7 @@ def import_document(
             w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)
             w.session.delete(existing)
             w.session.flush()
-        edition = write_edition(w, doc)
+        edition = write_edition(w, doc, rows)
         return w.result(edition.id)
 
 

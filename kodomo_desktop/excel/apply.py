@@ -11,7 +11,7 @@ different values to one field are refused: the review or --prefer settles that f
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
 from kodomo_desktop.core.operations.programs import (
+    Listings,
     add_program,
-    insert_placement,
+    new_uids,
     program_document,
     write_divisions,
     write_fields,
@@ -53,6 +54,17 @@ class ApplyPlan:
 
     result: ReturnResult
     accepted: dict[str, Any]
+
+
+@dataclass
+class _NewPrograms:
+    """What adding a returned program looks up, read once per apply: a batch with thousands of
+    new rows otherwise read every name and id of the edition, and its measure, for each."""
+
+    names: set[str]  # name_key of every program of the edition, the ones added here too
+    uids: Iterator[str]
+    homes: dict[Path, PolicyNode]  # each file's home measure, found once
+    added: dict[str, str]  # name_key of a program this batch added -> the file that added it
 
 
 @dataclass(frozen=True)
@@ -100,11 +112,12 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
         edition = edition_by_year(outer.session, fiscal_year)
         outer.editable(edition.id)
         before = _programs_before(outer.session, edition, plans)
-        added: dict[str, str] = {}  # name_key of a program added by this batch -> its file
+        names = outer.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
+        new = _NewPrograms({name_key(n) for n in names}, new_uids(outer), {}, {})
         for plan in plans:
             # one writer per file, sharing the transaction, so each change is logged with its file
             w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
-            applied += _apply_file(w, edition, plan, before, added)
+            applied += _apply_file(w, edition, plan, before, new)
             w.bump_versions()
             changes += w.changes
     return ApplyReport(OpResult(tuple(changes)), backup, applied)
@@ -134,7 +147,7 @@ def _programs_before(session: Session, edition: Edition, plans: list[ApplyPlan])
 
 
 def _apply_file(
-    w: Writer, edition: Edition, plan: ApplyPlan, before: dict[str, dict[str, Any]], added: dict[str, str]
+    w: Writer, edition: Edition, plan: ApplyPlan, before: dict[str, dict[str, Any]], new: _NewPrograms
 ) -> int:
     result = plan.result
     if result.status != "ok":
@@ -143,11 +156,12 @@ def _apply_file(
     by_program: dict[str, list[FieldChange]] = {}
     for change in accepted:
         by_program.setdefault(change.program or f"new@{change.row}", []).append(change)
+    listings = Listings(w)  # per file: its writer logs the placements
     for key, program_changes in by_program.items():
         values = {c.field: plan.accepted[c.key] for c in program_changes}
         if program_changes[0].program is None:
             if "name" in values:  # the rest of a new program means nothing without it
-                _add_new_program(w, edition, result, values, added)
+                _add_new_program(w, edition, result, values, new, listings)
         else:
             _update_program(w, edition, result, key, program_changes, values, before.get(key))
     _record_return(w, edition, result, len(accepted))
@@ -200,18 +214,15 @@ def _pairs(value: list[Any]) -> list[tuple[str, str | None]]:
 
 
 def _add_new_program(
-    w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any], added: dict[str, str]
+    w: Writer, edition: Edition, result: ReturnResult, values: dict[str, Any], new: _NewPrograms, listings: Listings
 ) -> None:
     name = cells.name(values["name"])
-    if name_key(name) in added:
+    if name_key(name) in new.added:
         raise InvalidInput(
-            f"{result.path.name}: 新しい事業「{name}」は {added[name_key(name)]} でも追加されています。"
+            f"{result.path.name}: 新しい事業「{name}」は {new.added[name_key(name)]} でも追加されています。"
             "どちらか一方の行を不採用にしてから取り込んでください。何も取り込んでいません。"
         )
-    if any(
-        name_key(n) == name_key(name)
-        for n in w.session.scalars(select(Program.name).where(Program.edition_id == edition.id))
-    ):
+    if name_key(name) in new.names:
         raise InvalidInput(STALE.format(file=result.path.name, what=f"「{name}」がすでに追加されています"))
     notes = [f"Excel の回答（{result.path.name}）から追加。掲載する個別施策を確認してください。"]
     if values.get("note"):
@@ -227,10 +238,13 @@ def _add_new_program(
         "needs_review": True,
         "review_notes": notes,
     }
-    program = add_program(w, edition.id, doc, create_divisions=False)
-    added[name_key(name)] = result.path.name
+    program = add_program(w, edition.id, doc, create_divisions=False, uid=next(new.uids))
+    new.names.add(name_key(name))
+    new.added[name_key(name)] = result.path.name
     w.log("program", program.uid, "created", None, program_document(program), edition.id)
-    insert_placement(w, program, _home_measure(w, edition, result), None, primary=True)
+    if result.path not in new.homes:
+        new.homes[result.path] = _home_measure(w, edition, result)
+    listings.insert(program, new.homes[result.path], None, primary=True)
 
 
 def _home_measure(w: Writer, edition: Edition, result: ReturnResult) -> PolicyNode:

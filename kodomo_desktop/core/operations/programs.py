@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import count
 from typing import Any
 
 from sqlalchemy import select
@@ -192,14 +193,22 @@ def _attach_divisions(program: Program, divisions: Sequence[Division]) -> None:
         program.divisions.append(ProgramDivision(division_id=division.id, position=i, division=division))
 
 
-def next_uid(w: Writer) -> str:
-    """A program id never used in any edition: P0001, P0002, ..."""
+def new_uids(w: Writer) -> Iterator[str]:
+    """Program ids never used in any edition: P0001, P0002, ... (read once for many new programs)."""
     numbers = [int(m.group(1)) for uid in w.session.scalars(select(Program.uid)) if (m := re.fullmatch(r"P(\d+)", uid))]
-    return f"P{max(numbers, default=0) + 1:04d}"
+    return (f"P{n:04d}" for n in count(max(numbers, default=0) + 1))
 
 
-def program_document(program: Program) -> dict[str, Any]:
-    """A program as the interchange format writes it (also the snapshot that undoes a delete)."""
+def next_uid(w: Writer) -> str:
+    return next(new_uids(w))
+
+
+def program_document(program: Program, divisions: list[list[str | None]] | None = None) -> dict[str, Any]:
+    """A program as the interchange format writes it (also the snapshot that undoes a delete).
+
+    divisions: its 所管 (divisions_of), where the caller wrote them without loading the program's."""
+    if divisions is None:
+        divisions = divisions_of(program)
     doc: dict[str, Any] = {
         "id": program.uid,
         "name": program.name,
@@ -207,7 +216,7 @@ def program_document(program: Program) -> dict[str, Any]:
         "summary": program.summary,
         "targets": labels_from_mask(program.targets),
         "results": program.results,
-        "divisions": [{"department": d, "division": v} for d, v in divisions_of(program)],
+        "divisions": [{"department": d, "division": v} for d, v in divisions],
         "needs_review": program.needs_review,
         "review_notes": list(program.review_notes),
         "status": program.status,
@@ -219,14 +228,11 @@ def program_document(program: Program) -> dict[str, Any]:
     return doc
 
 
-def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divisions: bool) -> Program:
-    """Insert one program from its interchange form (no placements)."""
-    uid = doc.get("id") or next_uid(w)
-    if w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
-        raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
+def program_row(doc: dict[str, Any], uid: str) -> Program:
+    """A program's row from its interchange form, its values checked; no edition, divisions or
+    session yet (an import prepares every row before it takes the write lock)."""
     name = _check_value("name", doc.get("name", ""))
-    program = Program(
-        edition_id=edition_id,
+    return Program(
         uid=uid,
         name=name,
         alias=_check_value("alias", doc.get("alias")),
@@ -239,10 +245,25 @@ def add_program(w: Writer, edition_id: int, doc: dict[str, Any], *, create_divis
         needs_review=bool(doc.get("needs_review", False)),
         review_notes=list(doc.get("review_notes", [])),
     )
+
+
+def add_program(
+    w: Writer, edition_id: int, doc: dict[str, Any], *, create_divisions: bool, uid: str | None = None
+) -> Program:
+    """Insert one program from its interchange form (no placements). uid: the id to give a program
+    whose doc has none, where the caller numbers many new programs (otherwise the next unused one)."""
+    given = doc.get("id")
+    uid = given or uid or next_uid(w)
+    # a new id is unused in every edition already
+    if given and w.session.scalar(select(Program.id).where(Program.edition_id == edition_id, Program.uid == uid)):
+        raise InvalidInput(f"事業ID「{uid}」はこの年度版にすでにあります。")
+    program = program_row(doc, uid)
+    program.edition_id = edition_id
+    pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
+    # attached while the program is new: its divisions are then known without reading them back
+    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     w.session.add(program)
     w.session.flush()
-    pairs = [(d["department"], d.get("division")) for d in doc.get("divisions", [])]
-    _attach_divisions(program, _find_divisions(w, program, pairs, create_divisions))
     return program
 
 
@@ -318,17 +339,41 @@ def placement_value(w: Writer, placement: Placement) -> dict[str, Any]:
     }
 
 
+class Listings:
+    """The placements of the measures a write lists programs under, each measure read once: an
+    import lists thousands of programs, and reading the measure again for each was quadratic."""
+
+    def __init__(self, w: Writer) -> None:
+        self.w = w
+        self._rows: dict[int, list[Placement]] = {}
+        self._listed: dict[int, set[int]] = {}
+        self._labels: dict[int, str] = {}
+
+    def insert(self, program: Program, measure: PolicyNode, position: int | None, primary: bool) -> Placement:
+        w = self.w
+        if measure.id not in self._rows:
+            self._rows[measure.id] = measure_rows(w, measure.id)
+            self._listed[measure.id] = {p.program_id for p in self._rows[measure.id]}
+            self._labels[measure.id] = node_label(w.session, measure)
+        rows, listed, label = self._rows[measure.id], self._listed[measure.id], self._labels[measure.id]
+        if program.id in listed:
+            raise InvalidInput(f"事業「{program.name}」は{label}にすでに掲載されています。")
+        at = clamp_position(position, len(rows))
+        placement = Placement(program_id=program.id, measure_id=measure.id, position=at, is_primary=primary)
+        placement.measure = measure
+        w.session.add(placement)
+        rows.insert(at, placement)
+        if at < len(rows) - 1:
+            reindex(rows)
+        listed.add(program.id)
+        value = {"measure": label, "position": at + 1, "relisted": not primary}
+        w.log("program", program.uid, "placement", None, value, program.edition_id)
+        return placement
+
+
 def insert_placement(
     w: Writer, program: Program, measure: PolicyNode, position: int | None, primary: bool
 ) -> Placement:
-    rows = measure_rows(w, measure.id)
-    if any(p.program_id == program.id for p in rows):
-        raise InvalidInput(f"事業「{program.name}」は{node_label(w.session, measure)}にすでに掲載されています。")
-    placement = Placement(program_id=program.id, measure_id=measure.id, position=len(rows), is_primary=primary)
-    placement.measure = measure
-    w.session.add(placement)
-    rows.insert(clamp_position(position, len(rows)), placement)
-    reindex(rows)
+    placement = Listings(w).insert(program, measure, position, primary)
     w.session.flush()
-    w.log("program", program.uid, "placement", None, placement_value(w, placement), program.edition_id)
     return placement
