@@ -52,6 +52,11 @@ def scaled(document: dict, factor: int) -> dict:
         placements = [{**pl, "program": f"{pl['program']}-{k}"} for pl in m["placements"] for k in range(factor)]
         return {**m, "placements": placements}
 
+    return {**document, "policies": with_measures(document, measure), "programs": programs}
+
+
+def with_measures(document: dict, measure) -> list[dict]:
+    """The policy tree with every 個別施策 replaced by measure(it)."""
     policies = []
     for policy in document["policies"]:
         policy = dict(policy)
@@ -60,7 +65,7 @@ def scaled(document: dict, factor: int) -> dict:
         else:
             policy["measures"] = [measure(m) for m in policy.get("measures") or []]
         policies.append(policy)
-    return {**document, "policies": policies, "programs": programs}
+    return policies
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from booklet import cached_env, fy2024_document, scaled
+from booklet import cached_env, fy2024_document, scaled, with_measures
 
 
 def sized(document: dict, programs: int) -> dict:
@@ -33,15 +33,7 @@ def sized(document: dict, programs: int) -> dict:
     def measure(m: dict) -> dict:
         return {**m, "placements": [pl for pl in m["placements"] if pl["program"] in ids]}
 
-    policies = []
-    for policy in doc["policies"]:
-        policy = dict(policy)
-        if policy.get("stages"):
-            policy["stages"] = [{**s, "measures": [measure(m) for m in s["measures"]]} for s in policy["stages"]]
-        else:
-            policy["measures"] = [measure(m) for m in policy.get("measures") or []]
-        policies.append(policy)
-    return {**doc, "fiscal_year": 2030, "policies": policies, "programs": kept}
+    return {**doc, "fiscal_year": 2030, "policies": with_measures(doc, measure), "programs": kept}
 
 
 def fresh_database(path: Path):

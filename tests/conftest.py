@@ -131,3 +131,17 @@ def window(qtbot, sample_db, settings, messages):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture
+def returned(sample_db, tmp_path):
+    """A filled return of the sample edition's 子育て支援課: 概要, 実績 and 通称 of P0001 changed."""
+    from tests.excel_corpus import ReturnEditor, write_templates
+
+    template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
+    e = ReturnEditor(template)
+    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set(
+        "P0001", "通称", "回答の通称"
+    )
+    (tmp_path / "returns").mkdir()
+    return e.save(tmp_path / "returns" / "return.xlsx")

@@ -25,17 +25,6 @@ def no_message_boxes(monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
 
 
-@pytest.fixture
-def returned(sample_db, tmp_path):
-    template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
-    e = ReturnEditor(template)
-    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set(
-        "P0001", "通称", "回答の通称"
-    )
-    (tmp_path / "returns").mkdir()
-    return e.save(tmp_path / "returns" / "return.xlsx")
-
-
 def load(qtbot, dialog, paths):
     with qtbot.waitSignal(dialog.loaded, timeout=20000):
         dialog.load(paths)

@@ -15,7 +15,6 @@ from kodomo_desktop.core.interchange import dump_document, export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.excel_corpus import ReturnEditor, write_templates
 from tests.helpers import program_id
 
 pytest.importorskip("pytestqt")
@@ -29,17 +28,6 @@ def window(qtbot, sample_db, tmp_path, messages, monkeypatch):
     w.show()
     qtbot.waitExposed(w)
     return w
-
-
-@pytest.fixture
-def returned(sample_db, tmp_path):
-    template = write_templates(sample_db, tmp_path / "templates")["子育て支援部 子育て支援課"]
-    e = ReturnEditor(template)
-    e.set("P0001", "概要", "回答の概要").set("P0001", "実績 (令和6年度)", "回答の実績").set(
-        "P0001", "通称", "回答の通称"
-    )
-    (tmp_path / "returns").mkdir()
-    return e.save(tmp_path / "returns" / "return.xlsx")
 
 
 def program(db, uid: str, year: int = 2024) -> dict:
