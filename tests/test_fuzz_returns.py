@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -89,6 +89,7 @@ def test_import_returns_takes_or_refuses_clearly(tmp_path, seeded_template, temp
     out, err = io.StringIO(), io.StringIO()
     code = main(["--db", str(database), "import-returns", str(returned), "--apply"], out, err)
     assert isinstance(code, int)
+    event(f"exit {code}")
     assert code in (0, 1, 2), err.getvalue()
     assert "Traceback" not in err.getvalue()
     if code == 2:
