@@ -104,6 +104,27 @@ class Context:
             raise InvalidInput(without_terminal)
         return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
+    def notice_if_open_in_window(self, *, replaces_file: bool = False) -> None:
+        """Before a write: say so when a window has this database open. Its undo is checked against
+        the rows' versions, so the window copes; a restore replaces the file under it, hence --yes."""
+        if self.db.path is None:
+            return
+        from kodomo_desktop.ui.instance_lock import window_holding
+
+        holder = window_holding(self.db.path)
+        if holder is None:
+            return
+        notice = f"このデータベースは画面（{holder}）でも開かれています。"
+        if not replaces_file:
+            self.err.write(f"{notice}画面の元に戻す操作は、この変更と食い違う場合に確認を求めます。\n")
+        elif self.args.yes:
+            self.err.write(f"{notice}復元のあと、画面でデータベースを開き直してください。\n")
+        else:
+            raise InvalidInput(
+                f"{notice}復元するとファイルが画面の下で置き換わります。"
+                "画面を閉じてから復元するか、--yes を付けて実行してください。"
+            )
+
     def document(self, year: int | None = None) -> dict[str, Any]:
         from kodomo_desktop.core.interchange import export_document
 

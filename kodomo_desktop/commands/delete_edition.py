@@ -31,6 +31,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not ctx.confirmed("削除しますか？", "削除するには --yes を付けて実行してください。"):
         ctx.out.write("削除しませんでした。\n")
         return 0
+    ctx.notice_if_open_in_window()
     backup = delete_draft_edition(ctx.db, args.year, source="cli")
     if backup:
         ctx.err.write(f"バックアップ: {backup}\n")

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     given = {"issuer_city": args.city, "issuer_department": args.department, "issuer_division": args.division}
     values = {field: value for field, value in given.items() if value is not None}
     if values:
+        ctx.notice_if_open_in_window()
         result = update_edition_settings(ctx.db, args.year, values, source="cli")
         ctx.out.write(f"{era_label(args.year)}版の発行者を変更しました。\n" if result else "変更はありません。\n")
     settings = edition_settings(ctx.db, args.year)

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not plan:
         ctx.out.write(f"{label}版と同じ内容です。何も変更していません。\n")
         return 0
+    ctx.notice_if_open_in_window()
     backup = ctx.db.backup("before-import-csv")
     if backup:
         ctx.err.write(f"バックアップ: {backup}\n")

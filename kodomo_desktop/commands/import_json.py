@@ -28,6 +28,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     doc = load_document(args.file)
     db = ctx.db
+    ctx.notice_if_open_in_window()
     added = unknown_divisions(load_master(db), doc) if args.add_divisions else {}
     if args.replace:
         backup = db.backup("before-import-json")

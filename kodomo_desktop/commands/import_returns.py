@@ -59,6 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "採る回答を --prefer 所管 で指定するか、ウィンドウの「Excel 回答の取り込み」で選んでください。\n"
         )
     elif args.apply:
+        ctx.notice_if_open_in_window()
         report = apply_returns(ctx.db, year, plans)
         if report.backup:
             ctx.err.write(f"バックアップ: {report.backup}\n")

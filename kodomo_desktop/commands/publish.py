@@ -24,6 +24,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.operations.editions import publish
 
+    ctx.notice_if_open_in_window()
     publish(ctx.db, args.year, allow_empty_results=args.force, source="cli")
     ctx.out.write(f"{era_label(args.year)}版を公開しました。冊子は「案」の印なしで作られます。\n")
     return 0

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     backup = Path(args.backup)
     if not backup.exists() and db.path is not None and (db.path.parent / "backups" / backup.name).exists():
         backup = db.path.parent / "backups" / backup.name
+    ctx.notice_if_open_in_window(replaces_file=True)
     changes = preview_restore(db, backup)
     ctx.out.write(f"{backup} から復元すると:\n")
     for change in changes:

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.operations.rollover import rollover
 
     to_year = args.to_year if args.to_year is not None else args.from_year + 1
+    ctx.notice_if_open_in_window()
     result = rollover(ctx.db, args.from_year, to_year)
     logged = {c.field: c.new for c in result.changes if c.entity == "edition"}
     if logged.get("backup"):

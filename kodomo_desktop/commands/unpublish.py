@@ -22,6 +22,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.era import era_label
     from kodomo_desktop.core.operations.editions import unpublish
 
+    ctx.notice_if_open_in_window()
     unpublish(ctx.db, args.year, args.reason, source="cli")
     ctx.out.write(f"{era_label(args.year)}版の公開を取り消しました。冊子には再び「案」の印が付きます。\n")
     return 0

@@ -39,6 +39,13 @@ class InstanceLock:
         self.holder_path.unlink(missing_ok=True)
         self._lock.unlock()
 
+    def holder(self) -> str:
+        """The user name the holding window wrote beside its lock."""
+        try:
+            return self.holder_path.read_text(encoding="utf-8").split("\n")[0] or "不明"
+        except OSError:
+            return "不明"
+
     def _refusal(self) -> str:
         if self._lock.error() != QLockFile.LockError.LockFailedError:
             return (
@@ -46,11 +53,7 @@ class InstanceLock:
                 "書き込みのできるフォルダのデータベースを開いてください。"
             )
         pid, host, _app = self._lock.getLockInfo()
-        try:
-            user = self.holder_path.read_text(encoding="utf-8").split("\n")[0] or "不明"
-        except OSError:
-            user = "不明"
-        holder = f"利用者「{user}」（コンピューター「{host}」、プロセス {pid}）" if pid else "別のプログラム"
+        holder = f"利用者「{self.holder()}」（コンピューター「{host}」、プロセス {pid}）" if pid else "別のプログラム"
         return (
             f"このデータベースは{holder}が開いているため開けません。"
             "同時に編集すると内容が食い違うおそれがあります。相手のウィンドウを閉じてから開き直してください。"
@@ -66,3 +69,18 @@ def lock_database(db: Database) -> InstanceLock | None:
     lock = InstanceLock(db.path, db.user)
     lock.acquire()
     return lock
+
+
+def window_holding(db_path: Path) -> str | None:
+    """Who has this database open in a window (user, computer), or None: for a command about to write."""
+    probe = InstanceLock(db_path, "")
+    if not probe.path.exists():
+        return None
+    if probe._lock.tryLock(0):
+        # no live window (a crashed one's lock was stale): give the lock straight back
+        probe._lock.unlock()
+        return None
+    if probe._lock.error() != QLockFile.LockError.LockFailedError:
+        return None
+    _pid, host, _app = probe._lock.getLockInfo()
+    return f"利用者「{probe.holder()}」、コンピューター「{host}」"
