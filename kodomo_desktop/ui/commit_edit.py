@@ -67,6 +67,11 @@ class CommitTextEdit(QPlainTextEdit):
         """The commit was refused (the database was busy): keep the text and hand it in again later."""
         self._dirty = True
 
+    def discard(self) -> None:
+        """The typed text is given up: the next set_text shows the stored value."""
+        self._dirty = False
+        self._idle.stop()
+
     def focusInEvent(self, event) -> None:
         self._merge_key = object()
         super().focusInEvent(event)

@@ -78,6 +78,9 @@ class EditSession(QObject):
         # (edition id, uid) -> the program's version after this window's last write of it: an undo
         # or redo is based on it, and is refused where another process changed the field since
         self._versions: dict[tuple[int, str], int] = {}
+        # (edition id, uid) -> the program's version the views last read (or this window last wrote):
+        # an edit's first write is based on it, so it never overwrites what the user has not seen
+        self._read_versions: dict[tuple[int, str], int] = {}
 
     # --- the open edition ---------------------------------------------------------------
 
@@ -123,7 +126,10 @@ class EditSession(QObject):
         return self.edition.id
 
     def push(self, command: OperationCommand) -> bool:
-        """Run a command and keep it for undo; False when it failed (reported, nothing kept)."""
+        """Run a command and keep it for undo; False when it failed (reported, nothing kept) or the
+        user declined to overwrite another process's newer change (command.answer says how)."""
+        if not self._may_write(command):
+            return False
         self._open_stack().push(command)
         if not self._macro_depth:
             self._announce()
@@ -169,6 +175,19 @@ class EditSession(QObject):
         command = stack.command(stack.index() - 1 if undoing else stack.index())
         return not isinstance(command, OperationCommand) or command.check(undoing)
 
+    def _may_write(self, command: OperationCommand) -> bool:
+        """An edit's first write asks first where the program changed since the views read it."""
+        from kodomo_desktop.ui.undo_commands import VersionedCommand  # that module imports this one
+
+        if not isinstance(command, VersionedCommand) or command.ran:
+            return True
+        if command.check(undoing=False) and not command.dropped:
+            return True
+        if command.dropped:
+            # 相手の値を採用: nothing written; the views re-read the programs to show the other value
+            self.changed.emit(Update(frozenset(command.uids())))
+        return False
+
     def confirm(self, title: str, text: str) -> bool:
         parent = self.parent()
         return confirm(parent if isinstance(parent, QWidget) else None, title, text, default_yes=False)
@@ -184,10 +203,21 @@ class EditSession(QObject):
         if self.edition is not None:
             for uid, version in result.versions.items():
                 self._versions[self.edition.id, uid] = version
+                self._read_versions[self.edition.id, uid] = version
 
     def version(self, uid: str) -> int | None:
         """The version of the program this window last wrote (None: not written by this window)."""
         return self._versions.get((self.open_edition_id(), uid))
+
+    def note_read(self, versions: dict[str, int]) -> None:
+        """Programs (uid -> version) a view has just read from the database and shows."""
+        if self.edition is not None:
+            for uid, version in versions.items():
+                self._read_versions[self.edition.id, uid] = version
+
+    def read_version(self, uid: str) -> int | None:
+        """The version of the program the views last read (None: never read, the write is not checked)."""
+        return self._read_versions.get((self.open_edition_id(), uid))
 
     def report(self, exc: BaseException) -> None:
         text = expected_error_text(exc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.environment import WAITING
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
@@ -62,6 +63,9 @@ FINDINGS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
+    # a write started waiting for another process's write lock; emitted from whichever thread writes
+    waiting = Signal()
+
     def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
@@ -120,6 +124,9 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().selectionChanged.connect(self._update_actions)
         self.session.changed.connect(self._on_changed)
         self.session.failed.connect(self._show_failure)
+        # queued when a worker thread writes, direct (and painted at once) when the GUI thread does
+        self.waiting.connect(self._show_waiting)
+        db.on_wait = self.waiting.emit
         # after the undo step that replaced the edition has finished
         self.session.edition_replaced.connect(lambda year: QTimer.singleShot(0, lambda: self.reload_everything(year)))
 
@@ -285,7 +292,9 @@ class MainWindow(QMainWindow):
             edition_id = self.edition.id
             self.tree = queries.policy_tree(self.db, edition_id)
             self.groups = queries.program_groups(self.db, edition_id)
-            self.grid_model.set_programs(queries.program_rows(self.db, edition_id))
+            rows = queries.program_rows(self.db, edition_id)
+            self.session.note_read({r.uid: r.version for r in rows})
+            self.grid_model.set_programs(rows)
             QTimer.singleShot(0, self.grid_model.prime_search_keys)
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
@@ -326,7 +335,9 @@ class MainWindow(QMainWindow):
             (uid, measure) for uid, measure, _ in self.grid.selected_placements()
         ] or ([(uid, None)] if uid else [])
         current_row = self.grid.currentIndex().row()
-        self.grid_model.update_programs(update.programs, queries.program_rows(self.db, edition_id, update.programs))
+        rows = queries.program_rows(self.db, edition_id, update.programs)
+        self.session.note_read({r.uid: r.version for r in rows})
+        self.grid_model.update_programs(update.programs, rows)
         if update.structure:
             self.tree = queries.policy_tree(self.db, edition_id)
             self.form.set_tree(self.tree)
@@ -343,6 +354,11 @@ class MainWindow(QMainWindow):
         self._unchecked |= update.programs
         self._check_timer.start()
         self._update_status()
+
+    def _show_waiting(self) -> None:
+        # shown until the wait could be over at the latest: the write may run on in the GUI thread
+        self.statusBar().showMessage(WAITING, int(self.db.busy_timeout * 1000))
+        self.statusBar().repaint()
 
     def _show_failure(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
@@ -476,6 +492,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
+        self.db.on_wait = None
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(WINDOW_STATE, self.saveState())
         self.settings.set(MAIN_SPLITTER, self.splitter.saveState())

@@ -30,6 +30,7 @@ from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.commit_edit import CommitTextEdit
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.division_editor import DivisionEditor
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.history_view import HistoryPane
@@ -38,10 +39,12 @@ from kodomo_desktop.ui.undo_commands import (
     AddPlacement,
     EditField,
     MovePlacement,
+    OperationCommand,
     RemovePlacement,
     SetDivisions,
     SetPrimary,
     SetTargets,
+    VersionedCommand,
 )
 
 TAB_CONTENT, TAB_PLACES, TAB_HISTORY = range(3)
@@ -191,6 +194,7 @@ class ProgramForm(QWidget):
         if detail is None:
             self.stack.setCurrentWidget(self.empty)
             return
+        self.session.note_read({detail.uid: detail.version})
         self.stack.setCurrentWidget(self.tabs)
         self.heading.setText(f"<b>{detail.uid}</b>　{'再掲あり' if len(detail.placements) > 1 else ''}")
         self._set_line(self.name, detail.name)
@@ -278,14 +282,28 @@ class ProgramForm(QWidget):
         if value != old:
             self._push(EditField(self.session, detail.uid, field, old, value, merge_key), field)
 
-    def _push(self, command, field: str | None = None) -> None:
+    def _push(self, command: OperationCommand, field: str | None = None) -> None:
         if self.session.push(command):
             return
-        # refused: typed text stays to be handed in again, every other widget shows the stored value
+        answer = command.answer if isinstance(command, VersionedCommand) else None
         editors = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}
         editor = editors.get(field) if field is not None else None
+        line = {"name": self.name, "alias": self.alias}.get(field) if field is not None else None
+        if answer is Choice.BACK:
+            # 編集に戻る: nothing re-read, so handing the text in again asks again
+            if editor is not None:
+                editor.keep_unsaved()
+            if line is not None:
+                line.setModified(True)
+            if (widget := editor or line) is not None:
+                widget.setFocus()
+            return
         if editor is not None:
-            editor.keep_unsaved()
+            if answer is Choice.THEIRS:
+                editor.discard()  # their value replaces what was typed
+            else:
+                editor.keep_unsaved()  # refused: typed text stays to be handed in again
+        # every other widget shows the stored value
         if self.detail is not None:
             self._load(self.detail.uid)
 

@@ -5,10 +5,10 @@ objects or row ids: undoing a delete recreates the program with a new row id, an
 the commands around it must still find it. Multi-row edits are one command (one
 transaction) or a macro of commands (one undo step).
 
-An undo or redo of a program's fields, targets or divisions is based on the version this
-window last wrote: where another process (the command line, another window) changed the
-same field since, the operation refuses it (Conflict), and `check` asks first which value
-to keep.
+An edit of a program's fields, targets or divisions is based on the version the window last
+read of the program, its undo and redo on the version this window last wrote: where another
+process (the command line, another window) changed the same field since, the operation
+refuses it (Conflict), and `check` asks first which value to keep.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class VersionedCommand(OperationCommand):
         self.ran = False
         self.dropped = False
         self.forced: dict[str, int] = {}  # uid -> the newer version the user chose to overwrite
+        self.answer: Choice | None = None  # the user's answer to the last conflict asked about
 
     def uids(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -93,14 +94,14 @@ class VersionedCommand(OperationCommand):
         raise NotImplementedError
 
     def expected(self, uid: str) -> int | None:
-        """The version the write is based on; None for the first run, which writes what was just typed."""
-        if not self.ran:
-            return None
-        return self.forced.get(uid, self.session.version(uid))
+        """The version the write is based on: for the first run the one the views showed the user."""
+        if uid in self.forced:
+            return self.forced[uid]
+        return self.session.version(uid) if self.ran else self.session.read_version(uid)
 
     def check(self, undoing: bool) -> bool:
-        self.forced, self.dropped = {}, False
-        verb = "元に戻す" if undoing else "やり直す"
+        self.forced, self.dropped, self.answer = {}, False, None
+        verb = "元に戻す" if undoing else "やり直す" if self.ran else "保存する"
         try:
             ids = self.session.program_ids(self.uids())
             for uid in self.uids():
@@ -108,6 +109,7 @@ class VersionedCommand(OperationCommand):
                 if conflict is None:
                     continue
                 choice = self.session.ask_conflict(conflict, self.value(uid, undoing), verb)
+                self.answer = choice
                 if choice is Choice.BACK:
                     return False
                 if choice is Choice.THEIRS:
