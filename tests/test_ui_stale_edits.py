@@ -144,6 +144,14 @@ def test_back_to_editing_keeps_the_typed_text_and_asks_again(window, sample_db, 
     qtbot.keyClick(window.form.results, Qt.Key.Key_Tab)
     assert len(shown) == 2
     assert results(sample_db) == THEIRS
+    # another program chosen: the refused text stays with P0001, never shown with (or written to) P0002
+    other = export_document(sample_db, 2024)["programs"][1]
+    window.select_program(other["id"], "results")
+    assert len(shown) == 3  # handing the text in once more, on the way out
+    assert window.form.detail.uid == other["id"]
+    assert window.form.results.toPlainText() == other["results"]
+    window.form.commit_pending()
+    assert export_document(sample_db, 2024)["programs"][1]["results"] == other["results"]
 
 
 def test_an_edit_after_the_window_read_the_change_is_no_conflict(window, sample_db, dialogs, messages, qtbot):

@@ -179,6 +179,9 @@ class ProgramForm(QWidget):
         if uid is not None and self.detail is not None and uid == self.detail.uid:
             return
         self.commit_pending()
+        # typing whose write was refused (編集に戻る, a busy database) belongs to the program left
+        for editor in (self.summary, self.results, self.review_notes):
+            editor.discard()
         self._load(uid)
 
     def refresh(self, update: Update) -> None:
