@@ -145,3 +145,20 @@ def returned(sample_db, tmp_path):
     )
     (tmp_path / "returns").mkdir()
     return e.save(tmp_path / "returns" / "return.xlsx")
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Conflict dialogs answered with the choice set in answer[0]; each dialog kept for its texts."""
+    from kodomo_desktop.ui.conflict_dialog import Choice, ConflictDialog
+
+    shown: list[ConflictDialog] = []
+    answer = [Choice.BACK]
+
+    def exec_(dialog: ConflictDialog) -> int:
+        shown.append(dialog)
+        dialog.choice_buttons[answer[0]].click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ConflictDialog, "exec", exec_)
+    return shown, answer

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -104,3 +107,20 @@ def program_id(db, uid: str, year: int = 2024) -> int:
             .join(Edition, Edition.id == Program.edition_id)
             .where(Program.uid == uid, Edition.fiscal_year == year)
         )
+
+
+COLLEAGUE = "sato-cli"  # the user another process runs as, while a test's window is open
+
+
+def colleague_changes_p0001(db, code: str) -> None:
+    """A small operation on P0001 (`pid`) in another process, run as COLLEAGUE, on the same database file."""
+    env = {**os.environ, "LOGNAME": COLLEAGUE, "USER": COLLEAGUE}
+    script = (
+        "import sys\n"
+        "from kodomo_desktop.core import operations as ops, queries\n"
+        "from kodomo_desktop.core.database import Database\n"
+        "db = Database(sys.argv[1])\n"
+        "pid = queries.find_program_ids(db, queries.list_editions(db)[0].id, ['P0001'])['P0001']\n" + code
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(db.path)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

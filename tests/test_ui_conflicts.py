@@ -18,11 +18,9 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice, ConflictDialog
 from kodomo_desktop.ui.undo_commands import EditField, SetDivisions, SetTargets
 from tests.excel_corpus import ReturnEditor, write_templates
-from tests.helpers import program_id
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
 
 pytest.importorskip("pytestqt")
-
-COLLEAGUE = "sato-cli"
 
 
 def program(db, uid: str) -> dict:
@@ -40,36 +38,6 @@ def other_process(db, *args: str) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-def cli_changes(db, code: str) -> None:
-    """A small operation in another process (the CLI has no command for targets or divisions)."""
-    env = {**os.environ, "LOGNAME": COLLEAGUE, "USER": COLLEAGUE}
-    script = (
-        "import sys\n"
-        "from kodomo_desktop.core import operations as ops, queries\n"
-        "from kodomo_desktop.core.database import Database\n"
-        "db = Database(sys.argv[1])\n"
-        "pid = queries.find_program_ids(db, queries.list_editions(db)[0].id, ['P0001'])['P0001']\n" + code
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(db.path)], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Conflict dialogs answered with the choice set in answer[0]; each dialog kept for its texts."""
-    shown: list[ConflictDialog] = []
-    answer = [Choice.BACK]
-
-    def exec_(dialog: ConflictDialog) -> int:
-        shown.append(dialog)
-        dialog.choice_buttons[answer[0]].click()
-        return int(dialog.result())
-
-    monkeypatch.setattr(ConflictDialog, "exec", exec_)
-    shown_answer = (shown, answer)
-    return shown_answer
 
 
 def returned_summary(db, tmp_path, text: str):
@@ -133,7 +101,7 @@ def test_a_change_of_another_field_is_no_conflict(window, sample_db, dialogs, me
     shown, _answer = dialogs
     old = program(sample_db, "P0001")["summary"]
     assert window.session.push(EditField(window.session, "P0001", "summary", old, "窓で書いた概要"))
-    cli_changes(sample_db, "ops.update_program(db, pid, {'results': 'コマンドの実績'}, source='cli')")
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'results': 'コマンドの実績'}, source='cli')")
     window.act.undo.trigger()
     assert not shown
     assert program(sample_db, "P0001")["summary"] == old
@@ -149,7 +117,7 @@ def test_targets_and_divisions_undo_check_versions_too(window, sample_db, dialog
     pairs = tuple((d["department"], d["division"]) for d in before["divisions"])
     other = (("子育て支援部", "主幹付"),)
     assert session.push(SetDivisions(session, "P0001", pairs, other))
-    cli_changes(
+    colleague_changes_p0001(
         sample_db,
         "ops.set_targets(db, pid, [])\n"
         "ops.set_divisions(db, pid, [('子育て支援部', '子育て支援課'), ('子育て支援部', 'おやこ応援課')])",

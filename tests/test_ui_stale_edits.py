@@ -4,10 +4,7 @@ says. A write waiting for another process's write lock says so in the status bar
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -16,13 +13,12 @@ from PySide6.QtCore import Qt
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.environment import WAITING
 from kodomo_desktop.core.interchange import export_document
-from kodomo_desktop.ui.conflict_dialog import Choice, ConflictDialog
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.program_grid import TARGET_COLUMNS
-from tests.helpers import program_id
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
 
 pytest.importorskip("pytestqt")
 
-COLLEAGUE = "sato-cli"
 THEIRS = "コマンドの実績"
 TYPED = " memo 2"  # key presses of QTest are ASCII only
 
@@ -37,36 +33,7 @@ def targets(db) -> list:
 
 def cli_changes_results(db) -> None:
     """Another process, run as another user, changes P0001's 実績 while the window is open."""
-    other_process(db, f"ops.update_program(db, pid, {{'results': {THEIRS!r}}}, source='cli')")
-
-
-def other_process(db, code: str) -> None:
-    """A small operation on P0001 in another process, run as another user, while the window is open."""
-    env = {**os.environ, "LOGNAME": COLLEAGUE, "USER": COLLEAGUE}
-    script = (
-        "import sys\n"
-        "from kodomo_desktop.core import operations as ops, queries\n"
-        "from kodomo_desktop.core.database import Database\n"
-        "db = Database(sys.argv[1])\n"
-        "pid = queries.find_program_ids(db, queries.list_editions(db)[0].id, ['P0001'])['P0001']\n" + code
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(db.path)], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    """Conflict dialogs answered with the choice set in answer[0]; each dialog kept for its texts."""
-    shown: list[ConflictDialog] = []
-    answer = [Choice.BACK]
-
-    def exec_(dialog: ConflictDialog) -> int:
-        shown.append(dialog)
-        dialog.choice_buttons[answer[0]].click()
-        return int(dialog.result())
-
-    monkeypatch.setattr(ConflictDialog, "exec", exec_)
-    return shown, answer
+    colleague_changes_p0001(db, f"ops.update_program(db, pid, {{'results': {THEIRS!r}}}, source='cli')")
 
 
 def type_into_results(qtbot, window) -> None:
@@ -171,7 +138,7 @@ def test_a_grid_tick_over_newer_targets_asks_too(qtbot, window, sample_db, dialo
     model = window.grid_model
     row = model.rows_of("P0001")[0]
     column = next(c for c in TARGET_COLUMNS if not model.ticked(row, c))
-    other_process(sample_db, "ops.set_targets(db, pid, [])")
+    colleague_changes_p0001(sample_db, "ops.set_targets(db, pid, [])")
     window.grid.setFocus()
     window.grid.setCurrentIndex(model.index(row, column))
     qtbot.keyClick(window.grid, Qt.Key.Key_Space)
