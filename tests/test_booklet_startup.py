@@ -69,3 +69,34 @@ def test_booklet_command_loads_only_what_it_uses(tmp_path):
     assert code == 0 and pdf.exists()
     unused = ("alembic", "jsonschema", "openpyxl", "PySide6", "defusedxml", "sqlalchemy.dialects.postgresql")
     assert [m for m in loaded if m.startswith(unused)] == []
+
+
+TEXTS = ["【児童発達支援事業】開所日数 233日", "子育て支援部主幹付、おやこ応援課", "令和7年3月31日現在の利用者数"]
+
+
+def segment_in_a_process(cache: str) -> tuple[list, int]:
+    """The phrases of TEXTS from a new process, and how many it had to segment itself."""
+    script = (
+        "import json; from kodomo_desktop.booklet import linebreak as lb;"
+        f"out = [lb.phrases(t) for t in {TEXTS!r}]; segmented = lb._segmented; lb.keep_phrases();"
+        "print(json.dumps([out, segmented]))"
+    )
+    env = {**os.environ, "KODOMO_CACHE_DIR": cache}
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
+    phrases, segmented = json.loads(out)
+    return phrases, segmented
+
+
+def test_phrases_are_kept_for_the_next_process(tmp_path):
+    first, segmented = segment_in_a_process(str(tmp_path))
+    assert segmented == len(TEXTS)
+    second, segmented = segment_in_a_process(str(tmp_path))
+    assert (second, segmented) == (first, 0)
+
+
+def test_damaged_phrase_cache_segments_again(tmp_path):
+    first, _ = segment_in_a_process(str(tmp_path))
+    (cached,) = (tmp_path / "phrases").iterdir()
+    cached.write_bytes(b"\x00not marshal")
+    assert segment_in_a_process(str(tmp_path)) == (first, len(TEXTS))
+    assert segment_in_a_process(str(tmp_path)) == (first, 0)  # rewritten

@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 
 from kodomo_desktop.booklet.fonts import CID_FONT, FontSet, find_fonts
 from kodomo_desktop.booklet.layout import PAPERS, Layout
+from kodomo_desktop.booklet.linebreak import keep_phrases
 from kodomo_desktop.booklet.options import BookletOptions, BookletReport, BuildCancelled
 from kodomo_desktop.booklet.pages import BookletTemplate
 from kodomo_desktop.booklet.story import Story, divisions_text, headings
@@ -78,6 +79,7 @@ def build_booklet(
         raise BuildCancelled()
     template.build_passes(Story(document, layout, proof, issue_date(document, options)).flowables())
     _write(buffer.getvalue(), out)
+    keep_phrases()
     if progress is not None:
         progress(steps, steps)
     return BookletReport(template.page_count, fonts.embedded, warnings)

@@ -6,8 +6,6 @@ then depends on the PDF viewer, and the caller is told so.
 """
 
 import contextlib
-import hashlib
-import marshal
 import os
 import sys
 from collections.abc import Callable
@@ -23,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
+from kodomo_desktop.booklet import cache_files
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.errors import InvalidInput
 
@@ -91,10 +90,8 @@ def _glyph_cache_path(face: TTFontFace) -> Path | None:
         stat = os.stat(face.filename)
     except (OSError, TypeError):
         return None
-    # marshal's format is only stable within one Python version: its cache tag is in the key
     where = f"{os.path.abspath(face.filename)}|{stat.st_size}|{stat.st_mtime_ns}|{face.name!r}"
-    key = f"{sys.implementation.cache_tag}|{REPORTLAB_VERSION}|{where}"
-    return locations.user_cache_dir() / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.marshal"
+    return cache_files.cache_path("fonts", f"{REPORTLAB_VERSION}|{where}")
 
 
 class _CachedFace(TTFontFace):
@@ -106,22 +103,13 @@ class _CachedFace(TTFontFace):
             return
         path = _glyph_cache_path(self)
         if path is not None:
-            with contextlib.suppress(Exception):  # no or unreadable cache: read the font
-                tables = marshal.loads(path.read_bytes())
-                if isinstance(tables, dict) and set(tables) == set(_GLYPH_TABLES):
-                    self.__dict__.update(tables)
-                    return
+            tables = cache_files.load(path)
+            if isinstance(tables, dict) and set(tables) == set(_GLYPH_TABLES):
+                self.__dict__.update(tables)
+                return
         super().extractInfo(charInfo)
         if path is not None:
-            # the cache is only a shortcut: a read-only or full disk costs the next run its time
-            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                partial.write_bytes(marshal.dumps({name: getattr(self, name) for name in _GLYPH_TABLES}))
-                os.replace(partial, path)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    partial.unlink(missing_ok=True)
+            cache_files.store(path, {name: getattr(self, name) for name in _GLYPH_TABLES})
 
 
 class _CachedTTFont(TTFont):

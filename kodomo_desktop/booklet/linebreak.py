@@ -10,12 +10,17 @@ else between atoms. A paragraph's last line of one or two characters is avoided 
 narrowing that paragraph's measure when that costs no extra line and no worse break.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
+from pathlib import Path
 from typing import TypeAlias
 
+import budoux
 from budoux import Parser, load_default_japanese_parser
+
+from kodomo_desktop.booklet import cache_files
 
 # JIS X 4051 line-start prohibited characters (closing brackets, punctuation,
 # small kana, prolonged sound mark, iteration marks) and their half-width kin.
@@ -127,13 +132,52 @@ def _words(atoms: list[str]) -> list[Node]:
 _SHORT_QUOTE = re.compile(r"[「『（(][^「『（(」』）)]{1,10}[」』）)]")
 
 
-@lru_cache(maxsize=16384)
+# BudouX's model is most of a booklet's line-breaking time, and an edition's texts change
+# little from one build to the next: the phrases are kept between runs (cache_files), keyed
+# by the model's release and by this module's rules (its source), and within a run, since
+# the booklet wraps the same cell at several widths and on two passes.
+PHRASES_KEPT = 50_000  # paragraphs; past it, only those of the last build are kept
+_stored: dict[str, tuple[Node, ...]] | None = None
+_used: dict[str, tuple[Node, ...]] = {}
+_segmented = 0  # how many of _used were not in _stored
+
+
+def _phrase_file() -> Path:
+    rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return cache_files.cache_path("phrases", f"{budoux.__version__}|{rules}")
+
+
 def phrases(paragraph: str) -> tuple[Node, ...]:
+    """A paragraph (no line break) as phrases of words of atoms; a space run is a phrase of its own."""
+    global _stored, _segmented
+    found = _used.get(paragraph)
+    if found is None:
+        if _stored is None:
+            stored = cache_files.load(_phrase_file())
+            _stored = stored if isinstance(stored, dict) else {}
+        found = _stored.get(paragraph)
+        if found is None:
+            found = _segment(paragraph)
+            _segmented += 1
+        _used[paragraph] = found
+    return found
+
+
+def keep_phrases() -> None:
+    """Store this run's phrases for the next run; a booklet build calls it when it is done."""
+    global _stored, _segmented
+    if _stored is None or not _segmented:
+        return
+    kept = {**_stored, **_used} if len(_stored) + len(_used) <= PHRASES_KEPT else dict(_used)
+    cache_files.store(_phrase_file(), kept)
+    _stored, _segmented = kept, 0
+
+
+def _segment(paragraph: str) -> tuple[Node, ...]:
     """A paragraph (no line break) as phrases of words of atoms; a space run is a phrase of its own.
 
     A BudouX boundary inside an atom or a short quotation is dropped: kinsoku,
-    numbers, dates, katakana words and quoted names win over the phrase model. Cached: the booklet wraps the same
-    cell at several widths and on two passes.
+    numbers, dates, katakana words and quoted names win over the phrase model.
     """
     bounds: set[int] = set()
     end = 0
