@@ -54,7 +54,9 @@ def beat(db: Database, me: Me, edition_id: int | None, now: datetime) -> list[Pr
         mine = (Presence.user == me.user, Presence.host == me.host, Presence.pid == me.pid)
         row = session.scalar(select(Presence).where(*mine))
         if row is None:
-            session.add(Presence(user=me.user, host=me.host, pid=me.pid, edition_id=edition_id, since=stamp, heartbeat=stamp))
+            session.add(
+                Presence(user=me.user, host=me.host, pid=me.pid, edition_id=edition_id, since=stamp, heartbeat=stamp)
+            )
         elif row.edition_id != edition_id:
             row.edition_id, row.since, row.heartbeat = edition_id, stamp, stamp
         else:

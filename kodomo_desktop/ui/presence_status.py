@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -64,20 +65,17 @@ class PresenceStatus(QObject):
         self._thread.start()
 
     def _beat(self, edition_id: int | None, now: datetime) -> None:
-        try:
+        # busy or unreachable: the status stays as it was until the next heartbeat
+        with suppress(KodomoError, SQLAlchemyError):
             self.heard.emit(presence.beat(self.window.db, self.me, edition_id, now))
-        except (KodomoError, SQLAlchemyError):
-            pass  # busy or unreachable: the status stays as it was until the next heartbeat
 
     def leave(self) -> None:
         """The window closes: no more heartbeats, and its row goes."""
         self.timer.stop()
         if self._thread is not None:
             self._thread.join()
-        try:
+        with suppress(KodomoError, SQLAlchemyError):  # else the row expires by itself
             presence.leave(self.window.db, self.me)
-        except (KodomoError, SQLAlchemyError):
-            pass  # the row expires by itself
 
     def _show(self, others: list[Present]) -> None:
         self.others = others

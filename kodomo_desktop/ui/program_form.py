@@ -264,7 +264,9 @@ class ProgramForm(QWidget):
     def typing_uid(self) -> str | None:
         """The shown program while text typed in its fields is not yet handed in."""
         lines = self.name.isModified() or self.alias.isModified()
-        if self.detail is None or not (lines or any(e.unsaved for e in (self.summary, self.results, self.review_notes))):
+        if self.detail is None or not (
+            lines or any(e.unsaved for e in (self.summary, self.results, self.review_notes))
+        ):
             return None
         return self.detail.uid
 
