@@ -23,6 +23,12 @@ THEIRS = "コマンドの実績"
 TYPED = " memo 2"  # key presses of QTest are ASCII only
 
 
+@pytest.fixture(autouse=True)
+def not_refreshed_yet(window):
+    """Each edit here races a change the window has not read yet: its live refresh (test_live_refresh.py) waits."""
+    window.live.timer.stop()
+
+
 def results(db) -> str:
     return next(p for p in export_document(db, 2024)["programs"] if p["id"] == "P0001")["results"]
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import Conflict, NotFound, ReadOnlyEdition
+from kodomo_desktop.core.live import notify_changes
 from kodomo_desktop.core.models import Base, ChangeLog, Department, Division, Edition, Placement, PolicyNode, Program
 
 _Row = TypeVar("_Row", bound=Base)
@@ -75,6 +76,9 @@ class Writer:
         # once per session: several writers may share one transaction (an Excel return per file)
         if not event.contains(self.session, "before_flush", _bump_placements):
             event.listen(self.session, "before_flush", _bump_placements)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # other windows refresh when this transaction commits (core.live)
+            event.listen(self.session, "before_commit", lambda session: notify_changes(session, self.changes))
 
     def log(self, entity: str, entity_id: Any, field_name: str, old: Any, new: Any, edition_id: int | None) -> None:
         if old == new:

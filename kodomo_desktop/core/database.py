@@ -22,13 +22,13 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kodomo_desktop.core import environment
+from kodomo_desktop.core import environment, shared_file
 from kodomo_desktop.core.backup_files import write_backup
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
 # test, so start-up can compare revisions without importing Alembic.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0006"
 
 
 def _url_for(target: str) -> str:
@@ -49,17 +49,30 @@ def _configure_sqlite(db: Database) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         # another program's database is refused by revision(): it must not be switched to WAL first
         if not _foreign(cursor):
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+            # WAL does not work on a network filesystem (core.shared_file)
+            cursor.execute(f"PRAGMA journal_mode = {'DELETE' if db.write_lock else 'WAL'}")
+        cursor.execute(f"PRAGMA synchronous = {'FULL' if db.write_lock else 'NORMAL'}")
         cursor.close()
 
     @event.listens_for(db.engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # a writer takes the write lock at once, so two writers never deadlock half-way
         if conn.get_execution_options().get("kodomo_write", False):
-            _begin_immediate(db, conn)
+            if db.write_lock is not None:
+                db.write_lock.acquire(db.busy_timeout)
+            try:
+                _begin_immediate(db, conn)
+            except BaseException:
+                _release_write_lock(conn)
+                raise
         else:
             conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(db.engine, "commit")
+    @event.listens_for(db.engine, "rollback")
+    def _release_write_lock(conn: Connection) -> None:
+        if db.write_lock is not None and conn.get_execution_options().get("kodomo_write", False):
+            db.write_lock.release()
 
 
 def _foreign(cursor: sqlite3.Cursor) -> bool:
@@ -109,8 +122,11 @@ def now_iso() -> str:
 class Database:
     """One database, by file path or SQLAlchemy URL. Cheap to keep for the whole process."""
 
-    def __init__(self, target: str, *, user: str | None = None, busy_timeout: float | None = None):
-        """busy_timeout: seconds a write waits for another writer (default: KODOMO_BUSY_TIMEOUT, or 5)."""
+    def __init__(
+        self, target: str, *, user: str | None = None, busy_timeout: float | None = None, fs_type: str | None = None
+    ):
+        """busy_timeout: seconds a write waits for another writer (default: KODOMO_BUSY_TIMEOUT, or 5);
+        fs_type: the file's filesystem type as mountinfo names it (read from the system unless given)."""
         if not target.strip():
             raise environment.EnvironmentProblem(
                 "データベースの指定が空です。ファイルのパスか URL を指定してください。"
@@ -134,6 +150,8 @@ class Database:
             # NoSuchModuleError (an unknown kind of URL) is an ArgumentError
             raise environment.engine_failure(exc, make_url_safe(self.url)) from None
         self.user = user or current_user()
+        # a SQLite file on a network drive: rollback journal, and a lock file around each write
+        self.write_lock = shared_file.write_lock(self.path, self.user, fs_type) if self.path else None
         if self.is_sqlite:
             _configure_sqlite(self)
         self._read = sessionmaker(self.engine, expire_on_commit=False)

@@ -237,3 +237,20 @@ class ReturnImport(Base):
     user: Mapped[str] = mapped_column(String(128))
     at: Mapped[str] = mapped_column(String(32))
     changes: Mapped[int] = mapped_column(default=0)
+
+
+class Presence(Base):
+    """A window with an edition open: who, on which computer and process, since when, last heard from when.
+
+    Bookkeeping, not content: written by core.presence, not through the change log."""
+
+    __tablename__ = "presence"
+    __table_args__ = (UniqueConstraint("user", "host", "pid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user: Mapped[str] = mapped_column(String(128))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id", ondelete="SET NULL"))
+    since: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, as change_log.at
+    heartbeat: Mapped[str] = mapped_column(String(32))

@@ -63,6 +63,11 @@ class CommitTextEdit(QPlainTextEdit):
             self._dirty = False
             self.committed.emit(self.toPlainText(), self._merge_key)
 
+    @property
+    def unsaved(self) -> bool:
+        """Typed text not yet handed in."""
+        return self._dirty
+
     def keep_unsaved(self) -> None:
         """The commit was refused (the database was busy): keep the text and hand it in again later."""
         self._dirty = True

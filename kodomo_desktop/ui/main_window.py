@@ -46,7 +46,9 @@ from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
+from kodomo_desktop.ui.live_refresh import LiveRefresh
 from kodomo_desktop.ui.policy_tree import ALL, Navigator, scope_title
+from kodomo_desktop.ui.presence_status import PresenceStatus
 from kodomo_desktop.ui.program_form import ProgramForm
 from kodomo_desktop.ui.program_grid import COL_NAME, COL_NO, ProgramTableModel
 from kodomo_desktop.ui.settings import (
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
 
         self._restore_layout()
         self.reload_everything(self.settings.get(LAST_EDITION) or None)
+        # others' commits appear by themselves; the status bar names who else has the edition open
+        self.live = LiveRefresh(self)
+        self.presence = PresenceStatus(self)
         # the panel is what validates (and so loads the rules): docked after the window is up
         QTimer.singleShot(0, self._attach_findings)
 
@@ -492,6 +497,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
+        self.live.stop()
+        self.presence.leave()
         self.db.on_wait = None
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(WINDOW_STATE, self.saveState())

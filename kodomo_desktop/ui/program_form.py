@@ -227,7 +227,8 @@ class ProgramForm(QWidget):
 
     @staticmethod
     def _set_line(editor: QLineEdit, text: str) -> None:
-        if editor.text() != text:
+        # a line being typed in keeps its text (another user's change arrived meanwhile)
+        if editor.text() != text and not editor.isModified():
             editor.setText(text)
             editor.setCursorPosition(0)
 
@@ -259,6 +260,15 @@ class ProgramForm(QWidget):
         widget = widgets.get(field, self.name)
         widget.setFocus()
         self.content_area.ensureWidgetVisible(widget)
+
+    def typing_uid(self) -> str | None:
+        """The shown program while text typed in its fields is not yet handed in."""
+        lines = self.name.isModified() or self.alias.isModified()
+        if self.detail is None or not (
+            lines or any(e.unsaved for e in (self.summary, self.results, self.review_notes))
+        ):
+            return None
+        return self.detail.uid
 
     def commit_pending(self) -> None:
         """Hand in text still being typed (before undo, or before another program is shown)."""

@@ -1,0 +1,132 @@
+"""Others' edits appear by themselves (issue 16): a commit in one window, or in another process, shows
+in another window within 2 s, without losing what is being typed there."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.live import ChangeWatcher
+from kodomo_desktop.ui.conflict_dialog import Choice
+from kodomo_desktop.ui.settings import Settings
+from kodomo_desktop.ui.undo_commands import EditField
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
+
+pytest.importorskip("pytestqt")
+
+REFRESH_MS = 2000  # the issue's bound
+TYPED = " draft"  # key presses of QTest are ASCII only
+
+
+def stored(db, field: str) -> str:
+    return next(p for p in export_document(db, 2024)["programs"] if p["id"] == "P0001")[field]
+
+
+@pytest.fixture
+def other(qtbot, sample_db, tmp_path, messages):
+    """A second window on the same file, as another user (the first is the `window` fixture)."""
+    from kodomo_desktop.ui.main_window import MainWindow
+
+    db = Database(str(sample_db.path), user="sato")
+    w = MainWindow(db, Settings(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    db.dispose()
+
+
+def type_line(qtbot, window, field: str, text: str) -> None:
+    """Real key presses at the end of a one-line field, not handed in (no Enter, no Tab)."""
+    window.select_program("P0001", field)
+    editor = getattr(window.form, field)
+    qtbot.waitUntil(editor.hasFocus)
+    editor.end(False)
+    qtbot.keyClicks(editor, text)
+
+
+def type_summary_and_leave(qtbot, window, text: str) -> None:
+    editor = window.form.summary
+    window.select_program("P0001", "summary")
+    qtbot.waitUntil(editor.hasFocus)
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+
+
+def test_a_commit_in_one_window_shows_in_the_other_and_typing_there_survives(qtbot, window, other, sample_db):
+    name = other.form.name.text()
+    type_line(qtbot, other, "name", TYPED)  # sato is typing a new name for P0001
+    summary = stored(sample_db, "summary")
+    # meanwhile the first user's window changes P0001's 概要 (its form's own command; the keyboard is sato's)
+    window.session.push(EditField(window.session, "P0001", "summary", summary, summary + TYPED))
+    qtbot.waitUntil(lambda: stored(sample_db, "summary") == summary + TYPED)
+
+    qtbot.waitUntil(lambda: other.form.summary.toPlainText() == summary + TYPED, timeout=REFRESH_MS)
+    assert other.grid_model.program(other.grid_model.rows_of("P0001")[0]).summary == summary + TYPED
+    assert other.form.name.text() == name + TYPED and other.form.name.isModified()
+    # sato hands the name in: it is written, based on the version just refreshed (no conflict: another field)
+    qtbot.keyClick(other.form.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stored(sample_db, "name") == name + TYPED)
+    assert stored(sample_db, "summary") == summary + TYPED
+
+
+def test_another_process_commit_shows_within_two_seconds(qtbot, window, sample_db):
+    window.select_program("P0001", "results")
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'results': 'コマンドの実績'}, source='cli')")
+    qtbot.waitUntil(lambda: window.form.results.toPlainText() == "コマンドの実績", timeout=REFRESH_MS)
+    row = window.grid_model.rows_of("P0001")[0]
+    assert window.grid_model.program(row).results == "コマンドの実績"
+    # the session now knows the refreshed version: typing over it is no conflict
+    assert window.session.read_version("P0001") == versions(sample_db)["P0001"]
+
+
+def versions(db) -> dict[str, int]:
+    from kodomo_desktop.core import queries
+
+    edition = queries.list_editions(db)[0]
+    return {r.uid: r.version for r in queries.program_rows(db, edition.id)}
+
+
+def test_the_same_field_changed_under_typing_asks_when_handed_in(qtbot, window, sample_db, dialogs):
+    shown, answer = dialogs
+    answer[0] = Choice.MINE
+    name = stored(sample_db, "name")
+    type_line(qtbot, window, "name", TYPED)
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'name': 'コマンドの名称'}, source='cli')")
+    qtbot.wait(REFRESH_MS)  # the refresh has come and gone
+    assert window.form.name.text() == name + TYPED  # what is typed stays
+    qtbot.keyClick(window.form.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    assert COLLEAGUE in shown[0].message.text() and "コマンドの名称" in shown[0].detail.old_text.toPlainText()
+    qtbot.waitUntil(lambda: stored(sample_db, "name") == name + TYPED)
+
+
+def test_own_commits_do_not_refresh_again(qtbot, window, sample_db):
+    announced = []
+    window.session.changed.connect(announced.append)
+    summary = stored(sample_db, "summary")
+    type_summary_and_leave(qtbot, window, TYPED)
+    qtbot.waitUntil(lambda: stored(sample_db, "summary") == summary + TYPED)
+    qtbot.waitUntil(lambda: len(announced) == 1)
+    qtbot.wait(1200)  # two polls of the watcher: they see the commit and know it as the window's own
+    assert len(announced) == 1
+
+
+def test_the_watcher_reports_other_connections_commits_once(sample_db):
+    watcher = ChangeWatcher(sample_db)
+    try:
+        assert watcher.poll() == []
+        writer = Database(str(sample_db.path), user="sato")
+        ops.update_program(writer, program_id(writer, "P0001"), {"alias": "別名"}, source="test")
+        logged = watcher.poll()
+        assert [(r.entity, r.entity_id, r.field, r.user) for r in logged] == [("program", "P0001", "alias", "sato")]
+        assert logged[0].version == versions(sample_db)["P0001"]
+        assert watcher.poll() == []
+        writer.dispose()
+    finally:
+        watcher.close()
