@@ -169,8 +169,6 @@ class CellDelegate(QStyledItemDelegate):
             editor.moveCursor(QTextCursor.MoveOperation.End)
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
-            editor.deselect()
-            editor.end(False)
 
     def setModelData(self, editor: QWidget, model: object, index: Index) -> None:
         self.sink.write_cell(index, editor_text(editor))

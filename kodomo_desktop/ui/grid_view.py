@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
+    QLineEdit,
     QMainWindow,
     QTableView,
     QToolTip,
@@ -233,7 +234,13 @@ class ProgramGridView(QTableView):
         if user_started and index.isValid() and index.column() in FIELD_OF_COLUMN and self._refuse_read_only():
             return False
         self._typing = trigger == Trigger.AnyKeyPressed
-        return super().edit(index, trigger, event)  # type: ignore[arg-type]  # Qt passes a null event
+        opened = super().edit(index, trigger, event)  # type: ignore[arg-type]  # Qt passes a null event
+        editor = self.indexWidget(index) if opened and not self._typing else None
+        if isinstance(editor, QLineEdit):
+            # Qt selects a line editor's text, so that typing would replace it: F2 keeps it, as Excel does
+            editor.deselect()
+            editor.end(False)
+        return opened
 
     def closeEditor(self, editor: QWidget, hint: Hint) -> None:
         # Qt would open the next cell's editor; Excel only moves the current cell
@@ -322,6 +329,9 @@ class ProgramGridView(QTableView):
             return
         cells = parse_block(QGuiApplication.clipboard().text())
         rows, columns = block
+        if len(columns) == self.model().columnCount() and self.currentIndex().isValid():
+            # whole rows (chosen in the tree, found by a search): the block starts at the current cell
+            columns = range(self.currentIndex().column(), self.currentIndex().column() + 1)
         if len(cells) == 1 and len(cells[0]) == 1:
             # one copied cell fills the whole selection, as in Excel
             cells = [[cells[0][0]] * len(columns) for _ in rows]
