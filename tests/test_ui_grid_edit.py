@@ -3,7 +3,6 @@ from the database; a pasted block is checked whole before anything is written.""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -181,9 +180,8 @@ def test_divisions_one_per_line(qtbot, window, sample_db):
     press(qtbot, editor, Qt.Key.Key_Escape)
     assert editor.toPlainText() == "子育て支援課\n選挙管理委員会事務局"
     press(qtbot, editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(
-        lambda: stored(sample_db, "P0003").divisions == (("子育て支援部", "子育て支援課"), ("選挙管理委員会事務局", None))
-    )
+    both = (("子育て支援部", "子育て支援課"), ("選挙管理委員会事務局", None))
+    qtbot.waitUntil(lambda: stored(sample_db, "P0003").divisions == both)
 
 
 def test_an_unknown_division_is_refused_with_candidates_and_the_editor_stays(qtbot, window, sample_db):
@@ -345,7 +343,7 @@ def test_a_paste_beyond_the_last_row_or_into_the_state_column_is_refused(qtbot, 
     assert export_document(sample_db, 2024) == before
 
 
-def test_copy_and_paste_back_a_block_round_trips(qtbot, window, sample_db):
+def test_copy_and_paste_back_a_block_round_trips(qtbot, window, sample_db, messages):
     before = export_document(sample_db, 2024)
     grid = at_cell(qtbot, window, 0, COL_NAME)
     model, selection = window.grid_model, grid.selectionModel()
@@ -354,10 +352,15 @@ def test_copy_and_paste_back_a_block_round_trips(qtbot, window, sample_db):
     qtbot.keyClick(grid, Qt.Key.Key_C, CTRL)
     text = QGuiApplication.clipboard().text()
     assert '"・相談\n・セミナー"' in text  # a multi-line cell is quoted, as Excel does
-    grid.setCurrentIndex(model.index(0, COL_NAME))
+    assert "\t要確認\t" in text  # 状態 (P0002), shown only: pasted back, it is left as it is
+    grid = at_cell(qtbot, window, 0, COL_NAME)
     qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
     assert export_document(sample_db, 2024) == before  # every value is what it was: nothing to write
-    assert window.session.stack.count() == 0
+    assert window.session.stack.count() == 0 and not messages
+    QGuiApplication.clipboard().setText(text.replace("\t要確認\t", "\t確認済み\t"))
+    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    qtbot.waitUntil(lambda: bool(messages))
+    assert "「状態」の列には貼り付けられません" in messages[0]
 
 
 # --- the block reader on its own -----------------------------------------------------------
@@ -371,6 +374,11 @@ ROWS = [
     )
     for i in range(1, 4)
 ]
+
+
+def shown(row: int, column: int) -> str:
+    return "要確認" if column == HEADERS.index("状態") else str(row + 1)
+
 
 cell_text = st.one_of(
     st.text(max_size=12),
@@ -386,7 +394,7 @@ cell_text = st.one_of(
 )
 def test_a_block_is_either_written_whole_with_valid_values_or_refused(cells, top, left):
     try:
-        writes = read_block(cells, top, left, len(ROWS), ROWS.__getitem__, lambda: MASTER, lambda _uid: ())
+        writes = read_block(cells, top, left, len(ROWS), ROWS.__getitem__, shown, lambda: MASTER, lambda _uid: ())
     except InvalidInput as exc:
         assert exc.message.endswith("何も変更していません。")
         return

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kodomo_desktop.core import queries
-from kodomo_desktop.core.divisions import format_divisions, load_master
+from kodomo_desktop.core.divisions import MasterList, format_divisions, load_master
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.ui.cell_editors import CellDelegate
@@ -255,7 +255,7 @@ class ProgramGridView(QTableView):
         return self._typing
 
     def division_labels(self) -> list[str]:
-        return [format_divisions([pair]) for pair in load_master(self.session.db).active]
+        return [format_divisions([pair]) for pair in self._master().active]
 
     def refused(self, index: Index, text: str) -> bool:
         try:
@@ -345,8 +345,11 @@ class ProgramGridView(QTableView):
     def _read_block(self, cells: list[list[str]], top: int, left: int) -> CellWrites:
         model = self.model()
         return read_block(
-            cells, top, left, model.rowCount(), model.program, lambda: load_master(self.session.db), self._divisions
+            cells, top, left, model.rowCount(), model.program, model.cell_text, self._master, self._divisions
         )
+
+    def _master(self) -> MasterList:
+        return load_master(self.session.db)
 
     def _divisions(self, uid: str) -> Pairs:
         return queries.program_detail(self.session.db, self.session.program_id(uid)).divisions

@@ -60,14 +60,18 @@ class _Block:
     def __init__(
         self,
         program: Callable[[int], ProgramRow],
+        shown: Callable[[int, int], str],
         master: Callable[[], MasterList],
         stored_divisions: Callable[[str], Pairs],
     ):
-        self._program, self._master, self._stored_divisions = program, master, stored_divisions
+        self._program, self._shown = program, shown
+        self._master, self._stored_divisions = master, stored_divisions
         self.writes = CellWrites()
         self._seen: dict[tuple[str, int], tuple[Any, int]] = {}  # (uid, column) -> (value, row): a relisted twice
 
     def cell(self, row: int, column: int, text: str) -> None:
+        if column not in FIELD_OF_COLUMN and column not in TARGET_COLUMNS and text == self._shown(row, column):
+            return  # a copied block pasted back: a column the grid only shows is left as it is
         program = self._program(row)
         where = f"{row + 1}行目（{program.uid}）の {HEADERS[column]}"
         value = self._value(column, text, where)
@@ -136,13 +140,15 @@ def read_block(
     left: int,
     rows: int,
     program: Callable[[int], ProgramRow],
+    shown: Callable[[int, int], str],
     master: Callable[[], MasterList],
     stored_divisions: Callable[[str], Pairs],
 ) -> CellWrites:
     """The writes of a block of cells whose top-left is (top, left), in a grid of `rows` rows and
     HEADERS columns; InvalidInput (Japanese, naming the cell) when any cell cannot be written.
-    `master` is called only when the 所管 column is pasted into, `stored_divisions` only for a
-    program whose 所管 changes."""
+    `program` gives a row's program, `shown` a cell as copied (a column the grid only shows takes
+    back what it shows, nothing else); `master` is called only when the 所管 column is pasted into,
+    `stored_divisions` only for a program whose 所管 changes."""
     width = max(len(line) for line in cells)
     if top + len(cells) > rows:
         raise InvalidInput(
@@ -154,7 +160,7 @@ def read_block(
             f"貼り付ける{width}列が表の右端（{HEADERS[-1]}）を越えています。貼り付け先の列を選び直してください。"
             f"{NOTHING_CHANGED}"
         )
-    block = _Block(program, master, stored_divisions)
+    block = _Block(program, shown, master, stored_divisions)
     for r, line in enumerate(cells):
         for c, text in enumerate(line):
             block.cell(top + r, left + c, text)
