@@ -3,7 +3,7 @@ from the database; a pasted block is checked whole before anything is written.""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
@@ -16,7 +16,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.queries import ProgramRow
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.core.text import normalize_line, tick_value
+from kodomo_desktop.core.text import normalize_line, normalize_text, tick_value
 from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.cell_editors import DivisionsEdit
 from kodomo_desktop.ui.main_window import MainWindow
@@ -91,6 +91,19 @@ def test_typing_replaces_the_cell_and_tab_commits_and_moves_right(qtbot, window,
     assert grid.hasFocus() and grid.state() != EDITING
     qtbot.keyClick(grid, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert grid.currentIndex().column() == COL_ALIAS
+
+
+def test_typing_through_the_input_method_starts_editing_too(qtbot, window, sample_db):
+    grid = at_cell(qtbot, window, 2, COL_NAME)  # ちびっこ広場
+    # as an IME types: the composition starts at the grid (which opens the editor), then is committed
+    type_text(grid, "", preedit="ちびっこ")
+    type_text(grid, "ちびっ子")
+    editor = editor_of(qtbot, grid)
+    assert editor.text() == "ちびっ子"
+    type_text(editor, "広場")
+    qtbot.keyClick(editor, Qt.Key.Key_Enter)  # the keypad's Enter commits as Return does
+    qtbot.waitUntil(lambda: stored(sample_db, "P0003").name == "ちびっ子広場")
+    assert grid.currentIndex().row() == 2  # the last row: Enter stays there
 
 
 def test_escape_cancels_the_edit_and_writes_nothing(qtbot, window, sample_db):
@@ -414,6 +427,8 @@ def test_a_block_is_either_written_whole_with_valid_values_or_refused(cells, top
     st.text(alphabet="○1 \t\r\n継続新規終了読課子育て支援", max_size=30),
     st.sampled_from(sorted({COL_CHANGE, *TARGET_COLUMNS})),
 )
+@example("新規\t通称\t概要\r\n終了\r\n", COL_CHANGE)  # written whole
+@example("○\t1\r\n\t○\r\n継続\t○\r\n", TARGET_COLUMNS[0])  # refused whole at its last row
 def test_any_clipboard_text_is_pasted_whole_or_not_at_all(qtbot, window, sample_db, text, left):
     """Whatever is pasted, the database holds either every value of the block or none of them."""
     choose(window, "すべての事業")
@@ -441,4 +456,4 @@ def test_any_clipboard_text_is_pasted_whole_or_not_at_all(qtbot, window, sample_
 def _expected(column: int, value: str) -> str:
     if column in TARGET_COLUMNS:
         return "○" if tick_value(value) else ""
-    return normalize_line(value)
+    return normalize_text(value) if column == COL_SUMMARY else normalize_line(value)
