@@ -19,6 +19,7 @@ from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.text import normalize_line, normalize_text, tick_value
 from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.cell_editors import DivisionsEdit
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.paste import read_block
 from kodomo_desktop.ui.program_grid import (
@@ -32,7 +33,7 @@ from kodomo_desktop.ui.program_grid import (
     TARGET_COLUMNS,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
-from tests.helpers import program_id
+from tests.helpers import colleague_changes_p0001, program_id
 from tests.test_ui_window import choose, type_text
 
 EDITING = QAbstractItemView.State.EditingState
@@ -246,6 +247,21 @@ def test_an_emptied_name_is_refused(qtbot, window, sample_db, messages):
     assert grid.state() == EDITING
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert export_document(sample_db, 2024) == before
+
+
+def test_back_to_editing_after_a_conflict_reopens_the_cell_with_the_typed_text(qtbot, window, sample_db, dialogs):
+    shown, answer = dialogs
+    answer[0] = Choice.BACK
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'name': '同僚の名称'})")
+    grid = at_cell(qtbot, window, 0, COL_NAME)
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    editor = editor_of(qtbot, grid)
+    type_text(editor, "（窓）")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: grid.state() == EDITING and grid.currentIndex().row() == 0)
+    assert len(shown) == 1 and "P0001" in shown[0].message.text()
+    assert QApplication.focusWidget().text() == "児童の権利に関する条約の普及啓発（窓）"
+    assert stored(sample_db, "P0001").name == "同僚の名称" and window.session.stack.count() == 0
 
 
 def test_a_published_edition_refuses_cell_edits(qtbot, sample_db, settings, messages):

@@ -160,15 +160,10 @@ class CellDelegate(QStyledItemDelegate):
         if editor.property("loaded"):
             return
         editor.setProperty("loaded", True)
-        # typing replaces the cell as in Excel; F2 and a double click keep it, the cursor at its end
-        text = "" if self.sink.typing_started() else self.sink.cell_text(index)
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findText(self.sink.cell_text(index))))
-        elif isinstance(editor, QPlainTextEdit):
-            editor.setPlainText(text)
-            editor.moveCursor(QTextCursor.MoveOperation.End)
-        elif isinstance(editor, QLineEdit):
-            editor.setText(text)
+        # typing replaces the cell as in Excel (a list keeps its value); F2 and a double click keep it,
+        # the cursor at its end
+        typing = self.sink.typing_started() and not isinstance(editor, QComboBox)
+        set_editor_text(editor, "" if typing else self.sink.cell_text(index))
 
     def setModelData(self, editor: QWidget, model: object, index: Index) -> None:
         self.sink.write_cell(index, editor_text(editor))
@@ -215,6 +210,16 @@ class CellDelegate(QStyledItemDelegate):
         if key == Qt.Key.Key_Backtab:
             return Hint.EditPreviousItem
         return None
+
+
+def set_editor_text(editor: QWidget, text: str) -> None:
+    if isinstance(editor, QComboBox):
+        editor.setCurrentText(text)
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText(text)
+        editor.moveCursor(QTextCursor.MoveOperation.End)
+    elif isinstance(editor, QLineEdit):
+        editor.setText(text)
 
 
 def editor_text(editor: QWidget) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import overload
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -28,7 +28,8 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.divisions import MasterList, format_divisions, load_master
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.ui.cell_editors import CellDelegate
+from kodomo_desktop.ui.cell_editors import CellDelegate, set_editor_text
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.paste import CellWrites, Pairs, read_block
 from kodomo_desktop.ui.program_grid import (
@@ -49,7 +50,7 @@ from kodomo_desktop.ui.program_grid import (
     target_index,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
-from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
+from kodomo_desktop.ui.undo_commands import MovePlacement, OperationCommand, SetTargets, VersionedCommand
 
 Index = QModelIndex | QPersistentModelIndex
 Trigger = QAbstractItemView.EditTrigger
@@ -276,7 +277,21 @@ class ProgramGridView(QTableView):
         except InvalidInput as exc:
             self.session.report(exc)
             return
-        self._write(writes, f"{HEADERS[index.column()]}の変更")
+        refused = self._write(writes, f"{HEADERS[index.column()]}の変更")
+        if isinstance(refused, VersionedCommand) and refused.answer is Choice.BACK:
+            # 編集に戻る (another process changed the program): the typed text is back in the cell's editor
+            cell = QPersistentModelIndex(index)
+            QTimer.singleShot(0, lambda: self._reopen(cell, text))
+
+    def _reopen(self, cell: QPersistentModelIndex, text: str) -> None:
+        if not cell.isValid():
+            return
+        self._go(cell.row(), cell.column())
+        index = self.model().index(cell.row(), cell.column())
+        self.edit(index)
+        editor = self.indexWidget(index)
+        if editor is not None:
+            set_editor_text(editor, text)
 
     def toggle(self, row: int, column: int, rows: list[int]) -> None:
         """Set one target on all rows to the opposite of the clicked cell (one undo step)."""
@@ -354,17 +369,17 @@ class ProgramGridView(QTableView):
     def _divisions(self, uid: str) -> Pairs:
         return queries.program_detail(self.session.db, self.session.program_id(uid)).divisions
 
-    def _write(self, writes: CellWrites, text: str) -> None:
-        """One command for one cell, one macro for a block; a refused command stops the rest."""
+    def _write(self, writes: CellWrites, text: str) -> OperationCommand | None:
+        """One command for one cell, one macro for a block; a refused command stops the rest and is returned."""
         commands = writes.commands(self.session)
         if len(commands) == 1:
-            self.session.push(commands[0])
-            return
+            return None if self.session.push(commands[0]) else commands[0]
         if commands:
             with self.session.macro(text):
                 for command in commands:
                     if not self.session.push(command):
-                        break
+                        return command
+        return None
 
     # --- reordering ---------------------------------------------------------------------
 
