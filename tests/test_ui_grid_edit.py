@@ -78,6 +78,11 @@ def test_f2_keeps_the_name_enter_commits_it_moves_down_and_ctrl_z_restores(qtbot
     assert window.session.stack.count() == 1
     qtbot.keyClick(grid, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").name == "児童の権利に関する条約の普及啓発")
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    qtbot.keyClick(editor_of(qtbot, grid), Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: grid.state() != EDITING)
+    assert grid.currentIndex().row() == 0  # Shift+Enter moves up; the unchanged cell wrote nothing
+    assert window.session.stack.index() == 0 and window.session.stack.count() == 1
 
 
 def test_typing_replaces_the_cell_and_tab_commits_and_moves_right(qtbot, window, sample_db):

@@ -27,7 +27,6 @@ from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.program_grid import COL_CHANGE, COL_DIVISIONS, COL_RESULTS, COL_SUMMARY
 
 Index = QModelIndex | QPersistentModelIndex
-Hint = QAbstractItemDelegate.EndEditHint
 
 MULTI_LINE_COLUMNS = (COL_SUMMARY, COL_RESULTS, COL_DIVISIONS)
 # 所管 entries in one cell are separated by 、 (as printed) or stand one per line
@@ -52,6 +51,10 @@ class CellSink(Protocol):
         ...
 
     def write_cell(self, index: Index, text: str) -> None: ...
+
+    def step(self, rows: int, columns: int) -> None:
+        """Move the current cell after a commit: Enter down, Shift+Enter up, Tab right (leaving at the edge)."""
+        ...
 
 
 class CellTextEdit(QPlainTextEdit):
@@ -187,28 +190,31 @@ class CellDelegate(QStyledItemDelegate):
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(editor, QWidget) and isinstance(event, QKeyEvent):
-            hint = self._hint(editor, event)
+            move = self._move(editor, event)
             cell = self._cells.get(editor)
-            if hint is not None and cell is not None:
+            if move is not None and cell is not None:
                 if not self.sink.refused(cell, editor_text(editor)):
                     self.commitData.emit(editor)
-                    self.closeEditor.emit(editor, hint)
+                    # not Qt's EditNextItem: that would open the next cell's editor, where Excel only moves
+                    self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                    self.sink.step(*move)
                 return True
         return super().eventFilter(editor, event)
 
     @staticmethod
-    def _hint(editor: QWidget, event: QKeyEvent) -> Hint | None:
+    def _move(editor: QWidget, event: QKeyEvent) -> tuple[int, int] | None:
+        """Where a key that commits moves the current cell (rows, columns); None for other keys."""
         key, modifiers = event.key(), event.modifiers()
         if isinstance(editor, CellTextEdit) and editor.popup_open():
             return None
         if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return None  # Alt+Enter breaks the line; Ctrl+Tab is the window's
         if key in _RETURN:
-            return Hint.SubmitModelCache  # the view moves down
+            return (-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1), 0
         if key == Qt.Key.Key_Tab:
-            return Hint.EditNextItem
+            return 0, 1
         if key == Qt.Key.Key_Backtab:
-            return Hint.EditPreviousItem
+            return 0, -1
         return None
 
 

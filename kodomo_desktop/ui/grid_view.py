@@ -14,7 +14,6 @@ from typing import overload
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
@@ -54,11 +53,8 @@ from kodomo_desktop.ui.undo_commands import MovePlacement, OperationCommand, Set
 
 Index = QModelIndex | QPersistentModelIndex
 Trigger = QAbstractItemView.EditTrigger
-Hint = QAbstractItemDelegate.EndEditHint
 # what the user does to start editing a cell: F2, a double click, typing (which replaces the cell)
 EDIT_TRIGGERS = Trigger.EditKeyPressed | Trigger.DoubleClicked | Trigger.AnyKeyPressed
-# where the current cell goes after an edit is committed: (rows, columns)
-_MOVE_AFTER = {Hint.SubmitModelCache: (1, 0), Hint.EditNextItem: (0, 1), Hint.EditPreviousItem: (0, -1)}
 
 READ_ONLY = "この年度版は公開済みのため変更できません（読み取り専用）。"
 
@@ -176,7 +172,7 @@ class ProgramGridView(QTableView):
             QWidget.focusNextPrevChild(self, not backwards)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
-            self._step(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1, 0)  # Excel's Enter
+            self.step(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1, 0)  # Excel's Enter
             return
         super().keyPressEvent(event)
 
@@ -206,8 +202,8 @@ class ProgramGridView(QTableView):
         self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.scrollTo(index)
 
-    def _step(self, rows: int, columns: int) -> None:
-        """Move the current cell as Enter (down) or Tab (right) does after an edit; Tab leaves at the edge."""
+    def step(self, rows: int, columns: int) -> None:
+        """Move the current cell as Enter (down) or Tab (right) does; Tab leaves the grid at its edge."""
         current = self.currentIndex()
         if not current.isValid():
             return
@@ -242,12 +238,6 @@ class ProgramGridView(QTableView):
             editor.deselect()
             editor.end(False)
         return opened
-
-    def closeEditor(self, editor: QWidget, hint: Hint) -> None:
-        # Qt would open the next cell's editor; Excel only moves the current cell
-        super().closeEditor(editor, Hint.NoHint)
-        if hint in _MOVE_AFTER:
-            self._step(*_MOVE_AFTER[hint])
 
     def cell_text(self, index: Index) -> str:
         return self.model().field_text(index.row(), index.column())
