@@ -141,7 +141,7 @@ def test_paste_refuses_what_is_not_a_tick_and_changes_nothing(window, sample_db,
     window.grid.paste()
     qtbot.waitUntil(lambda: bool(messages))
     assert "「はい」は対象の印として読めません" in messages[0]
-    window.grid.setCurrentIndex(window.grid_model.index(0, COL_NAME))
+    window.grid.setCurrentIndex(window.grid_model.index(0, column("状態")))  # shown, not stored: no paste
     QGuiApplication.clipboard().setText("○")
     window.grid.paste()
     assert export_document(sample_db, 2024) == before

@@ -33,7 +33,7 @@ class WindowActions:
         self.undo = new("元に戻す", [KEY.Undo], SP.SP_ArrowBack)
         self.redo = new("やり直す", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], SP.SP_ArrowForward)
         self.copy = new("表のセルをコピー", tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）")
-        self.paste = new("対象の列に貼り付け", tip="Excel でコピーした ○ の範囲を対象の列に貼り付け（表の上で Ctrl+V）")
+        self.paste = new("表に貼り付け", tip="Excel でコピーした範囲を選んだセルから貼り付け（表の上で Ctrl+V）")
         self.find = new("検索", [KEY.Find])
         self.add = new("事業を追加", [QKeySequence("Ctrl+N")], SP.SP_FileIcon, "選んでいる個別施策に事業を追加")
         self.delete = new("事業を削除", [], SP.SP_TrashIcon, "選んだ事業を削除（元に戻すで復元できます）")

@@ -1,26 +1,47 @@
-"""The program grid's view: target toggles by click and Space, copy and paste of blocks, reordering.
+"""The program grid's view: cell editing with Excel's keys, target toggles by click and Space,
+copy and paste of blocks, reordering.
 
 Every change goes through an undo command; the model is only repainted from what the
 operation reports (EditSession.changed), so the grid never shows a value the database
-does not hold.
+does not hold. Tab walks the cells of a row and leaves the grid after the last one (as
+Ctrl+Tab does at once), never wrapping to the next row.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from typing import overload
 
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMainWindow,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
+
+from kodomo_desktop.core import queries
+from kodomo_desktop.core.divisions import MasterList, format_divisions, load_master
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.core.text import tick_value
+from kodomo_desktop.ui.cell_editors import CellDelegate, set_editor_text
+from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.edit_session import EditSession
+from kodomo_desktop.ui.paste import CellWrites, Pairs, read_block
 from kodomo_desktop.ui.program_grid import (
+    COL_ALIAS,
+    COL_CHANGE,
     COL_DIVISIONS,
     COL_NAME,
     COL_NO,
     COL_RESULTS,
     COL_STATUS,
+    COL_SUMMARY,
+    FIELD_OF_COLUMN,
+    HEADERS,
     TARGET_COLUMNS,
     ProgramTableModel,
     TargetDelegate,
@@ -28,7 +49,12 @@ from kodomo_desktop.ui.program_grid import (
     target_index,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
-from kodomo_desktop.ui.undo_commands import MovePlacement, SetTargets
+from kodomo_desktop.ui.undo_commands import MovePlacement, OperationCommand, SetTargets, VersionedCommand
+
+Index = QModelIndex | QPersistentModelIndex
+Trigger = QAbstractItemView.EditTrigger
+# what the user does to start editing a cell: F2, a double click, typing (which replaces the cell)
+EDIT_TRIGGERS = Trigger.EditKeyPressed | Trigger.DoubleClicked | Trigger.AnyKeyPressed
 
 READ_ONLY = "この年度版は公開済みのため変更できません（読み取り専用）。"
 
@@ -42,9 +68,13 @@ class ProgramGridView(QTableView):
         self._delegate = TargetDelegate(self)
         for column in TARGET_COLUMNS:
             self.setItemDelegateForColumn(column, self._delegate)
+        self._cell_delegate = CellDelegate(self, self)
+        for column in FIELD_OF_COLUMN:
+            self.setItemDelegateForColumn(column, self._cell_delegate)
+        self._typing = False  # the open editor was started by typing: it starts empty
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setEditTriggers(EDIT_TRIGGERS)
         self.setSortingEnabled(True)
         self.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
         self.setWordWrap(False)
@@ -78,6 +108,9 @@ class ProgramGridView(QTableView):
             self.setColumnWidth(column, max(metrics.horizontalAdvance(TARGETS[target_index(column)]) + 10, em * 2 + 6))
         self.setColumnWidth(COL_DIVISIONS, em * 10)
         self.setColumnWidth(COL_STATUS, em * 6)
+        self.setColumnWidth(COL_CHANGE, em * 5)
+        self.setColumnWidth(COL_ALIAS, em * 8)
+        self.setColumnWidth(COL_SUMMARY, em * 15)
 
     # --- selection ----------------------------------------------------------------------
 
@@ -132,7 +165,123 @@ class ProgramGridView(QTableView):
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
+        key, modifiers = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and modifiers & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+Tab leaves the grid from any cell (Ctrl+Shift+Tab backwards)
+            backwards = key == Qt.Key.Key_Backtab or modifiers & Qt.KeyboardModifier.ShiftModifier
+            QWidget.focusNextPrevChild(self, not backwards)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+            self.step(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1, 0)  # Excel's Enter
+            return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab walks the row's cells and leaves the grid after the last (Shift+Tab: before the first)."""
+        current = self.currentIndex()
+        if self.hasFocus() and current.isValid() and self.state() != QAbstractItemView.State.EditingState:
+            column = self._neighbour(current.column(), 1 if next else -1)
+            if column is not None:
+                self._go(current.row(), column)
+                return True
+        return QWidget.focusNextPrevChild(self, next)
+
+    def _neighbour(self, column: int, step: int) -> int | None:
+        """The shown column next to a column on screen, None at the edge."""
+        header = self.horizontalHeader()
+        visual = header.visualIndex(column) + step
+        while 0 <= visual < header.count():
+            logical = header.logicalIndex(visual)
+            if not header.isSectionHidden(logical):
+                return logical
+            visual += step
+        return None
+
+    def _go(self, row: int, column: int) -> None:
+        index = self.model().index(row, column)
+        self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(index)
+
+    def step(self, rows: int, columns: int) -> None:
+        """Move the current cell as Enter (down) or Tab (right) does; Tab leaves the grid at its edge."""
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        if columns:
+            column = self._neighbour(current.column(), columns)
+            if column is None:
+                QWidget.focusNextPrevChild(self, columns > 0)
+            else:
+                self._go(current.row(), column)
+        elif 0 <= current.row() + rows < self.model().rowCount():
+            self._go(current.row() + rows, current.column())
+
+    # --- cell editing (the delegate's CellSink) -------------------------------------------
+
+    @overload
+    def edit(self, index: Index, /) -> None: ...
+
+    @overload
+    def edit(self, index: Index, trigger: Trigger, event: QEvent | None, /) -> bool: ...
+
+    def edit(
+        self, index: Index, trigger: Trigger = Trigger.AllEditTriggers, event: QEvent | None = None
+    ) -> bool | None:
+        user_started = bool(trigger & EDIT_TRIGGERS) and trigger != Trigger.AllEditTriggers
+        if user_started and index.isValid() and index.column() in FIELD_OF_COLUMN and self._refuse_read_only():
+            return False
+        self._typing = trigger == Trigger.AnyKeyPressed
+        opened = super().edit(index, trigger, event)  # type: ignore[arg-type]  # Qt passes a null event
+        editor = self.indexWidget(index) if opened and not self._typing else None
+        if isinstance(editor, QLineEdit):
+            # Qt selects a line editor's text, so that typing would replace it: F2 keeps it, as Excel does
+            editor.deselect()
+            editor.end(False)
+        return opened
+
+    def cell_text(self, index: Index) -> str:
+        return self.model().field_text(index.row(), index.column())
+
+    def typing_started(self) -> bool:
+        return self._typing
+
+    def division_labels(self) -> list[str]:
+        return [format_divisions([pair]) for pair in self._master().active]
+
+    def refused(self, index: Index, text: str) -> bool:
+        try:
+            self._read_block([[text]], index.row(), index.column())
+        except InvalidInput as exc:
+            # shown beside the cell, not in a message box: the editor keeps its text to be corrected
+            editor = self.indexWidget(index) or self
+            QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), exc.message, editor)
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage(exc.message, 15000)
+            return True
+        return False
+
+    def write_cell(self, index: Index, text: str) -> None:
+        try:
+            writes = self._read_block([[text]], index.row(), index.column())
+        except InvalidInput as exc:
+            self.session.report(exc)
+            return
+        refused = self._write(writes, f"{HEADERS[index.column()]}の変更")
+        if isinstance(refused, VersionedCommand) and refused.answer is Choice.BACK:
+            # 編集に戻る (another process changed the program): the typed text is back in the cell's editor
+            cell = QPersistentModelIndex(index)
+            QTimer.singleShot(0, lambda: self._reopen(cell, text))
+
+    def _reopen(self, cell: QPersistentModelIndex, text: str) -> None:
+        if not cell.isValid():
+            return
+        self._go(cell.row(), cell.column())
+        index = self.model().index(cell.row(), cell.column())
+        self.edit(index)
+        editor = self.indexWidget(index)
+        if editor is not None:
+            set_editor_text(editor, text)
 
     def toggle(self, row: int, column: int, rows: list[int]) -> None:
         """Set one target on all rows to the opposite of the clicked cell (one undo step)."""
@@ -174,7 +323,10 @@ class ProgramGridView(QTableView):
         QGuiApplication.clipboard().setText(format_block([[model.cell_text(r, c) for c in columns] for r in rows]))
 
     def paste(self) -> None:
-        """Paste a block of ○/blank cells (from Excel) into the target columns, as one undo step."""
+        """Paste a block copied from Excel at the selection's top-left cell, as one undo step.
+
+        Every cell is checked first: one bad value refuses the whole block, naming its cell.
+        """
         if self._refuse_read_only():
             return
         block = self._selection_block()
@@ -182,41 +334,42 @@ class ProgramGridView(QTableView):
             return
         cells = parse_block(QGuiApplication.clipboard().text())
         rows, columns = block
+        if len(columns) == self.model().columnCount() and self.currentIndex().isValid():
+            # whole rows (chosen in the tree, found by a search): the block starts at the current cell
+            columns = range(self.currentIndex().column(), self.currentIndex().column() + 1)
         if len(cells) == 1 and len(cells[0]) == 1:
             # one copied cell fills the whole selection, as in Excel
             cells = [[cells[0][0]] * len(columns) for _ in rows]
-        else:
-            rows = range(rows.start, min(rows.start + len(cells), self.model().rowCount()))
-            columns = range(columns.start, columns.start + max(len(line) for line in cells))
         try:
-            masks = self._pasted_masks(cells, rows, columns)
+            writes = self._read_block(cells, rows.start, columns.start)
         except InvalidInput as exc:
             self.session.report(exc)
             return
-        if masks:
-            self.session.push(SetTargets(self.session, masks, f"貼り付け（{len(masks)}件）"))
+        self._write(writes, f"貼り付け（{len(writes.programs)}件）")
 
-    def _pasted_masks(self, cells: list[list[str]], rows: range, columns: range) -> dict[str, tuple[int, int]]:
-        if columns.start not in TARGET_COLUMNS or columns.stop - 1 not in TARGET_COLUMNS:
-            raise InvalidInput(
-                f"貼り付けられるのは対象の列（{TARGETS[0]}～{TARGETS[-1]}）だけです。対象の列を選んでから貼り付けてください。"
-            )
+    def _read_block(self, cells: list[list[str]], top: int, left: int) -> CellWrites:
         model = self.model()
-        masks: dict[str, tuple[int, int]] = {}
-        for r, line in zip(rows, cells, strict=False):
-            program = model.program(r)
-            old, new = masks.get(program.uid, (program.targets, program.targets))
-            for c, value in zip(columns, line, strict=False):
-                ticked = tick_value(value)
-                if ticked is None:
-                    raise InvalidInput(
-                        f"{r - rows.start + 1}行目「{TARGETS[target_index(c)]}」の「{value}」は対象の印として読めません"
-                        "（○ などは対象、空欄や × は対象外）。何も変更していません。"
-                    )
-                bit = 1 << target_index(c)
-                new = new | bit if ticked else new & ~bit
-            masks[program.uid] = (old, new)
-        return {uid: m for uid, m in masks.items() if m[0] != m[1]}
+        return read_block(
+            cells, top, left, model.rowCount(), model.program, model.cell_text, self._master, self._divisions
+        )
+
+    def _master(self) -> MasterList:
+        return load_master(self.session.db)
+
+    def _divisions(self, uid: str) -> Pairs:
+        return queries.program_detail(self.session.db, self.session.program_id(uid)).divisions
+
+    def _write(self, writes: CellWrites, text: str) -> OperationCommand | None:
+        """One command for one cell, one macro for a block; a refused command stops the rest and is returned."""
+        commands = writes.commands(self.session)
+        if len(commands) == 1:
+            return None if self.session.push(commands[0]) else commands[0]
+        if commands:
+            with self.session.macro(text):
+                for command in commands:
+                    if not self.session.push(command):
+                        return command
+        return None
 
     # --- reordering ---------------------------------------------------------------------
 

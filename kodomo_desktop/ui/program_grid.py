@@ -29,7 +29,20 @@ TARGET_COLUMNS = range(COL_FIRST_TARGET, COL_FIRST_TARGET + len(TARGETS))
 COL_RESULTS = TARGET_COLUMNS.stop
 COL_DIVISIONS = COL_RESULTS + 1
 COL_STATUS = COL_DIVISIONS + 1
-HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態")
+# after the essentials (name, ticks, 所管, 状態): the other fields a cell edit or a paste can reach
+COL_CHANGE = COL_STATUS + 1
+COL_ALIAS = COL_CHANGE + 1
+COL_SUMMARY = COL_ALIAS + 1
+HEADERS = ("No.", "事業・取組名称", *TARGETS, "実績", "所管", "状態", "変更区分", "通称", "概要")
+# the program field each editable text column shows (the target columns are ticks)
+FIELD_OF_COLUMN = {
+    COL_NAME: "name",
+    COL_ALIAS: "alias",
+    COL_SUMMARY: "summary",
+    COL_RESULTS: "results",
+    COL_DIVISIONS: "divisions",
+    COL_CHANGE: "status",
+}
 
 RELISTED = "【再掲】"
 PLACEMENTS_MIME = "application/x-kodomo-placements"
@@ -160,10 +173,9 @@ class ProgramTableModel(QAbstractTableModel):
         if column in TARGET_COLUMNS:
             bit = 1 << target_index(column)
             return lambda item: (programs[item.program_id].targets & bit == 0, order[id(item)])
-        if column == COL_RESULTS:
-            return lambda item: programs[item.program_id].results
-        if column == COL_DIVISIONS:
-            return lambda item: programs[item.program_id].divisions
+        if column in FIELD_OF_COLUMN:
+            field = FIELD_OF_COLUMN[column]
+            return lambda item: getattr(programs[item.program_id], field) or ""
         if column == COL_STATUS:
             return lambda item: (-self._status_rank(programs[item.program_id]), order[id(item)])
         return lambda item: order[id(item)]
@@ -209,12 +221,15 @@ class ProgramTableModel(QAbstractTableModel):
 
     def cell_text(self, row: int, column: int) -> str:
         """A cell in full, as copied to the clipboard."""
-        program = self.program(row)
         if column in TARGET_COLUMNS:
             return "○" if self.ticked(row, column) else ""
-        if column == COL_RESULTS:
-            return program.results
-        return self.data(self.index(row, column)) or ""
+        if column in (COL_RESULTS, COL_ALIAS, COL_SUMMARY):
+            return self.field_text(row, column)
+        return str(self.data(self.index(row, column)) or "")
+
+    def field_text(self, row: int, column: int) -> str:
+        """The stored value of an editable text column, as its cell editor starts from."""
+        return getattr(self.program(row), FIELD_OF_COLUMN[column]) or ""
 
     # --- Qt model -----------------------------------------------------------------------
 
@@ -246,6 +261,12 @@ class ProgramTableModel(QAbstractTableModel):
                 return program.divisions
             if column == COL_STATUS:
                 return self._status_text(program)
+            if column == COL_CHANGE:
+                return program.status
+            if column == COL_ALIAS:
+                return program.alias or ""
+            if column == COL_SUMMARY:
+                return one_line(program.summary)
             if column == COL_NO:
                 return self._order[id(item)] + 1
             return None
@@ -280,6 +301,8 @@ class ProgramTableModel(QAbstractTableModel):
             return f"{TARGETS[target_index(column)]}（クリックまたは Space で切り替え）"
         if column == COL_RESULTS:
             return program.results or None
+        if column == COL_SUMMARY:
+            return program.summary or None
         if column == COL_DIVISIONS:
             return program.divisions or None
         if column == COL_STATUS:
@@ -304,6 +327,8 @@ class ProgramTableModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self.read_only and index.column() in FIELD_OF_COLUMN:
+            flags |= Qt.ItemFlag.ItemIsEditable  # the view's delegate writes through an undo command
         if self.in_measure and self.natural_order and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
         elif not self.read_only and index.isValid() and self._view[index.row()].measure_id is not None:
