@@ -7,9 +7,18 @@ does not hold.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyle,
+    QStyleOptionHeader,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
 from kodomo_desktop.core.targets import TARGETS
@@ -55,29 +64,48 @@ class ProgramGridView(QTableView):
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_RESULTS, QHeaderView.ResizeMode.Stretch)
-        self._default_widths()
+        self._set_up_headers()
         model.rows_dropped.connect(self._rows_dropped)
 
     def model(self) -> ProgramTableModel:
         return self._model
 
-    def _default_widths(self) -> None:
+    def _set_up_headers(self) -> None:
+        """Row height and columns: at 1280×720 the essentials (名称, the targets, 所管, 状態) fit side by side."""
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = GridHeader(self)
+        self.setHorizontalHeader(header)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("…") + 8)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # the room the others leave
+        self.default_columns()
+
+    def default_columns(self) -> None:
+        """The columns as they are before the user changes them: all shown, in model order, narrow."""
+        header = self.horizontalHeader()
+        for visual, logical in enumerate(range(header.count())):
+            header.setSectionHidden(logical, False)
+            header.moveSection(header.visualIndex(logical), visual)
         metrics = self.fontMetrics()
         em = metrics.horizontalAdvance("あ")
-        self.setColumnWidth(COL_NO, metrics.horizontalAdvance("No.0000") + 8)
-        self.setColumnWidth(COL_NAME, em * 15)
+        check = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self)
+        widths = {COL_NO: metrics.horizontalAdvance("0000") + 12, COL_NAME: em * 12}
         for column in TARGET_COLUMNS:
-            self.setColumnWidth(column, max(metrics.horizontalAdvance(TARGETS[target_index(column)]) + 10, em * 2 + 6))
-        self.setColumnWidth(COL_DIVISIONS, em * 10)
-        self.setColumnWidth(COL_STATUS, em * 6)
+            widths[column] = max(check + 10, metrics.horizontalAdvance(SHORT_TARGETS[target_index(column)]) + 12)
+        icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        widths |= {
+            COL_RESULTS: em * 5,
+            COL_DIVISIONS: em * 9,
+            COL_STATUS: icon + metrics.horizontalAdvance("要確認") + 16,
+        }
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
 
     # --- selection ----------------------------------------------------------------------
 
@@ -275,3 +303,55 @@ class ProgramGridView(QTableView):
             for uid, measure, position in items:
                 if not self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size)):
                     break
+
+
+# the target columns' headings, short enough for a column as wide as its check box; the header's
+# tooltip names the target in full
+SHORT_TARGETS = ("妊", "乳", "幼", "小", "中", "高", "18+", "親")
+
+
+class GridHeader(QHeaderView):
+    """The grid's column headings: short target names with the full name as tooltip, and a menu of columns."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._column_menu)
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical_index: int) -> None:
+        super().initStyleOptionForIndex(option, logical_index)
+        if logical_index in TARGET_COLUMNS:
+            option.text = SHORT_TARGETS[target_index(logical_index)]
+
+    def full_title(self, logical_index: int) -> str:
+        return str(self.model().headerData(logical_index, Qt.Orientation.Horizontal) or "")
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            section = self.logicalIndexAt(event.pos())
+            own = self.model().headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            if section >= 0 and not own:
+                QToolTip.showText(event.globalPos(), self.full_title(section), self)
+                return True
+        return super().viewportEvent(event)
+
+    def column_menu(self) -> QMenu:
+        """表示する列: every column but the name, checked while shown; and the columns as they were at first."""
+        menu = QMenu("表示する列", self)
+        for logical in (self.logicalIndex(v) for v in range(self.count())):
+            if logical == COL_NAME:
+                continue  # without the name a row cannot be recognised
+            action = menu.addAction(self.full_title(logical))
+            action.setCheckable(True)
+            action.setChecked(not self.isSectionHidden(logical))
+            action.toggled.connect(lambda on, c=logical: self.setSectionHidden(c, not on))
+        menu.addSeparator()
+        view = self.parent()
+        assert isinstance(view, ProgramGridView)
+        menu.addAction("列を最初の状態に戻す", view.default_columns)
+        return menu
+
+    def _column_menu(self, position: QPoint) -> None:
+        self.column_menu().exec(self.mapToGlobal(position))
