@@ -80,6 +80,7 @@ def _scroll_content(dialog: QWidget) -> None:
         layout.removeWidget(buttons)
     content = QWidget()
     content.setLayout(layout)  # Qt takes the layout, and the widgets in it, off the dialog
+    dialog.setMinimumSize(0, 0)  # which the old layout had set to its own minimum
     area = QScrollArea()
     area.setObjectName(SCROLLER)
     area.setWidgetResizable(True)
