@@ -206,3 +206,15 @@ def test_a_small_dialog_keeps_its_own_size(qtbot):
     qtbot.waitExposed(dialog)
     assert (dialog.width(), dialog.height()) == (300, 200)
     assert dialog.findChild(QScrollArea) is None
+
+
+def test_the_forms_divisions_line_shows_the_division_and_leads_to_its_editor(laptop_window, qtbot):
+    from kodomo_desktop.ui.program_form import TAB_PLACES
+
+    w = laptop_window
+    form = w.form
+    row = w.grid.currentIndex().row()
+    assert form.divisions_line.text() == w.grid_model.program(row).divisions
+    qtbot.mouseClick(form.divisions_change, Qt.MouseButton.LeftButton)
+    assert form.tabs.currentIndex() == TAB_PLACES
+    qtbot.waitUntil(lambda: form.divisions.picker.hasFocus())

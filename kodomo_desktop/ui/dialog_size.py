@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFrame, QScrollAre
 # the window manager's title bar and borders, outside the size a widget is given; a generous
 # guess before the dialog is shown, when the real frame is not known yet
 FRAME_ALLOWANCE = QSize(16, 40)
+SCROLLER = "dialog-content-scroller"
 
 
 def available_area(widget: QWidget) -> QRect:
@@ -44,11 +45,12 @@ class _Fitter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
-            fit_now(watched, self.wished or watched.sizeHint())
+            watched.removeEventFilter(self)  # once: a size the user gives it later stays
+            _fit(watched, self.wished or watched.sizeHint())
         return False
 
 
-def fit_now(dialog: QWidget, wished: QSize) -> None:
+def _fit(dialog: QWidget, wished: QSize) -> None:
     room = room_for(dialog)
     layout = dialog.layout()
     if layout is not None and dialog.findChild(QScrollArea, SCROLLER) is None:
@@ -66,18 +68,16 @@ def fit_now(dialog: QWidget, wished: QSize) -> None:
     dialog.move(max(x, area.left()), max(y, area.top()))
 
 
-SCROLLER = "dialog-content-scroller"
-
-
 def _scroll_content(dialog: QWidget) -> None:
     """Move the dialog's content into a scroll area; its button row stays outside, always visible."""
     layout = dialog.layout()
     assert layout is not None
-    buttons = None
     last = layout.itemAt(layout.count() - 1) if layout.count() else None
-    if last is not None and isinstance(last.widget(), QDialogButtonBox):
-        buttons = last.widget()
+    buttons = last.widget() if last is not None else None
+    if isinstance(buttons, QDialogButtonBox):
         layout.removeWidget(buttons)
+    else:
+        buttons = None
     content = QWidget()
     content.setLayout(layout)  # Qt takes the layout, and the widgets in it, off the dialog
     dialog.setMinimumSize(0, 0)  # which the old layout had set to its own minimum

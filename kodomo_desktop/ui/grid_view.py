@@ -84,10 +84,13 @@ class ProgramGridView(QTableView):
         header.setSectionsMovable(True)
         header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("…") + 8)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # the room the others leave
-        self.default_columns()
+        self.default_columns(self.viewport().width())
 
-    def default_columns(self) -> None:
-        """The columns as they are before the user changes them: all shown, in model order, narrow."""
+    def default_columns(self, width: int) -> None:
+        """The columns before the user changes them, for a grid this wide: all shown, in model order.
+
+        The name takes what the others leave; 実績 a share of the room beyond a readable name.
+        """
         header = self.horizontalHeader()
         for visual, logical in enumerate(range(header.count())):
             header.setSectionHidden(logical, False)
@@ -99,13 +102,11 @@ class ProgramGridView(QTableView):
         for column in TARGET_COLUMNS:
             widths[column] = max(check + 10, metrics.horizontalAdvance(SHORT_TARGETS[target_index(column)]) + 12)
         icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
-        widths |= {
-            COL_RESULTS: em * 5,
-            COL_DIVISIONS: em * 9,
-            COL_STATUS: icon + metrics.horizontalAdvance("要確認") + 16,
-        }
-        for column, width in widths.items():
-            self.setColumnWidth(column, width)
+        widths |= {COL_DIVISIONS: em * 9, COL_STATUS: icon + metrics.horizontalAdvance("要確認") + 16}
+        spare = width - sum(w for c, w in widths.items() if c != COL_NAME) - self.verticalScrollBar().sizeHint().width()
+        widths[COL_RESULTS] = min(max((spare - em * 14) // 2, em * 5), em * 24)
+        for column, size in widths.items():
+            self.setColumnWidth(column, size)
 
     # --- selection ----------------------------------------------------------------------
 
@@ -350,7 +351,7 @@ class GridHeader(QHeaderView):
         menu.addSeparator()
         view = self.parent()
         assert isinstance(view, ProgramGridView)
-        menu.addAction("列を最初の状態に戻す", view.default_columns)
+        menu.addAction("列を最初の状態に戻す", lambda: view.default_columns(view.viewport().width()))
         return menu
 
     def _column_menu(self, position: QPoint) -> None:

@@ -502,7 +502,8 @@ class MainWindow(QMainWindow):
         if self.settings.get(GRID_COLUMNS) != self._column_headings() or not header.restoreState(
             self.settings.get(GRID_HEADER)
         ):
-            self.grid.default_columns()
+            # for the grid's real width, known once the window is shown and laid out
+            QTimer.singleShot(0, lambda: self.grid.default_columns(self.grid.viewport().width()))
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
 

@@ -86,8 +86,9 @@ class ProgramForm(QWidget):
         self.divisions = DivisionEditor()
         # 所管 on the first page as one line, edited on the 所管・掲載 page
         self.divisions_line = ElidedLabel()
-        self.divisions_change = QToolButton(text="変更…")
-        self.divisions_change.clicked.connect(lambda: self.tabs.setCurrentIndex(TAB_PLACES))
+        self.divisions_change = QToolButton()
+        self.divisions_change.setText("変更…")
+        self.divisions_change.clicked.connect(lambda: self.focus_field("divisions"))
         self.placements = PlacementEditor()
         self.history = HistoryPane()
 
