@@ -56,6 +56,10 @@ def test_state_restored_after_restart_and_rollover(qtbot, sample_db, tmp_path, m
     sizes, widths = w.splitter.sizes(), [header.sectionSize(c) for c in range(header.count())]
     order = [header.logicalIndex(v) for v in range(header.count())]
     w.close()
+    # on disk at once (QSettings shares one cache within a process, so a window opened here
+    # would see unwritten values; a restarted program reads the file)
+    written = path.read_text(encoding="utf-8")
+    assert f"last={YEAR + 1}" in written and "scope=node/" in written
 
     again = open_window(qtbot, sample_db, path)
     assert again.fiscal_year == YEAR + 1
