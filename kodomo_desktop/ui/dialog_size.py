@@ -83,6 +83,7 @@ def _scroll_content(dialog: QWidget) -> None:
     dialog.setMinimumSize(0, 0)  # which the old layout had set to its own minimum
     area = QScrollArea()
     area.setObjectName(SCROLLER)
+    area.setAccessibleName(f"{dialog.windowTitle()}の内容")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(content)
