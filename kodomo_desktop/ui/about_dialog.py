@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop import __version__
 from kodomo_desktop.core import locations
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 
 DESCRIPTION = "「旭川市こども計画」関連事業・取組一覧の編集・検証・印刷ツール"
 
@@ -75,7 +76,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, resources: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle("バージョン情報")
-        self.resize(760, 600)
+        fit_to_screen(self, 760, 600)
         resources = resources or locations.resources_dir()
         self.components = bundled_components(resources)
 

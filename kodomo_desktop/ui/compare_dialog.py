@@ -46,6 +46,7 @@ from kodomo_desktop.core.yeardiff import (
     sections,
     title_of,
 )
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 
 # a column this wide (in characters) or wider takes its share of the width left, so none is off-screen
@@ -59,7 +60,7 @@ class CompareDialog(QDialog):
         self.compared: YearDiff | None = None  # every change between the two editions
         self.diff: YearDiff | None = None  # the changes chosen by the filter
         self.setWindowTitle("年度版の比較")
-        self.resize(1100, 680)
+        fit_to_screen(self, 1100, 680)
 
         self.from_box = QComboBox()
         self.to_box = QComboBox()

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kodomo_desktop.core.errors import Conflict
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.diff_view import ChangeDetail
 from kodomo_desktop.ui.history_view import local_time, source_label, value_text
 
@@ -51,7 +52,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.detail, 1)
         layout.addWidget(self.buttons)
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
 
     def _choose(self, choice: Choice) -> None:
         self.choice = choice

@@ -42,6 +42,7 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.queries import list_editions
 from kodomo_desktop.core.vocabulary import POLICY, node_heading
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.returns_tables import close_buttons
 
 PROGRAMS = "事業数"
@@ -168,7 +169,7 @@ class CoverageDialog(QDialog):
     def __init__(self, db: Database, fiscal_year: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"対象別の事業数（{era_label(fiscal_year)}版）")
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
         document = export_document(db, fiscal_year)
         self.names = {p["id"]: p["name"] for p in document["programs"]}
         self.matrix = coverage(document)

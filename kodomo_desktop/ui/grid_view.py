@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import overload
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QMainWindow,
+    QMenu,
+    QStyle,
+    QStyleOptionHeader,
     QTableView,
     QToolTip,
     QWidget,
@@ -85,32 +88,56 @@ class ProgramGridView(QTableView):
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_RESULTS, QHeaderView.ResizeMode.Stretch)
-        self._default_widths()
+        self._set_up_headers()
         model.rows_dropped.connect(self._rows_dropped)
 
     def model(self) -> ProgramTableModel:
         return self._model
 
-    def _default_widths(self) -> None:
+    def _set_up_headers(self) -> None:
+        """Row height and columns: at 1280×720 the essentials (名称, the targets, 所管, 状態) fit side by side."""
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = GridHeader(self)
+        self.setHorizontalHeader(header)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("…") + 8)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # the room the others leave
+        self.default_columns(self.viewport().width())
+
+    def default_columns(self, width: int) -> None:
+        """The columns before the user changes them, for a grid this wide: all shown, in model order.
+
+        The name takes what the others leave; 実績 a share of the room beyond a readable name.
+        """
+        header = self.horizontalHeader()
+        for visual, logical in enumerate(range(header.count())):
+            header.setSectionHidden(logical, False)
+            header.moveSection(header.visualIndex(logical), visual)
         metrics = self.fontMetrics()
         em = metrics.horizontalAdvance("あ")
-        self.setColumnWidth(COL_NO, metrics.horizontalAdvance("No.0000") + 8)
-        self.setColumnWidth(COL_NAME, em * 15)
+        check = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self)
+        widths = {COL_NO: metrics.horizontalAdvance("0000") + 12, COL_NAME: em * 12}
         for column in TARGET_COLUMNS:
-            self.setColumnWidth(column, max(metrics.horizontalAdvance(TARGETS[target_index(column)]) + 10, em * 2 + 6))
-        self.setColumnWidth(COL_DIVISIONS, em * 10)
-        self.setColumnWidth(COL_STATUS, em * 6)
-        self.setColumnWidth(COL_CHANGE, em * 5)
-        self.setColumnWidth(COL_ALIAS, em * 8)
-        self.setColumnWidth(COL_SUMMARY, em * 15)
+            widths[column] = max(check + 10, metrics.horizontalAdvance(SHORT_TARGETS[target_index(column)]) + 12)
+        icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        widths |= {COL_DIVISIONS: em * 9, COL_STATUS: icon + metrics.horizontalAdvance("要確認") + 16}
+        spare = width - sum(w for c, w in widths.items() if c != COL_NAME) - self.verticalScrollBar().sizeHint().width()
+        # the columns after the essentials are shown where a readable name leaves room for them
+        for column, size in ((COL_CHANGE, em * 5), (COL_ALIAS, em * 8), (COL_SUMMARY, em * 15)):
+            fits = spare - size >= em * 14
+            header.setSectionHidden(column, not fits)
+            if fits:
+                widths[column] = size
+                spare -= size
+        widths[COL_RESULTS] = min(max((spare - em * 14) // 2, em * 5), em * 24)
+        for column, size in widths.items():
+            self.setColumnWidth(column, size)
 
     # --- selection ----------------------------------------------------------------------
 
@@ -428,3 +455,55 @@ class ProgramGridView(QTableView):
             for uid, measure, position in items:
                 if not self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size)):
                     break
+
+
+# the target columns' headings, short enough for a column as wide as its check box; the header's
+# tooltip names the target in full
+SHORT_TARGETS = ("妊", "乳", "幼", "小", "中", "高", "18+", "親")
+
+
+class GridHeader(QHeaderView):
+    """The grid's column headings: short target names with the full name as tooltip, and a menu of columns."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._column_menu)
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical_index: int) -> None:
+        super().initStyleOptionForIndex(option, logical_index)
+        if logical_index in TARGET_COLUMNS:
+            option.text = SHORT_TARGETS[target_index(logical_index)]
+
+    def full_title(self, logical_index: int) -> str:
+        return str(self.model().headerData(logical_index, Qt.Orientation.Horizontal) or "")
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            section = self.logicalIndexAt(event.pos())
+            own = self.model().headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            if section >= 0 and not own:
+                QToolTip.showText(event.globalPos(), self.full_title(section), self)
+                return True
+        return super().viewportEvent(event)
+
+    def column_menu(self) -> QMenu:
+        """表示する列: every column but the name, checked while shown; and the columns as they were at first."""
+        menu = QMenu("表示する列", self)
+        for logical in (self.logicalIndex(v) for v in range(self.count())):
+            if logical == COL_NAME:
+                continue  # without the name a row cannot be recognised
+            action = menu.addAction(self.full_title(logical))
+            action.setCheckable(True)
+            action.setChecked(not self.isSectionHidden(logical))
+            action.toggled.connect(lambda on, c=logical: self.setSectionHidden(c, not on))
+        menu.addSeparator()
+        view = self.parent()
+        assert isinstance(view, ProgramGridView)
+        menu.addAction("列を最初の状態に戻す", lambda: view.default_columns(view.viewport().width()))
+        return menu
+
+    def _column_menu(self, position: QPoint) -> None:
+        self.column_menu().exec(self.mapToGlobal(position))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kodomo_desktop.core.queries import EditionSettings
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 
 
 class IssuerDialog(QDialog):
@@ -12,6 +13,7 @@ class IssuerDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, edition_label: str, current: EditionSettings) -> None:
         super().__init__(parent)
+        fit_to_screen(self)
         self.setWindowTitle("発行者の設定")
         self.city = QLineEdit(current.issuer_city)
         self.department = QLineEdit(current.issuer_department or "")

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDockWidget,
     QHBoxLayout,
@@ -39,9 +38,11 @@ from kodomo_desktop.ui import (
     features,
     json_import,
     program_actions,
+    tree_state,
     web_action,
 )
 from kodomo_desktop.ui.actions import WindowActions
+from kodomo_desktop.ui.dialog_size import available_area, room_for
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
@@ -52,9 +53,11 @@ from kodomo_desktop.ui.presence_status import PresenceStatus
 from kodomo_desktop.ui.program_form import ProgramForm
 from kodomo_desktop.ui.program_grid import COL_NAME, COL_NO, ProgramTableModel
 from kodomo_desktop.ui.settings import (
+    GRID_COLUMNS,
     GRID_HEADER,
     LAST_EDITION,
     MAIN_SPLITTER,
+    TREE_SCOPE,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     Settings,
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
 
         self._restore_layout()
         self.reload_everything(self.settings.get(LAST_EDITION) or None)
+        self._restore_scope()
         # others' commits appear by themselves; the status bar names who else has the edition open
         self.live = LiveRefresh(self)
         self.presence = PresenceStatus(self)
@@ -285,7 +289,8 @@ class MainWindow(QMainWindow):
 
     def open_edition(self, fiscal_year: int | None) -> None:
         self.form.commit_pending()  # into the edition it was typed in, before anything switches
-        same = self.edition is not None and self.edition.fiscal_year == fiscal_year
+        # the same node of another year's tree stays chosen (ids differ between editions)
+        scope_key = tree_state.scope_key(self.tree, self.groups, self.scope)
         uid = self._current_uid()  # uids are stable across editions: the program stays selected
         self.edition = next((e for e in self.editions if e.fiscal_year == fiscal_year), None)
         self.session.open_edition(self.edition)
@@ -304,7 +309,9 @@ class MainWindow(QMainWindow):
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
         self.form.set_edition(fiscal_year, self.tree, queries.division_choices(self.db))
-        scope = self.navigator.set_contents(self.tree, self.groups, self.scope if same else ALL)
+        scope = self.navigator.set_contents(
+            self.tree, self.groups, tree_state.scope_of_key(self.tree, self.groups, scope_key) or ALL
+        )
         self._show_scope(scope, uid)
         self.form.set_read_only(self.session.read_only)
         if self.findings is not None and fiscal_year is not None:
@@ -449,7 +456,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName("findings-dock")
         dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.restoreState(self.settings.get(WINDOW_STATE))
+        if not self.restoreState(self.settings.get(WINDOW_STATE)):
+            # a first start: the panel a strip under the grid, which keeps most of the height
+            self.resizeDocks([dock], [self.height() // 5], Qt.Orientation.Vertical)
         self.act.findings.setChecked(dock.isVisible())
         self.act.findings.toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(self.act.findings.setChecked)
@@ -480,28 +489,51 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.get(WINDOW_GEOMETRY)
-        if geometry.isEmpty():
-            screen = QApplication.primaryScreen().availableGeometry()
-            self.resize(min(1600, screen.width()), min(950, screen.height()))
-        else:
-            self.restoreGeometry(geometry)
+        """The window as the user left it; on a first start, sized to the screen with the grid wide."""
+        area = available_area(self)
+        if not self.restoreGeometry(self.settings.get(WINDOW_GEOMETRY)):
+            room = room_for(self)
+            self.resize(min(1600, room.width()), min(950, room.height()))
+            if room.width() < 1600 or room.height() < 950:
+                self.setWindowState(Qt.WindowState.WindowMaximized)  # a laptop: every pixel for the grid
         self.restoreState(self.settings.get(WINDOW_STATE))
         if not self.splitter.restoreState(self.settings.get(MAIN_SPLITTER)):
-            width = self.width()
-            self.splitter.setSizes([int(width * 0.2), int(width * 0.54), int(width * 0.26)])
+            width = max(self.width(), area.width()) if self.isMaximized() else self.width()
+            tree = min(max(int(width * 0.17), 220), 340)
+            form = min(max(int(width * 0.27), 340), 560)
+            self.splitter.setSizes([tree, width - tree - form, form])
         header = self.grid.horizontalHeader()
-        header.restoreState(self.settings.get(GRID_HEADER))
+        # a state saved with other columns (an older version) would put widths on the wrong ones
+        if self.settings.get(GRID_COLUMNS) != self._column_headings() or not header.restoreState(
+            self.settings.get(GRID_HEADER)
+        ):
+            # for the grid's real width, known once the window is shown and laid out
+            QTimer.singleShot(0, lambda: self.grid.default_columns(self.grid.viewport().width()))
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
+
+    def _column_headings(self) -> str:
+        model = self.grid_model
+        return "\t".join(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount()))
+
+    def _restore_scope(self) -> None:
+        scope = tree_state.scope_of_key(self.tree, self.groups, self.settings.get(TREE_SCOPE))
+        if scope is not None and scope != self.scope:
+            self.navigator.select_scope(scope)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
         self.live.stop()
         self.presence.leave()
         self.db.on_wait = None
-        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
-        self.settings.set(WINDOW_STATE, self.saveState())
-        self.settings.set(MAIN_SPLITTER, self.splitter.saveState())
-        self.settings.set(GRID_HEADER, self.grid.horizontalHeader().saveState())
+        settings = self.settings
+        settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        settings.set(WINDOW_STATE, self.saveState())
+        settings.set(MAIN_SPLITTER, self.splitter.saveState())
+        settings.set(GRID_HEADER, self.grid.horizontalHeader().saveState())
+        settings.set(GRID_COLUMNS, self._column_headings())
+        settings.set(TREE_SCOPE, tree_state.scope_key(self.tree, self.groups, self.scope))
+        if self.edition is not None:
+            settings.set(LAST_EDITION, self.edition.fiscal_year)
+        settings.save()
         super().closeEvent(event)

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kodomo_desktop.core import queries
+from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound
 from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
@@ -33,6 +35,7 @@ from kodomo_desktop.ui.commit_edit import CommitTextEdit
 from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.division_editor import DivisionEditor
 from kodomo_desktop.ui.edit_session import EditSession, Update
+from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.history_view import HistoryPane
 from kodomo_desktop.ui.placement_editor import PlacementEditor
 from kodomo_desktop.ui.undo_commands import (
@@ -61,7 +64,9 @@ class ProgramForm(QWidget):
         self.detail: ProgramDetail | None = None
 
         self.heading = QLabel()
-        self.heading.setWordWrap(True)
+        # one line: a word-wrapped label gives the page a height-for-width, and the scroll area then
+        # makes the page as tall as the text boxes' preferred height, which scrolls at 1280×720
+        self.heading.setWordWrap(False)
         self.name = QLineEdit()
         self.alias = QLineEdit()
         self.alias.setPlaceholderText("（なし）")
@@ -79,6 +84,11 @@ class ProgramForm(QWidget):
         self.review_notes = CommitTextEdit()
         self.review_notes.setPlaceholderText("確認すること（1行に1件）")
         self.divisions = DivisionEditor()
+        # 所管 on the first page as one line, edited on the 所管・掲載 page
+        self.divisions_line = ElidedLabel()
+        self.divisions_change = QToolButton()
+        self.divisions_change.setText("変更…")
+        self.divisions_change.clicked.connect(lambda: self.focus_field("divisions"))
         self.placements = PlacementEditor()
         self.history = HistoryPane()
 
@@ -129,10 +139,16 @@ class ProgramForm(QWidget):
         form.addRow("事業・取組名称", self.name)
         form.addRow("通称", self.alias)
         form.addRow("変更区分", self.status)
+        divisions = QHBoxLayout()
+        divisions.addWidget(self.divisions_line, 1)
+        divisions.addWidget(self.divisions_change)
+        form.addRow("所管", divisions)
         grid = QGridLayout()
         for i, box in enumerate(self.targets):
             grid.addWidget(box, i // 4, i % 4)
-        form.addRow("対象", grid)
+        # the targets under their label, not beside it: four abreast would make a narrow form scroll sideways
+        form.addRow(QLabel("対象"))
+        form.addRow(grid)
         form.addRow("概要", self.summary)
         results = QGridLayout()
         results.addWidget(self.results_label, 0, 0)
@@ -146,8 +162,10 @@ class ProgramForm(QWidget):
         form.addRow("確認", review)
         form.addRow("確認メモ", self.review_notes)
         height = self.fontMetrics().lineSpacing()
+        # a few lines each, so that at 1280×720 the common fields show without scrolling; more room
+        # goes to them when there is more
         for editor in (self.summary, self.results, self.previous_results):
-            editor.setMinimumHeight(height * 6)
+            editor.setMinimumHeight(height * 4)
         self.review_notes.setMaximumHeight(height * 4)
         return page
 
@@ -216,6 +234,7 @@ class ProgramForm(QWidget):
         if notes_from_text(self.review_notes.toPlainText()) != list(detail.review_notes):
             self.review_notes.set_text("\n".join(detail.review_notes))
         self.divisions.set_pairs(detail.divisions)
+        self.divisions_line.setText(format_divisions(detail.divisions) or "（なし）")
         self.placements.set_placements(detail.placements)
         self._load_history()
         self.set_read_only(self.session.read_only)

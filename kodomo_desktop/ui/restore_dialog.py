@@ -34,6 +34,7 @@ from kodomo_desktop.core.backups import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.yeardiff import sections
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.workers import BackgroundTask
 
@@ -63,7 +64,7 @@ class RestoreDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("バックアップから復元")
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         self.backups = list_backups(db)
 
         self.table = QTableWidget(len(self.backups), len(HEADERS))

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, plain, side
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.returns_overview_dialog import ReturnsOverview
@@ -81,7 +82,7 @@ class ReturnsDialog(QDialog):
         self.applied_any = False
         self.reports: list[ApplyReport] = []  # each apply, in order: the window makes them one undo step
         self.setWindowTitle(f"Excel 回答の取り込み（{era_label(fiscal_year)}版）")
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
 
         choose_files = QPushButton("ファイルを選ぶ…")
         choose_files.clicked.connect(self._choose_files)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.messages import show_error
 from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
 
@@ -19,7 +20,7 @@ class ReturnsOverview(QDialog):
         self.db = db
         self.fiscal_year = fiscal_year
         self.setWindowTitle(f"回答状況（{era_label(fiscal_year)}版）")
-        self.resize(820, 560)
+        fit_to_screen(self, 820, 560)
         self.kind = QComboBox()
         self.kind.addItem("課ごと", "division")
         self.kind.addItem("部ごと", "department")

@@ -26,11 +26,16 @@ class Setting:
         return type(self.default)
 
 
-WINDOW_GEOMETRY = Setting("window/geometry", QByteArray())
+# --- the window as it was left: layout and what it showed (MainWindow._restore_layout, closeEvent)
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray())  # with the maximized state
 WINDOW_STATE = Setting("window/state", QByteArray())  # toolbars and docks
 MAIN_SPLITTER = Setting("window/splitter", QByteArray())
-GRID_HEADER = Setting("grid/header", QByteArray())  # column widths
+GRID_HEADER = Setting("grid/header", QByteArray())  # column widths, order, hidden columns
+GRID_COLUMNS = Setting("grid/columns", "")  # the column headings GRID_HEADER was saved with
 LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
+TREE_SCOPE = Setting("tree/scope", "all")  # the navigator's choice: tree_state.scope_key
+
+# --- folders and choices of the file dialogs
 BOOKLET_FOLDER = Setting("folders/booklet", "")
 WEB_FOLDER = Setting("folders/web", "")
 TEMPLATES_FOLDER = Setting("folders/templates", "")
@@ -43,11 +48,19 @@ class Settings:
         self.store = store
 
     def get(self, setting: Setting) -> Any:
-        value = self.store.value(setting.key, setting.default, type=setting.type)
-        return setting.default if value is None else value
+        """The stored value, or the default where the file holds none or something else (a damaged file)."""
+        try:
+            value = self.store.value(setting.key, setting.default, type=setting.type)
+        except (TypeError, ValueError, RuntimeError, OverflowError):
+            return setting.default
+        return value if isinstance(value, setting.type) else setting.default
 
     def set(self, setting: Setting, value: Any) -> None:
         self.store.setValue(setting.key, value)
+
+    def save(self) -> None:
+        """Write to the file now: at quit, the event loop that would write it later is ending."""
+        self.store.sync()
 
     def folder(self, setting: Setting) -> str:
         """Where a file dialog for this purpose starts: the folder last used for it, else home."""

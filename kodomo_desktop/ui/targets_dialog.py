@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from kodomo_desktop.core.targets import TARGETS
+from kodomo_desktop.ui.dialog_size import fit_to_screen
 
 
 class TargetsDialog(QDialog):
@@ -12,6 +13,7 @@ class TargetsDialog(QDialog):
 
     def __init__(self, parent: QWidget, labels: list[str]):
         super().__init__(parent)
+        fit_to_screen(self)
         self.setWindowTitle("対象")
         layout = QVBoxLayout(self)
         self.boxes = []
