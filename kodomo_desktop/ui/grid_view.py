@@ -107,13 +107,14 @@ class ProgramGridView(QTableView):
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("…") + 8)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # the room the others leave
         self.default_columns(self.viewport().width())
 
     def default_columns(self, width: int) -> None:
         """The columns before the user changes them, for a grid this wide: all shown, in model order.
 
-        The name takes what the others leave; 実績 a share of the room beyond a readable name.
+        The essentials (名称, the targets, 所管, 状態) fill the width; 実績 takes a share of the
+        room beyond a readable name; 変更区分, 通称 and 概要 follow, in view where there is
+        room for them and else one scroll to the right.
         """
         header = self.horizontalHeader()
         for visual, logical in enumerate(range(header.count())):
@@ -122,21 +123,18 @@ class ProgramGridView(QTableView):
         metrics = self.fontMetrics()
         em = metrics.horizontalAdvance("あ")
         check = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self)
-        widths = {COL_NO: metrics.horizontalAdvance("0000") + 12, COL_NAME: em * 12}
+        widths = {COL_NO: metrics.horizontalAdvance("0000") + 12}
         for column in TARGET_COLUMNS:
             widths[column] = max(check + 10, metrics.horizontalAdvance(SHORT_TARGETS[target_index(column)]) + 12)
         icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
         widths |= {COL_DIVISIONS: em * 9, COL_STATUS: icon + metrics.horizontalAdvance("要確認") + 16}
-        spare = width - sum(w for c, w in widths.items() if c != COL_NAME) - self.verticalScrollBar().sizeHint().width()
-        # the columns after the essentials are shown where a readable name leaves room for them
-        for column, size in ((COL_CHANGE, em * 5), (COL_ALIAS, em * 8), (COL_SUMMARY, em * 15)):
-            fits = spare - size >= em * 14
-            header.setSectionHidden(column, not fits)
-            if fits:
-                widths[column] = size
-                spare -= size
-        widths[COL_RESULTS] = min(max((spare - em * 14) // 2, em * 5), em * 24)
-        for column, size in widths.items():
+        trailing = {COL_CHANGE: em * 5, COL_ALIAS: em * 8, COL_SUMMARY: em * 15}
+        room = width - sum(widths.values()) - self.verticalScrollBar().sizeHint().width()
+        if room - sum(trailing.values()) >= em * 19:
+            room -= sum(trailing.values())
+        widths[COL_RESULTS] = min(max((room - em * 14) // 2, em * 5), em * 24)
+        widths[COL_NAME] = max(room - widths[COL_RESULTS], em * 10)
+        for column, size in (widths | trailing).items():
             self.setColumnWidth(column, size)
 
     # --- selection ----------------------------------------------------------------------
