@@ -31,6 +31,7 @@ WINDOW_STATE = Setting("window/state", QByteArray())  # toolbars and docks
 MAIN_SPLITTER = Setting("window/splitter", QByteArray())
 GRID_HEADER = Setting("grid/header", QByteArray())  # column widths
 LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
+FINDINGS_FOLDED = Setting("findings/folded", False)  # the validation panel folded to its summary line
 BOOKLET_FOLDER = Setting("folders/booklet", "")
 WEB_FOLDER = Setting("folders/web", "")
 TEMPLATES_FOLDER = Setting("folders/templates", "")
