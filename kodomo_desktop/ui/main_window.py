@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
         group.canUndoChanged.connect(act.undo.setEnabled)
         group.canRedoChanged.connect(act.redo.setEnabled)
         name_steps(group, act.undo, act.redo)
-        UndoKeys(self, act.undo, act.redo)
-        history_dock(self, self.session, act.history)
+        UndoKeys(self, [(act.undo, self.session.undo), (act.redo, self.session.redo)])
+        self.history_dock = history_dock(self, self.session, act.history)
         self.panes = PaneCycle(
             self,
             [
