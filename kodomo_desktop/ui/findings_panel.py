@@ -53,6 +53,7 @@ from kodomo_desktop.ui.features import Feature
 from kodomo_desktop.ui.messages import show_error
 
 COLUMNS = ("重要度", "事業", "項目", "内容")
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 COLOURS = {Severity.ERROR: "#C00000", Severity.WARNING: "#B36B00", Severity.INFO: "#1F5FA8"}
 ACKNOWLEDGED_COLOUR = "#808080"
 TYPESETTING = Feature("kodomo_desktop.booklet.typesetting", "typesetting", "冊子(PDF)の作成機能")
@@ -150,7 +151,9 @@ class FindingsPanel(QWidget):
         for widget in self._unfolded:
             widget.setVisible(not folded)
         # folded, the panel is one line high, and the dock holding it follows
-        self.setMaximumHeight(self.fold.sizeHint().height() + 4 if folded else 16777215)
+        margins = self.layout().contentsMargins()
+        line = self.fold.sizeHint().height() + margins.top() + margins.bottom()
+        self.setMaximumHeight(line if folded else QWIDGETSIZE_MAX)
         self._update_fold()
         self.folded.emit(folded)
 
