@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator()
         self.grid_model = ProgramTableModel(self)
         self.grid = ProgramGridView(self.session, self.grid_model)
+        self.grid.setAccessibleName("事業の一覧（表）")
         self.search_bar = SearchBar(self.grid_model)
         self.search = self.search_bar.line
         self.scope_label = ElidedLabel()

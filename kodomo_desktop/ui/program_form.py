@@ -100,6 +100,8 @@ class ProgramForm(QWidget):
         self.results_label = labelled("実績", "results", self.results)
         self.previous_results = QPlainTextEdit()
         self.previous_results.setReadOnly(True)
+        self.previous_results.setAccessibleName("前年度の実績")
+        self.status.view().setAccessibleName(FIELD_LABELS["status"])
         self.previous_label = QLabel()
         self.needs_review = QCheckBox("要確認")
         self.review_notes = CommitTextEdit()
@@ -125,9 +127,10 @@ class ProgramForm(QWidget):
         session.commit_requested.connect(self.commit_pending)
 
         self.tabs = QTabWidget()
-        self.content_area = self._scrolling(self._content_page())
+        self.tabs.setAccessibleName("事業の内容")
+        self.content_area = self._scrolling(self._content_page(), "内容")
         self.tabs.addTab(self.content_area, "内容")
-        self.tabs.addTab(self._scrolling(self._places_page()), "所管・掲載")
+        self.tabs.addTab(self._scrolling(self._places_page(), "所管・掲載"), "所管・掲載")
         self.tabs.addTab(self.history, "変更履歴")
         self.tabs.currentChanged.connect(lambda _i: self._load_history())
         self.empty = QLabel(NOTHING_CHOSEN)
@@ -142,8 +145,9 @@ class ProgramForm(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     @staticmethod
-    def _scrolling(page: QWidget) -> QScrollArea:
+    def _scrolling(page: QWidget, name: str) -> QScrollArea:
         area = QScrollArea()
+        area.setAccessibleName(name)
         area.setWidgetResizable(True)
         area.setWidget(page)
         return area
