@@ -25,6 +25,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DepartmentEntry, DivisionEntry
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.messages import confirm, show_error
 
 COLUMNS = ("部・課", "掲載事業", "状態")
@@ -42,7 +43,7 @@ class MasterListDialog(QDialog):
         self.db = db
         self.setWindowTitle("所管の一覧")
         self.resize(560, 620)
-        self.tree = QTreeWidget()
+        self.tree = named(QTreeWidget(), "所管の一覧")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
