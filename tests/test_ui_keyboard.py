@@ -184,3 +184,27 @@ def test_ctrl_f_focuses_the_search_box_with_its_text_selected(qtbot, first):
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert focused(first.search)
     assert first.search.selectedText() == "相談"
+
+
+def test_tab_walks_the_form_fields_in_order(qtbot, first):
+    form = first.form
+    form.name.setFocus()
+    expected = [form.alias, form.status, *form.targets, form.summary, form.results]
+    assert not form.previous_results.isVisible()  # no previous edition: nothing to read there
+    expected += [form.needs_review, form.review_notes]
+    walked = []
+    for _ in expected:
+        press(qtbot, Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    assert walked == expected
+
+
+def test_tab_goes_from_the_search_box_over_the_toggle_to_the_grid(qtbot, first):
+    choose(first, "権利の普及")  # a measure: the toggle has two scopes to choose from
+    first.search.setFocus()
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused(first.search_bar.here)  # the chosen one of the two
+    press(qtbot, Qt.Key.Key_Right)  # the arrow keys switch the scope, as radio buttons do
+    assert first.search_bar.everywhere.isChecked()
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused(first.grid)

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.addLayout(top)
         panel_layout.addWidget(self.grid)
+        self.search_bar.put_before(self.grid)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(grid_panel)

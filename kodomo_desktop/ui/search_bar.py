@@ -65,6 +65,12 @@ class SearchBar(QWidget):
         self.line.textChanged.connect(self._changed)
         self.everywhere.toggled.connect(self._changed)
 
+    def put_before(self, widget: QWidget) -> None:
+        """Tab goes from the box to the toggle, then on to widget (the grid below)."""
+        QWidget.setTabOrder(self.line, self.here)
+        QWidget.setTabOrder(self.here, self.everywhere)
+        QWidget.setTabOrder(self.everywhere, widget)
+
     @property
     def searching_everywhere(self) -> bool:
         """The grid lists every program of the edition: the toggle says so and there is something to find."""
