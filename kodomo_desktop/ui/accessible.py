@@ -15,8 +15,9 @@ def named(widget: W, name: str) -> W:
     widget.setAccessibleName(name)
     if isinstance(widget, QComboBox):
         widget.view().setAccessibleName(name)
-        if widget.lineEdit() is not None:
-            widget.lineEdit().setAccessibleName(name)
+        line_edit = widget.lineEdit()
+        if line_edit is not None:
+            line_edit.setAccessibleName(name)
     if isinstance(widget, QTabWidget):
         widget.tabBar().setAccessibleName(name)
     return widget

@@ -124,14 +124,14 @@ class FindingsPanel(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.acknowledge_button)
         bar.addWidget(self.withdraw_button)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
         layout.addWidget(self.status)
         # what folding hides: all but the summary button
-        self._unfolded = [*self.filters.values(), self.show_acknowledged, self.acknowledge_button]
+        self._unfolded: list[QWidget] = [*self.filters.values(), self.show_acknowledged, self.acknowledge_button]
         self._unfolded += [self.withdraw_button, self.tree, self.detail, self.status]
 
         self.tree.itemDoubleClicked.connect(self._navigate)
@@ -151,7 +151,7 @@ class FindingsPanel(QWidget):
         for widget in self._unfolded:
             widget.setVisible(not folded)
         # folded, the panel is one line high, and the dock holding it follows
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         line = self.fold.sizeHint().height() + margins.top() + margins.bottom()
         self.setMaximumHeight(line if folded else QWIDGETSIZE_MAX)
         self._update_fold()
