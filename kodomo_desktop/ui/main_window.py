@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
     def _show_scope(self, scope: Scope, uid: str | None = None) -> None:
         uid = uid or self._current_uid()
         self.scope = scope
+        self._hidden_uid = None  # another list: what was hidden in the last one is not brought back
         if self.edition is None:
             self.grid_model.set_listings([], False)
             self.scope_label.setText("年度版がありません")
