@@ -335,13 +335,17 @@ class MainWindow(QMainWindow):
             self.grid_model.set_listings([], False)
             self.scope_label.setText("年度版がありません")
         else:
-            here = queries.listings(self.db, self.edition.id, scope, self.tree)
-            self.search_bar.set_scope(
-                scope_name(self.tree, scope), None if scope == ALL else {item.program_id for item in here}
-            )
-            self._list(here)
+            self._read_scope()
         self.select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
+
+    def _read_scope(self) -> None:
+        """Read the tree scope's rows: the search counts its programs, the grid lists them (or all)."""
+        assert self.edition is not None
+        here = queries.listings(self.db, self.edition.id, self.scope, self.tree)
+        ids = None if self.scope == ALL else {item.program_id for item in here}
+        self.search_bar.set_scope(scope_name(self.tree, self.scope), ids)
+        self._list(here)
 
     def _list(self, here: list | None = None) -> None:
         """Fill the grid with the scope searched: the tree's (its listings given when read already) or all."""
@@ -377,9 +381,7 @@ class MainWindow(QMainWindow):
         if update.structure:
             self.tree = queries.policy_tree(self.db, edition_id)
             self.form.set_tree(self.tree)
-            self.grid_model.set_listings(
-                queries.listings(self.db, edition_id, self.listed_scope(), self.tree), self.in_measure()
-            )
+            self._read_scope()
             self.select(selected, fallback_row=current_row)
         if update.groups:
             self.groups = queries.program_groups(self.db, edition_id)
