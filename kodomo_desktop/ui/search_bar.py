@@ -41,6 +41,8 @@ class SearchBar(QWidget):
         self.line.setPlaceholderText("検索（名称・通称・概要・実績・所管・事業ID）")
         self.line.setClearButtonEnabled(True)
         self.line.setAccessibleName("検索")
+        # the toggle and the counts beside it must not squeeze the box to a word
+        self.line.setMinimumWidth(self.fontMetrics().horizontalAdvance("あ") * 10)
         self.here = QRadioButton("この個別施策")
         self.everywhere = QRadioButton(EVERYWHERE)
         self.here.setChecked(True)
