@@ -4,6 +4,7 @@ navigates on double-click, and marks findings 確認済み."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.validation import Severity
@@ -104,3 +105,75 @@ def test_no_edition_shows_nothing(qtbot, sample_db):
     assert widget.findings() == [] and widget.tree.topLevelItemCount() == 0
     widget.set_edition(2031)
     assert "2031" in widget.status.text()
+
+
+LONG_NOTE = "所管が二つの課にまたがるため、" * 12 + "どちらの課が回答するか確認する"
+
+
+@pytest.fixture
+def long_finding(panel, sample_db):
+    """P0002's 要確認 finding, its note far longer than the list's column."""
+    ops.update_program(sample_db, program_id(sample_db, "P0002"), {"review_notes": [LONG_NOTE]})
+    panel.refresh({"P0002"})
+    select_finding(panel, "review.flagged")
+    return next(f for f in panel.findings() if f.code == "review.flagged")
+
+
+def test_detail_area_shows_the_chosen_finding_whole(panel, long_finding):
+    assert long_finding.message == f"要確認: {LONG_NOTE}"  # the rule cuts nothing off
+    text = panel.detail.text()
+    assert text == f"警告: P0002「若者の就労相談」\n項目: 確認メモ\n要確認: {LONG_NOTE}"
+    assert panel.detail.wordWrap() and "…" not in text
+    tip = panel.tree.currentItem().toolTip(3)
+    assert LONG_NOTE in tip and tip.startswith("<p>")  # rich text: Qt wraps it
+    select_finding(panel, "targets.unmentioned")
+    assert "P0001" in panel.detail.text() and LONG_NOTE not in panel.detail.text()
+
+
+def test_confirm_dialog_shows_the_whole_finding(qtbot, panel, long_finding, sample_db):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from kodomo_desktop.ui.acknowledge_dialog import AcknowledgeDialog
+
+    shown: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AcknowledgeDialog)
+        shown.append(dialog.finding.text())
+        qtbot.keyClicks(dialog.note, "checked with the division")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
+    assert shown == [f"警告: P0002「若者の就労相談」\n項目: 確認メモ\n要確認: {LONG_NOTE}"]
+    assert ("review.flagged", "P0002") not in listed(panel)
+    panel.show_acknowledged.setChecked(True)
+    select_finding(panel, "review.flagged")
+    assert panel.detail.text().endswith("checked with the division")
+
+
+def test_panel_folds_to_a_summary_line_and_opens_again(qtbot, window, settings):
+    from kodomo_desktop.ui.main_window import MainWindow
+    from kodomo_desktop.ui.settings import FINDINGS_FOLDED
+
+    qtbot.waitUntil(lambda: window.findings is not None and window.findings.report is not None)
+    panel = window.findings
+    qtbot.mouseClick(panel.fold, Qt.MouseButton.LeftButton)
+    assert panel.fold.text() == "エラー 0件・警告 1件・提案 1件 ▸"
+    assert not panel.tree.isVisible() and not panel.detail.isVisible()
+    # the dock shrinks to the one line and the grid gets the height
+    qtbot.waitUntil(lambda: panel.height() <= panel.fold.height() + 8)
+    qtbot.waitUntil(lambda: window.grid.height() > window.height() * 0.7)  # (about half unfolded)
+    assert settings.get(FINDINGS_FOLDED) is True
+    window.close()
+    again = MainWindow(window.db, settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.findings is not None)
+    assert again.findings.fold.isChecked() and not again.findings.tree.isVisible()
+    qtbot.mouseClick(again.findings.fold, Qt.MouseButton.LeftButton)
+    assert again.findings.tree.isVisible() and again.findings.fold.text() == "▾"
+    assert settings.get(FINDINGS_FOLDED) is False

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop import __version__
 from kodomo_desktop.core import locations
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 
 DESCRIPTION = "「旭川市こども計画」関連事業・取組一覧の編集・検証・印刷ツール"
@@ -89,13 +90,13 @@ class AboutDialog(QDialog):
         top.addWidget(icon)
         top.addWidget(self.header, 1)
 
-        self.table = QTreeWidget()
+        self.table = named(QTreeWidget(), "使っている部品")
         self.table.setHeaderLabels(["名称", "バージョン", "ライセンス"])
         self.table.setRootIsDecorated(False)
         for component in self.components:
             self.table.addTopLevelItem(QTreeWidgetItem([component.name, component.version, component.license]))
         self.table.resizeColumnToContents(0)
-        self.license_view = QPlainTextEdit()
+        self.license_view = named(QPlainTextEdit(), "ライセンスの全文")
         self.license_view.setReadOnly(True)
         self.table.currentItemChanged.connect(self._show_license)
 

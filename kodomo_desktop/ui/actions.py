@@ -32,9 +32,15 @@ class WindowActions:
 
         self.undo = new("元に戻す", [KEY.Undo], SP.SP_ArrowBack)
         self.redo = new("やり直す", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], SP.SP_ArrowForward)
+        for action in (self.undo, self.redo):
+            action.setIconText(action.text())  # the menu item names the step; the toolbar stays short
+        self.history = new("操作の履歴", tip="これまでの操作の一覧。選んだ操作の後の状態まで戻せます")
+        self.history.setCheckable(True)
         self.copy = new("表のセルをコピー", tip="選んだセルをタブ区切りでコピー（表の上で Ctrl+C）")
         self.paste = new("表に貼り付け", tip="Excel でコピーした範囲を選んだセルから貼り付け（表の上で Ctrl+V）")
         self.find = new("検索", [KEY.Find])
+        self.next_pane = new("次の領域へ", [QKeySequence("F6")], tip="施策の一覧→表→事業の内容→検証の順に移動")
+        self.previous_pane = new("前の領域へ", [QKeySequence("Shift+F6")])
         self.add = new("事業を追加", [QKeySequence("Ctrl+N")], SP.SP_FileIcon, "選んでいる個別施策に事業を追加")
         self.delete = new("事業を削除", [], SP.SP_TrashIcon, "選んだ事業を削除（元に戻すで復元できます）")
         self.up = new("上へ", [QKeySequence("Ctrl+Up")], SP.SP_ArrowUp, status_tip=REORDER_TIP)
@@ -80,7 +86,8 @@ class WindowActions:
         self.menus: dict[str, Sequence[QAction | None]] = {
             "ファイル(&F)": [self.booklet, self.proof, self.web, None, self.import_json, self.restore, None, self.quit],
             "編集(&E)": [
-                *(self.undo, self.redo, None, self.copy, self.paste, None, self.find, None),
+                *(self.undo, self.redo, self.history, None, self.copy, self.paste, None, self.find, None),
+                *(self.next_pane, self.previous_pane, None),
                 *(self.add, self.delete, None, self.up, self.down, self.move),
             ],
             "年度版(&Y)": [

@@ -46,6 +46,7 @@ from kodomo_desktop.core.yeardiff import (
     sections,
     title_of,
 )
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 
@@ -62,8 +63,8 @@ class CompareDialog(QDialog):
         self.setWindowTitle("年度版の比較")
         fit_to_screen(self, 1100, 680)
 
-        self.from_box = QComboBox()
-        self.to_box = QComboBox()
+        self.from_box = named(QComboBox(), "比較元の年度版")
+        self.to_box = named(QComboBox(), "比較先の年度版")
         editions = list_editions(db)
         for box in (self.from_box, self.to_box):
             for e in editions:
@@ -95,7 +96,7 @@ class CompareDialog(QDialog):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.tabs = QTabWidget()
+        self.tabs = named(QTabWidget(), "比較の結果")
         self.detail = ChangeDetail()
         self.tabs.currentChanged.connect(self._tab_changed)
         self.sections: list[Section] = []  # as the tabs show them
@@ -182,7 +183,7 @@ class CompareDialog(QDialog):
         self.detail.show_change(row[old], row[new], (section.headers[old], section.headers[new]))
 
     def _table(self, section: Section) -> QTableWidget:
-        table = QTableWidget(len(section.rows), len(section.headers))
+        table = named(QTableWidget(len(section.rows), len(section.headers)), section.title)
         table.setHorizontalHeaderLabels(list(section.headers))
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

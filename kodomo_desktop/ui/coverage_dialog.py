@@ -42,6 +42,7 @@ from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.queries import list_editions
 from kodomo_desktop.core.vocabulary import POLICY, node_heading
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.returns_tables import close_buttons
 
@@ -190,7 +191,7 @@ class CoverageDialog(QDialog):
         )
         summary.setWordWrap(True)
         self.model = CoverageModel(self.matrix.targets)
-        self.table = QTableView()
+        self.table = named(QTableView(), "対象別の事業数")
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -201,7 +202,7 @@ class CoverageDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.clicked.connect(self._list_programs)
         self.caption = QLabel("セルを選ぶと、その事業・取組を表示します。")
-        self.programs = QListWidget()
+        self.programs = named(QListWidget(), "選んだ欄の事業")
         below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)

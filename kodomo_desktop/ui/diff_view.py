@@ -115,6 +115,7 @@ class ChangeDetail(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for label, text in ((self.old_label, self.old_text), (self.new_label, self.new_text)):
+            text.setAccessibleName(label.text())
             column = QVBoxLayout()
             column.addWidget(label)
             column.addWidget(text, 1)
@@ -123,8 +124,12 @@ class ChangeDetail(QWidget):
     def show_change(self, old: str, new: str, titles: tuple[str, str] | None = None) -> None:
         script = edit_script(old, new)
         if titles is not None:
-            self.old_label.setText(titles[0])
-            self.new_label.setText(titles[1])
+            for label, text, title in (
+                (self.old_label, self.old_text, titles[0]),
+                (self.new_label, self.new_text, titles[1]),
+            ):
+                label.setText(title)
+                text.setAccessibleName(title)
         self.old_text.setHtml(runs_html(side(script, DELETE)))
         self.new_text.setHtml(runs_html(side(script, INSERT)))
 

@@ -25,6 +25,7 @@ class DivisionEditor(QWidget):
         self._pairs: Pairs = ()
         self._choices: dict[str, tuple[str, str | None]] = {}
         self.list = QListWidget()
+        self.list.setAccessibleName("所管（冊子に載る順）")
         self.list.setMaximumHeight(self.fontMetrics().height() * 6)
         self.list.currentRowChanged.connect(self._update_buttons)
         self.up = QPushButton("上へ")
@@ -41,6 +42,8 @@ class DivisionEditor(QWidget):
         completer = self.picker.completer()
         assert line_edit is not None and completer is not None
         line_edit.setPlaceholderText("所管を入力して選ぶ（一部でも可）")
+        for part in (self.picker, line_edit, self.picker.view()):
+            part.setAccessibleName("追加する所管")
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)

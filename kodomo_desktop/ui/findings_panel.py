@@ -4,19 +4,27 @@ The main window docks it and calls refresh(uids) after every edit: only the touc
 programs (and the cheap edition-wide rules) are checked again. Double-clicking a
 finding asks the window to show its program and field; a warning or suggestion can
 be marked 「確認済み」 with a note, hiding it until the text it judged changes.
+
+The list cuts long messages off at its column's edge; the area under it shows the chosen
+finding whole (program, field, message), as do its tooltip and the 確認済みにする dialog. The
+panel folds to its one-line summary (「エラー 0件・警告 12件・提案 3件 ▸」) to leave the height to
+the grid.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -40,18 +48,37 @@ from kodomo_desktop.core.validation import (
     validate_programs,
     worst,
 )
+from kodomo_desktop.ui.acknowledge_dialog import AcknowledgeDialog
 from kodomo_desktop.ui.features import Feature
 from kodomo_desktop.ui.messages import show_error
 
 COLUMNS = ("重要度", "事業", "項目", "内容")
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 COLOURS = {Severity.ERROR: "#C00000", Severity.WARNING: "#B36B00", Severity.INFO: "#1F5FA8"}
 ACKNOWLEDGED_COLOUR = "#808080"
 TYPESETTING = Feature("kodomo_desktop.booklet.typesetting", "typesetting", "冊子(PDF)の作成機能")
 
 
+def full_text(finding: Finding, ack: Ack | None = None) -> str:
+    """A finding whole, for people: where, which field, what, and who confirmed it."""
+    lines = [f"{finding.severity.label}: {finding.where}"]
+    if finding.field:
+        lines.append(f"項目: {FIELD_LABELS.get(finding.field, finding.field)}")
+    lines.append(finding.message)
+    if ack is not None:
+        lines.append(f"確認済み（{ack.user}）: {ack.note}")
+    return "\n".join(lines)
+
+
+def wrapped_tip(text: str) -> str:
+    """A tooltip as rich text, which Qt wraps, where a plain one runs off the screen in one line."""
+    return "<p>" + escape(text).replace("\n", "<br>") + "</p>"
+
+
 class FindingsPanel(QWidget):
     navigate = Signal(str, str)  # program uid, field ("" when the finding names none)
     severities_changed = Signal(dict)  # uid -> worst severity ("error" | "warning" | "info")
+    folded = Signal(bool)  # the panel folded to its summary (True) or opened again
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,10 +98,23 @@ class FindingsPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAccessibleName("検証の指摘の一覧")
+        self.detail = QLabel()
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.detail.setAccessibleName("選んだ指摘の全文")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.fold = QToolButton()
+        self.fold.setCheckable(True)
+        self.fold.setAutoRaise(True)
+        self.fold.setAccessibleName("検証パネルを折りたたむ・開く")
 
         bar = QHBoxLayout()
+        bar.addWidget(self.fold)
         for box in self.filters.values():
             box.setChecked(True)
             box.toggled.connect(self._fill)
@@ -84,19 +124,42 @@ class FindingsPanel(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.acknowledge_button)
         bar.addWidget(self.withdraw_button)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.status)
+        # what folding hides: all but the summary button
+        self._unfolded: list[QWidget] = [*self.filters.values(), self.show_acknowledged, self.acknowledge_button]
+        self._unfolded += [self.withdraw_button, self.tree, self.detail, self.status]
 
         self.tree.itemDoubleClicked.connect(self._navigate)
         self.tree.currentItemChanged.connect(self._update_buttons)
+        self.tree.currentItemChanged.connect(self._show_detail)
+        self.fold.toggled.connect(self.set_folded)
         self.acknowledge_button.clicked.connect(lambda: self.acknowledge_selected())
         self.withdraw_button.clicked.connect(self.withdraw_selected)
         self._update_buttons()
+        self._update_fold()
 
     # --- what the window calls ---------------------------------------------------------
+
+    def set_folded(self, folded: bool) -> None:
+        """Fold the panel to its one-line summary, or open it again."""
+        self.fold.setChecked(folded)
+        for widget in self._unfolded:
+            widget.setVisible(not folded)
+        # folded, the panel is one line high, and the dock holding it follows
+        margins = self._layout.contentsMargins()
+        line = self.fold.sizeHint().height() + margins.top() + margins.bottom()
+        self.setMaximumHeight(line if folded else QWIDGETSIZE_MAX)
+        self._update_fold()
+        self.folded.emit(folded)
+
+    def entry(self) -> QWidget:
+        """Where F6 enters the panel: the list, or the summary button while folded."""
+        return self.fold if self.fold.isChecked() else self.tree
 
     def set_edition(self, fiscal_year: int | None) -> None:
         """Show this edition's findings. The booklet's font and page checks join a moment later:
@@ -147,14 +210,10 @@ class FindingsPanel(QWidget):
             return
         finding = chosen[0]
         if note is None:
-            note, ok = QInputDialog.getMultiLineText(
-                self,
-                "確認済みにする",
-                f"{finding.message}\n\n確認した内容・理由（メモ）:",
-                chosen[1].note if chosen[1] else "",
-            )
-            if not ok:
+            dialog = AcknowledgeDialog(full_text(finding), chosen[1].note if chosen[1] else "", self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
+            note = dialog.note.toPlainText()
         try:
             acknowledge_finding(self.db, self.fiscal_year, finding, note)
         except KodomoError as exc:
@@ -206,6 +265,7 @@ class FindingsPanel(QWidget):
             self.tree.setCurrentItem(items[keys.index(current[0].key)])
         self._update_counts()
         self._update_buttons()
+        self._show_detail()
 
     def _item(self, index: int, finding: Finding, ack: Ack | None) -> QTreeWidgetItem:
         where = f"{finding.program} {finding.program_name}" if finding.program else "年度版全体"
@@ -213,8 +273,7 @@ class FindingsPanel(QWidget):
             [finding.severity.label, where, FIELD_LABELS.get(finding.field or "", ""), finding.message]
         )
         item.setData(0, Qt.ItemDataRole.UserRole, index)
-        tip = finding.message + (f"\n\n確認済み（{ack.user}）: {ack.note}" if ack else "")
-        item.setToolTip(3, tip)
+        item.setToolTip(3, wrapped_tip(full_text(finding, ack)))
         item.setToolTip(0, f"{all_rules()[finding.code].title}（{finding.code}）")
         colour = ACKNOWLEDGED_COLOUR if ack else COLOURS[finding.severity]
         item.setForeground(0, QBrush(QColor(colour)))
@@ -234,6 +293,18 @@ class FindingsPanel(QWidget):
             hidden = "" if self.show_acknowledged.isChecked() else "（非表示）"
             notes.insert(0, f"確認済み {len(report.acknowledged)}件{hidden}")
         self.status.setText("\n".join(notes))
+        self._update_fold()
+
+    def _update_fold(self) -> None:
+        findings = self.report.findings if self.report else ()
+        summary = "・".join(f"{s.label} {sum(f.severity is s for f in findings)}件" for s in Severity)
+        folded = self.fold.isChecked()
+        self.fold.setText(f"{summary} ▸" if folded else "▾")
+        self.fold.setToolTip(f"{summary}（クリックで開く）" if folded else "検証パネルを一行にたたむ")
+
+    def _show_detail(self, *_args: object) -> None:
+        chosen = self.selected()
+        self.detail.setText(full_text(*chosen) if chosen else "指摘を選ぶと、ここに全文が表示されます。")
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.selected()

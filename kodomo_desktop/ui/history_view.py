@@ -52,6 +52,7 @@ def value_text(field: str, value: Any) -> str:
 class HistoryView(QTreeWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setAccessibleName("変更履歴の一覧")
         self.setColumnCount(len(COLUMNS))
         self.setHeaderLabels(COLUMNS)
         self.setRootIsDecorated(False)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -48,11 +47,14 @@ from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
 from kodomo_desktop.ui.live_refresh import LiveRefresh
+from kodomo_desktop.ui.pane_cycle import Pane, PaneCycle
 from kodomo_desktop.ui.policy_tree import ALL, Navigator, scope_title
 from kodomo_desktop.ui.presence_status import PresenceStatus
 from kodomo_desktop.ui.program_form import ProgramForm
 from kodomo_desktop.ui.program_grid import COL_NAME, COL_NO, ProgramTableModel
+from kodomo_desktop.ui.search_bar import SearchBar, scope_name
 from kodomo_desktop.ui.settings import (
+    FINDINGS_FOLDED,
     GRID_COLUMNS,
     GRID_HEADER,
     LAST_EDITION,
@@ -63,6 +65,8 @@ from kodomo_desktop.ui.settings import (
     Settings,
 )
 from kodomo_desktop.ui.undo_commands import ReturnsImport
+from kodomo_desktop.ui.undo_history import history_dock
+from kodomo_desktop.ui.undo_keys import UndoKeys, name_steps
 
 FINDINGS_DELAY_MS = 300
 
@@ -81,6 +85,8 @@ class MainWindow(QMainWindow):
         self.tree = PolicyTree(())
         self.groups = ProgramGroups(0, 0, ())
         self.scope = ALL
+        self.listed = ALL  # what the grid lists: the scope, or all programs while searching them all
+        self._hidden_uid: str | None = None  # the program the search hides, selected again when shown
         self.findings = None  # the validation panel, when that feature is installed
         # programs edited since the panel last re-checked: validation of a large edition
         # takes longer than an edit, so a burst of edits is checked once, after it
@@ -91,20 +97,21 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator()
         self.grid_model = ProgramTableModel(self)
         self.grid = ProgramGridView(self.session, self.grid_model)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("検索（名称・通称・概要・実績・所管・事業ID）")
-        self.search.setClearButtonEnabled(True)
+        self.grid.setAccessibleName("事業の一覧（表）")
+        self.search_bar = SearchBar(self.grid_model)
+        self.search = self.search_bar.line
         self.scope_label = ElidedLabel()
         self.form = ProgramForm(self.session)
 
         grid_panel = QWidget()
         top = QHBoxLayout()
         top.addWidget(self.scope_label, 1)
-        top.addWidget(self.search, 1)
+        top.addWidget(self.search_bar, 1)
         panel_layout = QVBoxLayout(grid_panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.addLayout(top)
         panel_layout.addWidget(self.grid)
+        self.search_bar.put_before(self.grid)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(grid_panel)
@@ -124,7 +131,7 @@ class MainWindow(QMainWindow):
         self.navigator.model.placements_dropped.connect(
             lambda items, measure_id: program_actions.move_to_measure(self, items, measure_id)
         )
-        self.search.textChanged.connect(self._filter)
+        self.search_bar.changed.connect(self._filter)
         self.grid.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.grid.selectionModel().selectionChanged.connect(self._update_actions)
         self.session.changed.connect(self._on_changed)
@@ -153,8 +160,21 @@ class MainWindow(QMainWindow):
         group = self.session.undo_group
         group.canUndoChanged.connect(act.undo.setEnabled)
         group.canRedoChanged.connect(act.redo.setEnabled)
-        group.undoTextChanged.connect(lambda t: act.undo.setToolTip(f"元に戻す: {t}" if t else "元に戻す"))
-        group.redoTextChanged.connect(lambda t: act.redo.setToolTip(f"やり直す: {t}" if t else "やり直す"))
+        name_steps(group, act.undo, act.redo)
+        UndoKeys(self, [(act.undo, self.session.undo), (act.redo, self.session.redo)])
+        self.history_dock = history_dock(self, self.session, act.history)
+        self.panes = PaneCycle(
+            self,
+            [
+                Pane("tree", lambda: self.navigator, lambda: self.navigator.view),
+                Pane("grid", lambda: self.grid, lambda: self.grid),
+                Pane("form", lambda: self.form, self.form.entry),
+                Pane("findings", lambda: self.findings, lambda: self.findings and self.findings.entry()),
+            ],
+            before={self.search: "grid"},
+        )
+        connect(act.next_pane, self.panes.next)
+        connect(act.previous_pane, self.panes.previous)
         act.undo.setEnabled(False)
         act.redo.setEnabled(False)
         connect(act.copy, self.grid.copy)
@@ -322,19 +342,39 @@ class MainWindow(QMainWindow):
     def _show_scope(self, scope: Scope, uid: str | None = None) -> None:
         uid = uid or self._current_uid()
         self.scope = scope
+        self._hidden_uid = None  # another list: what was hidden in the last one is not brought back
         if self.edition is None:
             self.grid_model.set_listings([], False)
             self.scope_label.setText("年度版がありません")
         else:
-            self.grid_model.set_listings(
-                queries.listings(self.db, self.edition.id, scope, self.tree), self.in_measure()
-            )
-            self.scope_label.setText(scope_title(self.tree, self.groups, scope))
+            self._read_scope()
         self.select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
 
+    def _read_scope(self) -> None:
+        """Read the tree scope's rows: the search counts its programs, the grid lists them (or all)."""
+        assert self.edition is not None
+        here = queries.listings(self.db, self.edition.id, self.scope, self.tree)
+        ids = None if self.scope == ALL else {item.program_id for item in here}
+        self.search_bar.set_scope(scope_name(self.tree, self.scope), ids)
+        self._list(here)
+
+    def _list(self, here: list | None = None) -> None:
+        """Fill the grid with the scope searched: the tree's (its listings given when read already) or all."""
+        assert self.edition is not None
+        self.listed = self.listed_scope()
+        if here is None or self.listed != self.scope:
+            here = queries.listings(self.db, self.edition.id, self.listed, self.tree)
+        self.grid_model.set_listings(here, self.in_measure())
+        title = scope_title(self.tree, self.groups, self.listed)
+        self.scope_label.setText(f"{title}から検索" if self.listed != self.scope else title)
+
+    def listed_scope(self) -> Scope:
+        """What the grid lists: the tree's scope, or every program while searching すべての事業."""
+        return ALL if self.search_bar.searching_everywhere else self.scope
+
     def in_measure(self) -> bool:
-        scope = self.scope
+        scope = self.listed_scope()
         return scope.kind == "node" and scope.id is not None and self.tree.node(scope.id).kind == "measure"
 
     # --- spreading changes --------------------------------------------------------------
@@ -353,9 +393,7 @@ class MainWindow(QMainWindow):
         if update.structure:
             self.tree = queries.policy_tree(self.db, edition_id)
             self.form.set_tree(self.tree)
-            self.grid_model.set_listings(
-                queries.listings(self.db, edition_id, self.scope, self.tree), self.in_measure()
-            )
+            self._read_scope()
             self.select(selected, fallback_row=current_row)
         if update.groups:
             self.groups = queries.program_groups(self.db, edition_id)
@@ -431,8 +469,18 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _filter(self, text: str) -> None:
-        self.grid_model.set_filter(text)
+    def _filter(self) -> None:
+        # the form follows the grid: a program the search hides is not shown as current, and is
+        # selected again once the search shows it
+        uid = self._current_uid() or self._hidden_uid
+        self.grid_model.set_filter(self.search.text())
+        if self.edition is not None and self.listed_scope() != self.listed:
+            self._list()
+        if not self.grid.currentIndex().isValid():
+            self.select([(uid, None)] if uid else [])
+        self._hidden_uid = None if self.grid.currentIndex().isValid() else uid
+        if self._hidden_uid is not None:
+            self.form.show_hidden(self._hidden_uid)
         self._update_status()
         self._update_actions()
 
@@ -464,6 +512,8 @@ class MainWindow(QMainWindow):
         dock.visibilityChanged.connect(self.act.findings.setChecked)
         panel.navigate.connect(self.select_program)
         panel.severities_changed.connect(self.grid_model.set_severities)
+        panel.set_folded(self.settings.get(FINDINGS_FOLDED))
+        panel.folded.connect(lambda folded: self.settings.set(FINDINGS_FOLDED, folded))
         if self.fiscal_year is not None:
             panel.set_edition(self.fiscal_year)
         self._update_actions()

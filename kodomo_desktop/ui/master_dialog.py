@@ -25,6 +25,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DepartmentEntry, DivisionEntry
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.messages import confirm, show_error
 
@@ -43,7 +44,7 @@ class MasterListDialog(QDialog):
         self.db = db
         self.setWindowTitle("所管の一覧")
         fit_to_screen(self, 560, 620)
-        self.tree = QTreeWidget()
+        self.tree = named(QTreeWidget(), "所管の一覧")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

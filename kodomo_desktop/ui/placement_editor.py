@@ -29,6 +29,7 @@ class PlacementEditor(QWidget):
         self._placements: tuple[PlacementInfo, ...] = ()
         self._read_only = False
         self.list = QListWidget()
+        self.list.setAccessibleName("掲載先（主な掲載と再掲）")
         self.list.setWordWrap(True)  # a measure's full name is long; the panel is narrow
         self.list.setMaximumHeight(self.fontMetrics().height() * 9)
         self.list.currentRowChanged.connect(self._update_buttons)

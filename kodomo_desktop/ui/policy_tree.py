@@ -77,10 +77,13 @@ class Navigator(QWidget):
         super().__init__(parent)
         self.editions = QComboBox()
         self.editions.setToolTip("表示・編集する年度版")
+        for part in (self.editions, self.editions.view()):
+            part.setAccessibleName("表示する年度版")
         self.editions.activated.connect(lambda i: self.edition_chosen.emit(self.editions.itemData(i)))
         self.model = NavigatorModel(self)
         self.view = QTreeView()
         self.view.setModel(self.model)
+        self.view.setAccessibleName("施策と所管の一覧")
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

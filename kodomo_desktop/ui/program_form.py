@@ -28,6 +28,7 @@ from kodomo_desktop.core import queries
 from kodomo_desktop.core.divisions import format_divisions
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import NotFound
+from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.queries import PlacementInfo, PolicyTree, ProgramDetail
 from kodomo_desktop.core.targets import TARGETS
 from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
@@ -51,6 +52,31 @@ from kodomo_desktop.ui.undo_commands import (
 )
 
 TAB_CONTENT, TAB_PLACES, TAB_HISTORY = range(3)
+NOTHING_CHOSEN = "事業を選ぶと、ここに内容が表示されます。"
+# Alt+letter for each field, in the Japanese style 「名称(&N)」; none of the menu bar's letters (F E Y X V H)
+MNEMONICS = {
+    "name": "N",
+    "alias": "A",
+    "status": "K",
+    "targets": "T",
+    "summary": "G",
+    "results": "J",
+    "needs_review": "R",
+    "review_notes": "M",
+    "divisions": "D",
+    "placements": "L",
+}
+
+
+def mnemonic(text: str, field: str) -> str:
+    return f"{text}(&{MNEMONICS[field]})"
+
+
+def labelled(text: str, field: str, buddy: QWidget) -> QLabel:
+    """A field's label: Alt+its letter focuses the field, and a screen reader names the field by it."""
+    label = QLabel(mnemonic(text, field))
+    label.setBuddy(buddy)
+    return label
 
 
 def notes_from_text(text: str) -> list[str]:
@@ -76,9 +102,11 @@ class ProgramForm(QWidget):
         self.targets = [QCheckBox(label) for label in TARGETS]
         self.summary = CommitTextEdit()
         self.results = CommitTextEdit()
-        self.results_label = QLabel("実績")
+        self.results_label = labelled("実績", "results", self.results)
         self.previous_results = QPlainTextEdit()
         self.previous_results.setReadOnly(True)
+        self.previous_results.setAccessibleName("前年度の実績")
+        self.status.view().setAccessibleName(FIELD_LABELS["status"])
         self.previous_label = QLabel()
         self.needs_review = QCheckBox("要確認")
         self.review_notes = CommitTextEdit()
@@ -109,12 +137,13 @@ class ProgramForm(QWidget):
         session.commit_requested.connect(self.commit_pending)
 
         self.tabs = QTabWidget()
-        self.content_area = self._scrolling(self._content_page())
+        self.tabs.setAccessibleName("事業の内容")
+        self.content_area = self._scrolling(self._content_page(), "内容")
         self.tabs.addTab(self.content_area, "内容")
-        self.tabs.addTab(self._scrolling(self._places_page()), "所管・掲載")
+        self.tabs.addTab(self._scrolling(self._places_page(), "所管・掲載"), "所管・掲載")
         self.tabs.addTab(self.history, "変更履歴")
         self.tabs.currentChanged.connect(lambda _i: self._load_history())
-        self.empty = QLabel("事業を選ぶと、ここに内容が表示されます。")
+        self.empty = QLabel(NOTHING_CHOSEN)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
@@ -126,8 +155,9 @@ class ProgramForm(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     @staticmethod
-    def _scrolling(page: QWidget) -> QScrollArea:
+    def _scrolling(page: QWidget, name: str) -> QScrollArea:
         area = QScrollArea()
+        area.setAccessibleName(name)
         area.setWidgetResizable(True)
         area.setWidget(page)
         return area
@@ -136,20 +166,20 @@ class ProgramForm(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         form.addRow(self.heading)
-        form.addRow("事業・取組名称", self.name)
-        form.addRow("通称", self.alias)
-        form.addRow("変更区分", self.status)
+        for field in ("name", "alias", "status"):
+            form.addRow(labelled(FIELD_LABELS[field], field, getattr(self, field)), getattr(self, field))
         divisions = QHBoxLayout()
         divisions.addWidget(self.divisions_line, 1)
         divisions.addWidget(self.divisions_change)
-        form.addRow("所管", divisions)
+        # the same letter as the 所管 tab's list: only the label of the tab shown takes it
+        form.addRow(labelled("所管", "divisions", self.divisions_change), divisions)
         grid = QGridLayout()
         for i, box in enumerate(self.targets):
             grid.addWidget(box, i // 4, i % 4)
         # the targets under their label, not beside it: four abreast would make a narrow form scroll sideways
-        form.addRow(QLabel("対象"))
+        form.addRow(labelled("対象", "targets", self.targets[0]))
         form.addRow(grid)
-        form.addRow("概要", self.summary)
+        form.addRow(labelled("概要", "summary", self.summary), self.summary)
         results = QGridLayout()
         results.addWidget(self.results_label, 0, 0)
         results.addWidget(self.previous_label, 0, 1)
@@ -159,8 +189,8 @@ class ProgramForm(QWidget):
         review = QHBoxLayout()
         review.addWidget(self.needs_review)
         review.addStretch()
-        form.addRow("確認", review)
-        form.addRow("確認メモ", self.review_notes)
+        form.addRow(labelled("確認", "needs_review", self.needs_review), review)
+        form.addRow(labelled("確認メモ", "review_notes", self.review_notes), self.review_notes)
         height = self.fontMetrics().lineSpacing()
         # a few lines each, so that at 1280×720 the common fields show without scrolling; more room
         # goes to them when there is more
@@ -172,10 +202,10 @@ class ProgramForm(QWidget):
     def _places_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel("所管（冊子に載る順）"))
+        layout.addWidget(labelled("所管（冊子に載る順）", "divisions", self.divisions.list))
         layout.addWidget(self.divisions)
         layout.addSpacing(self.fontMetrics().height())
-        layout.addWidget(QLabel("掲載先（主な掲載と【再掲】）"))
+        layout.addWidget(labelled("掲載先（主な掲載と【再掲】）", "placements", self.placements.list))
         layout.addWidget(self.placements)
         layout.addStretch()
         return page
@@ -188,7 +218,7 @@ class ProgramForm(QWidget):
         self.placements.set_tree(tree)
         self.divisions.set_choices(choices)
         self.previous_label.setText(f"前年度の実績（{era_label(fiscal_year - 1)}）" if fiscal_year else "")
-        self.results_label.setText(f"実績（{era_label(fiscal_year)}）" if fiscal_year else "実績")
+        self.results_label.setText(mnemonic(f"実績（{era_label(fiscal_year)}）" if fiscal_year else "実績", "results"))
 
     def set_tree(self, tree: PolicyTree) -> None:
         self.placements.set_tree(tree)
@@ -202,6 +232,11 @@ class ProgramForm(QWidget):
             editor.discard()
         self._load(uid)
 
+    def show_hidden(self, uid: str) -> None:
+        """The chosen program is hidden by the search: nothing is shown as current, and the form says why."""
+        self.show_program(None)
+        self.empty.setText(f"選んでいた事業（{uid}）は検索の条件に合わないため表示していません。")
+
     def refresh(self, update: Update) -> None:
         if self.detail is not None and self.detail.uid in update.programs:
             self._load(self.detail.uid)
@@ -213,6 +248,7 @@ class ProgramForm(QWidget):
             detail = None
         self.detail = detail
         if detail is None:
+            self.empty.setText(NOTHING_CHOSEN)
             self.stack.setCurrentWidget(self.empty)
             return
         self.session.note_read({detail.uid: detail.version})
@@ -258,6 +294,12 @@ class ProgramForm(QWidget):
             widget.setEnabled(not read_only)
         self.divisions.set_read_only(read_only)
         self.placements.set_read_only(read_only)
+
+    def entry(self) -> QWidget | None:
+        """Where F6 enters the form: its first field on the shown tab (None: no program shown)."""
+        if self.stack.currentWidget() is not self.tabs:
+            return None
+        return self.name if self.tabs.currentIndex() == TAB_CONTENT else self.tabs.tabBar()
 
     def focus_field(self, field: str) -> None:
         """Show and focus the widget of a field (a validation finding points here)."""

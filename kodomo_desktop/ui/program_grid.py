@@ -137,6 +137,11 @@ class ProgramTableModel(QAbstractTableModel):
         self._sort = (column, order)
         self._rearrange()
 
+    def hits(self, program_ids: Iterable[int] | None = None) -> int:
+        """How many of these programs (None: all of the edition's) the search finds."""
+        needle, key = self._needle, self._search_key
+        return sum(1 for i in (self._programs if program_ids is None else program_ids) if needle in key(i))
+
     @property
     def natural_order(self) -> bool:
         """Rows in printed order, all shown: the only state in which dragging means a position."""

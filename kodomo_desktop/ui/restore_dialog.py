@@ -34,6 +34,7 @@ from kodomo_desktop.core.backups import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.yeardiff import sections
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.messages import confirm, show_error
 from kodomo_desktop.ui.workers import BackgroundTask
@@ -67,7 +68,7 @@ class RestoreDialog(QDialog):
         fit_to_screen(self, 1000, 640)
         self.backups = list_backups(db)
 
-        self.table = QTableWidget(len(self.backups), len(HEADERS))
+        self.table = named(QTableWidget(len(self.backups), len(HEADERS)), "バックアップの一覧")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -84,7 +85,7 @@ class RestoreDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
-        self.preview = QPlainTextEdit()
+        self.preview = named(QPlainTextEdit(), "復元で変わる内容")
         self.preview.setReadOnly(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         note = QLabel(

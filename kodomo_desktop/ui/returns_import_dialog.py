@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, plain, side
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 from kodomo_desktop.ui.messages import confirm, show_error
@@ -96,9 +97,11 @@ class ReturnsDialog(QDialog):
             top.addWidget(widget)
         top.addWidget(self.summary, 1)
 
-        self.files = row_table(["ファイル", "所管", "状態", "変更", "競合", "問題"])
+        self.files = row_table(["ファイル", "所管", "状態", "変更", "競合", "問題"], "回答のファイル")
         self.files.itemSelectionChanged.connect(self._show_issues)
-        self.changes = row_table(["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"])
+        self.changes = row_table(
+            ["採用", "ファイル", "事業", "項目", "現在の値", "回答の値", "競合の解決"], "変更の確認"
+        )
         self.changes.itemChanged.connect(self._accept_toggled)
         self.changes.itemSelectionChanged.connect(self._show_detail)
         for column in (OURS_COLUMN, THEIRS_COLUMN):
@@ -108,8 +111,8 @@ class ReturnsDialog(QDialog):
         review.addWidget(self.changes)
         review.addWidget(self.detail)
         review.setSizes([340, 160])
-        self.issues = row_table(["ファイル", "シート", "セル", "重要度", "内容"])
-        tabs = QTabWidget()
+        self.issues = row_table(["ファイル", "シート", "セル", "重要度", "内容"], "問題")
+        tabs = named(QTabWidget(), "変更の確認と問題")
         tabs.addTab(review, "変更の確認")
         tabs.addTab(self.issues, "問題")
         self.tabs = tabs

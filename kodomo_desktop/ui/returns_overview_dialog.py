@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel
 
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
+from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
 from kodomo_desktop.ui.messages import show_error
 from kodomo_desktop.ui.returns_tables import close_buttons, row_table, text_item
@@ -21,7 +22,7 @@ class ReturnsOverview(QDialog):
         self.fiscal_year = fiscal_year
         self.setWindowTitle(f"回答状況（{era_label(fiscal_year)}版）")
         fit_to_screen(self, 820, 560)
-        self.kind = QComboBox()
+        self.kind = named(QComboBox(), "集計の単位")
         self.kind.addItem("課ごと", "division")
         self.kind.addItem("部ごと", "department")
         self.kind.currentIndexChanged.connect(self.refresh)
@@ -33,7 +34,9 @@ class ReturnsOverview(QDialog):
         top.addWidget(self.kind)
         top.addWidget(self.outstanding_only)
         top.addWidget(self.summary, 1)
-        self.table = row_table(["所管", "事業数", "回答", "取り込み日時", "ファイル", "変更件数", "取り込んだ人"])
+        self.table = row_table(
+            ["所管", "事業数", "回答", "取り込み日時", "ファイル", "変更件数", "取り込んだ人"], "回答状況"
+        )
         buttons = close_buttons()
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -14,9 +14,10 @@ def text_item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
     return item
 
 
-def row_table(headers: list[str]) -> QTableWidget:
-    """A table selected by whole rows, without a row header."""
+def row_table(headers: list[str], name: str) -> QTableWidget:
+    """A table selected by whole rows, without a row header; name: what a screen reader calls it."""
     table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(headers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)

@@ -34,6 +34,7 @@ GRID_HEADER = Setting("grid/header", QByteArray())  # column widths, order, hidd
 GRID_COLUMNS = Setting("grid/columns", "")  # the column headings GRID_HEADER was saved with
 LAST_EDITION = Setting("edition/last", 0)  # fiscal year; 0 = the newest
 TREE_SCOPE = Setting("tree/scope", "all")  # the navigator's choice: tree_state.scope_key
+FINDINGS_FOLDED = Setting("findings/folded", False)  # the validation panel folded to its summary line
 
 # --- folders and choices of the file dialogs
 BOOKLET_FOLDER = Setting("folders/booklet", "")

@@ -139,7 +139,7 @@ class EditField(VersionedCommand):
     MERGE_ID = 1
 
     def __init__(self, session: EditSession, uid: str, field: str, old: Any, new: Any, merge_key: object = None):
-        super().__init__(session, f"{FIELD_LABELS[field]}の変更")
+        super().__init__(session, f"{FIELD_LABELS[field]}の変更（{uid}）")
         self.uid, self.field, self.old, self.new, self.merge_key = uid, field, old, new, merge_key
         self.fields = (field,)
 
@@ -182,7 +182,8 @@ class SetTargets(VersionedCommand):
     fields = ("targets",)
 
     def __init__(self, session: EditSession, masks: dict[str, tuple[int, int]], text: str = "対象の変更"):
-        super().__init__(session, text)
+        # the undo menu names the step and, for one program, which one
+        super().__init__(session, f"{text}（{next(iter(masks))}）" if len(masks) == 1 else text)
         self.masks = masks
 
     def uids(self) -> tuple[str, ...]:
@@ -211,7 +212,7 @@ class SetDivisions(VersionedCommand):
     fields = ("divisions",)
 
     def __init__(self, session: EditSession, uid: str, old: Pairs, new: Pairs):
-        super().__init__(session, "所管の変更")
+        super().__init__(session, f"所管の変更（{uid}）")
         self.uid, self.old, self.new = uid, old, new
 
     def uids(self) -> tuple[str, ...]:
@@ -236,7 +237,7 @@ class AddPlacement(OperationCommand):
     """A re-listing under another measure."""
 
     def __init__(self, session: EditSession, uid: str, measure_id: int):
-        super().__init__(session, "再掲の追加")
+        super().__init__(session, f"再掲の追加（{uid}）")
         self.uid, self.measure_id = uid, measure_id
         self.placement_id: int | None = None
 
@@ -252,7 +253,7 @@ class AddPlacement(OperationCommand):
 
 class RemovePlacement(OperationCommand):
     def __init__(self, session: EditSession, uid: str, measure_id: int, position: int):
-        super().__init__(session, "再掲の削除")
+        super().__init__(session, f"再掲の削除（{uid}）")
         self.uid, self.measure_id, self.position = uid, measure_id, position
 
     def apply(self) -> OpResult:
@@ -264,7 +265,7 @@ class RemovePlacement(OperationCommand):
 
 class SetPrimary(OperationCommand):
     def __init__(self, session: EditSession, uid: str, measure_id: int, former_measure_id: int):
-        super().__init__(session, "主な掲載先の変更")
+        super().__init__(session, f"主な掲載先の変更（{uid}）")
         self.uid, self.measure_id, self.former_measure_id = uid, measure_id, former_measure_id
 
     def _make_primary(self, measure_id: int) -> OpResult:
@@ -283,7 +284,7 @@ class MovePlacement(OperationCommand):
     def __init__(
         self, session: EditSession, uid: str, measure_id: int, position: int, to_measure_id: int, to_position: int
     ):
-        super().__init__(session, "並べ替え" if measure_id == to_measure_id else "別の個別施策へ移動")
+        super().__init__(session, f"{'並べ替え' if measure_id == to_measure_id else '別の個別施策へ移動'}（{uid}）")
         self.uid = uid
         self.source = (measure_id, position)
         self.target = (to_measure_id, to_position)
@@ -314,6 +315,7 @@ class CreateProgram(OperationCommand):
         # the edition's row id at run time: a JSON import undone or redone since replaces the row
         result = ops.create_program(self.db, self.session.open_edition_id(), self.doc, [self.placement])
         self.doc["id"] = next(iter(result.touched("program")))
+        self.setText(f"事業の追加（{self.doc['id']}）")  # the uid is known once the program exists
         return result
 
     def revert(self) -> OpResult:
@@ -326,7 +328,7 @@ class DeleteProgram(OperationCommand):
     """Undo recreates the program, its placements included, from the snapshot the delete returned."""
 
     def __init__(self, session: EditSession, uid: str):
-        super().__init__(session, "事業の削除")
+        super().__init__(session, f"事業の削除（{uid}）")
         self.uid = uid
         self.snapshot: dict[str, Any] | None = None
 

@@ -6,8 +6,6 @@ from kodomo_desktop.core.validation.findings import Hit, Severity
 from kodomo_desktop.core.validation.read_model import ProgramView
 from kodomo_desktop.core.validation.registry import Context, program_rule
 
-SHOWN_CHARACTERS = 80  # of the first note; the editor shows them all
-
 
 @program_rule("review.flagged", Severity.WARNING, "要確認の事業")
 def needs_review(p: ProgramView, ctx: Context) -> Iterator[Hit]:
@@ -15,7 +13,5 @@ def needs_review(p: ProgramView, ctx: Context) -> Iterator[Hit]:
         return
     notes = p.review_notes
     first = notes[0] if notes else "メモなし"
-    if len(first) > SHOWN_CHARACTERS:
-        first = first[:SHOWN_CHARACTERS] + "…"
     more = f"（ほかにメモ{len(notes) - 1}件）" if len(notes) > 1 else ""
     yield Hit(f"要確認: {first}{more}", "review_notes", judged="\n".join(notes))
