@@ -11,6 +11,8 @@ asks with the conflict dialog instead of being overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -40,6 +42,16 @@ class LiveRefresh(QObject):
     def stop(self) -> None:
         self.timer.stop()
         self.watcher.close()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Without the watcher's connection: a restore replaces the file only when no one has it open."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.watcher = ChangeWatcher(self.window.db)
+            self.timer.start()
 
     def poll(self) -> None:
         # not inside a dialog's event loop: the edit that opened it is still under way

@@ -248,7 +248,9 @@ class MainWindow(QMainWindow):
 
     def _restore_from_backup(self) -> None:
         self.form.commit_pending()  # into the current state, which the restore backs up first
-        if self._run_dialog(features.RESTORE_DIALOG, self.db):
+        with self.live.paused():
+            restored = self._run_dialog(features.RESTORE_DIALOG, self.db)
+        if restored:
             # the undo stack's ids and old values belong to the replaced database
             self.session.forget_history()
             self.reload_everything(self.fiscal_year)
