@@ -24,6 +24,7 @@ from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
+from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.operations.programs import (
     Listings,
     add_program,
@@ -105,6 +106,11 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
     if not any(plan.accepted or not plan.result.imported_at for plan in plans):
         return ApplyReport(OpResult(), None, 0)  # nothing to write: no backup, no transaction
     _check_agreement(plans)
+    with exclusive(db, "returns"):
+        return _apply_all(db, fiscal_year, plans)
+
+
+def _apply_all(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> ApplyReport:
     backup = db.backup("before-import-returns")
     applied = 0
     changes = []
@@ -116,7 +122,7 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
         new = _NewPrograms({name_key(n) for n in names}, new_uids(outer), {}, {})
         for plan in plans:
             # one writer per file, sharing the transaction, so each change is logged with its file
-            w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
+            w = Writer(outer.session, f"import:{plan.result.path.name}", outer.user)
             applied += _apply_file(w, edition, plan, before, new)
             w.bump_versions()
             changes += w.changes
