@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import Select, event, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -146,11 +146,17 @@ class Writer:
             raise conflict
 
     def check_row(
-        self, row: Versioned, expected: int | None, subject: str, fields: Iterable[str] | None = None
+        self,
+        row: Versioned,
+        expected: int | None,
+        subject: str,
+        fields: Iterable[str] | None = None,
+        measure: str = "",
     ) -> None:
         """Refuse a write of these fields (None: any) of a policy node, placement or master entry
-        based on an older version than the row has (see version_conflict)."""
-        conflict = row_conflict(self.session, row, expected, subject, fields)
+        based on an older version than the row has (see version_conflict). measure: a placement's
+        measure as the log names it."""
+        conflict = row_conflict(self.session, row, expected, subject, fields, measure)
         if conflict is not None:
             raise conflict
 
@@ -253,7 +259,12 @@ def version_conflict(
 
 
 def row_conflict(
-    session: Session, row: Versioned, expected: int | None, subject: str, fields: Iterable[str] | None = None
+    session: Session,
+    row: Versioned,
+    expected: int | None,
+    subject: str,
+    fields: Iterable[str] | None = None,
+    measure: str = "",
 ) -> Conflict | None:
     """version_conflict for a policy node, placement or master entry. A placement's changes are logged
     on its program (field "placement"), and a move of another program in the same measure renumbers
@@ -261,21 +272,18 @@ def row_conflict(
     failing that, of its edition."""
     if expected is None or row.version == expected:
         return None
-    logged = select(ChangeLog).order_by(ChangeLog.id.desc()).limit(1)
+    logged = select(ChangeLog).order_by(ChangeLog.id.desc())
+    latest: ChangeLog | None
     if isinstance(row, Placement):
-        program = row.program
-        in_edition = logged.where(ChangeLog.edition_id == program.edition_id, ChangeLog.field == "placement")
-        latest = session.scalar(
-            in_edition.where(ChangeLog.entity == "program", ChangeLog.entity_id == program.uid)
-        ) or session.scalar(in_edition)
-        theirs: Any = {"position": row.position + 1, "relisted": not row.is_primary}
+        latest = _placement_change(session, row, logged, measure)
+        theirs = f"{measure} {row.position + 1}番目" + ("" if row.is_primary else "（再掲）")
     else:
         query = logged.where(
             ChangeLog.entity == row.__tablename__, ChangeLog.entity_id == str(row.id), ChangeLog.version > expected
         )
         if fields is not None:
             query = query.where(ChangeLog.field.in_(list(fields)))
-        latest = session.scalar(query)
+        latest = session.scalar(query.limit(1))
         theirs = latest.new if latest is not None else None
     if latest is None:
         return None
@@ -290,6 +298,22 @@ def row_conflict(
         version=row.version,
         subject=subject,
     )
+
+
+_RECENT = 200  # placement changes of an edition looked through for the one that moved a placement
+
+
+def _placement_change(
+    session: Session, placement: Placement, logged: Select[tuple[ChangeLog]], measure: str
+) -> ChangeLog | None:
+    """The change that last moved this placement: the latest placement change in its measure (a move of
+    another program there renumbers it unlogged), else the latest of its program."""
+    program = placement.program
+    in_edition = logged.where(ChangeLog.edition_id == program.edition_id, ChangeLog.field == "placement")
+    for change in session.scalars(in_edition.limit(_RECENT)):
+        if any(isinstance(v, dict) and v.get("measure") == measure for v in (change.old, change.new)):
+            return change
+    return session.scalar(in_edition.where(ChangeLog.entity == "program", ChangeLog.entity_id == program.uid).limit(1))
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:

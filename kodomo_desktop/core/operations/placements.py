@@ -22,19 +22,15 @@ def add_placement(
         return w.result(placement.id)
 
 
-def placement_subject(w: Writer, placement: Placement) -> str:
-    """How a conflict names the placement."""
-    program = placement.program
-    return f"事業 {program.uid}「{program.name}」の{node_label(w.session, placement.measure)}への掲載"
-
-
 def _placement(w: Writer, placement_id: int, expected_version: int | None) -> tuple[Placement, Program]:
     """The placement to change, of an editable edition, unchanged since expected_version (the version
     the caller read; a move of another program in its measure renumbers it, and so changes it too)."""
     placement = w.get(Placement, placement_id, "掲載")
     program = placement.program
     w.editable(program.edition_id)
-    w.check_row(placement, expected_version, placement_subject(w, placement))
+    measure = node_label(w.session, placement.measure)
+    subject = f"事業 {program.uid}「{program.name}」（{measure}）"
+    w.check_row(placement, expected_version, subject, measure=measure)
     return placement, program
 
 
