@@ -141,6 +141,7 @@ class Writer:
         return edition
 
     def check_version(self, program: Program, expected: int | None, fields: Iterable[str]) -> None:
+        self._lock(program, expected)
         conflict = version_conflict(self.session, program, expected, fields)
         if conflict is not None:
             raise conflict
@@ -156,9 +157,17 @@ class Writer:
         """Refuse a write of these fields (None: any) of a policy node, placement or master entry
         based on an older version than the row has (see version_conflict). measure: a placement's
         measure as the log names it."""
+        self._lock(row, expected)
         conflict = row_conflict(self.session, row, expected, subject, fields, measure)
         if conflict is not None:
             raise conflict
+
+    def _lock(self, row: Program | Versioned, expected: int | None) -> None:
+        """Read the row again, locked until the transaction ends: on a server another transaction may
+        have checked the same version and be about to write, and would otherwise both go through
+        (SQLite's write transaction holds the whole file already; FOR UPDATE is left out there)."""
+        if expected is not None:
+            self.session.refresh(row, with_for_update=True)
 
     def bump_versions(self) -> None:
         """One more version for every row logged since the last call; each log row keeps the version it made."""
