@@ -241,18 +241,22 @@ def version_conflict(
     the latest change of one of them by a write after that version. A change of other fields is no conflict."""
     if expected is None or program.version == expected:
         return None
-    latest = session.scalar(
-        select(ChangeLog)
-        .where(
-            ChangeLog.entity == "program",
-            ChangeLog.entity_id == program.uid,
-            ChangeLog.edition_id == program.edition_id,
-            ChangeLog.field.in_(list(fields)),
-            ChangeLog.version > expected,
-        )
-        .order_by(ChangeLog.id.desc())
-        .limit(1)
+    return latest_change(session, program, fields, after=expected)
+
+
+def latest_change(
+    session: Session, program: Program, fields: Iterable[str] | None = None, *, after: int | None = None
+) -> Conflict | None:
+    """The latest logged change of these fields (None: any) of the program, after a version, as the
+    Conflict a write it overtook meets: who changed which field to what, and when."""
+    query = select(ChangeLog).where(
+        ChangeLog.entity == "program", ChangeLog.entity_id == program.uid, ChangeLog.edition_id == program.edition_id
     )
+    if fields is not None:
+        query = query.where(ChangeLog.field.in_(list(fields)))
+    if after is not None:
+        query = query.where(ChangeLog.version > after)
+    latest = session.scalar(query.order_by(ChangeLog.id.desc()).limit(1))
     if latest is None:
         return None
     return Conflict(
@@ -277,12 +281,13 @@ def row_conflict(
 ) -> Conflict | None:
     """version_conflict for a policy node, placement or master entry. A placement's changes are logged
     on its program (field "placement"), and a move of another program in the same measure renumbers
-    it unlogged: any newer version conflicts, named by the latest placement change of its program or,
-    failing that, of its edition."""
+    it unlogged: any newer version conflicts, named by the latest placement change in its measure or,
+    failing that, of its program."""
     if expected is None or row.version == expected:
         return None
     logged = select(ChangeLog).order_by(ChangeLog.id.desc())
     latest: ChangeLog | None
+    theirs: Any
     if isinstance(row, Placement):
         latest = _placement_change(session, row, logged, measure)
         theirs = f"{measure} {row.position + 1}番目" + ("" if row.is_primary else "（再掲）")
@@ -313,7 +318,7 @@ _RECENT = 200  # placement changes of an edition looked through for the one that
 
 
 def _placement_change(
-    session: Session, placement: Placement, logged: Select[tuple[ChangeLog]], measure: str
+    session: Session, placement: Placement, logged: Select[ChangeLog], measure: str
 ) -> ChangeLog | None:
     """The change that last moved this placement: the latest placement change in its measure (a move of
     another program there renumbers it unlogged), else the latest of its program."""

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.changes import OpResult, Writer, latest_change, writing
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
@@ -190,7 +190,10 @@ def _update_program(
         if change.field != "note" and display_value(
             change.field, output_value(change.field, comparable(change.field, now))
         ) != display_value(change.field, change.old):
-            raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の{FIELD_LABELS[change.field]}"))
+            what = f"ID「{uid}」の{FIELD_LABELS[change.field]}"
+            if (by := latest_change(w.session, program, [change.field])) is not None:
+                what += f"を {by.user} が {by.when} に変更"
+            raise InvalidInput(STALE.format(file=result.path.name, what=what))
     for field, value in values.items():
         _write_field(w, program, field, value, result)
 
