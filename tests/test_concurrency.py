@@ -82,6 +82,33 @@ def test_a_write_based_on_a_version_another_process_changed_is_refused(sample_db
         assert session.get(Program, pid).summary == "私の概要"
 
 
+def test_two_writes_based_on_one_version_at_the_same_moment_let_only_one_through(sample_db):
+    """B's write has checked the version and is about to write when A's starts: A waits for B's
+    transaction and is then refused (on a server it would otherwise pass the same check unseen)."""
+    pid = program_id(sample_db, "P0001")
+    read = version_of(sample_db, Program, pid)
+    slow = other_process(
+        sample_db,
+        "import time\n"
+        "from kodomo_desktop.core.operations import programs\n"
+        "real = programs.write_fields\n"
+        "def checked_then_slow(w, program, values):\n"
+        "    print('checked', flush=True)\n"
+        "    time.sleep(1.5)\n"
+        "    real(w, program, values)\n"
+        "programs.write_fields = checked_then_slow\n"
+        f"ops.update_program(db, {pid}, {{'summary': '他の人の概要'}}, expected_version={read})\n",
+    )
+    assert slow.stdout is not None and slow.stdout.readline() == "checked\n"
+    with pytest.raises(Conflict) as refused:
+        ops.update_program(sample_db, pid, {"summary": "私の概要"}, expected_version=read)
+    _, err = slow.communicate(timeout=60)
+    assert slow.returncode == 0, err
+    assert (refused.value.theirs, refused.value.user) == ("他の人の概要", who_else(sample_db))
+    with sample_db.read() as session:
+        assert session.get(Program, pid).summary == "他の人の概要"
+
+
 def test_policy_node_placement_and_master_entry_writes_check_the_version_read(sample_db):
     with sample_db.read() as session:
         node = session.scalars(select(PolicyNode).order_by(PolicyNode.id)).first()
