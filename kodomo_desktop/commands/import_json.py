@@ -24,11 +24,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     from kodomo_desktop.core.divisions import format_divisions, load_master
     from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.interchange import import_document, load_document, unknown_divisions
+    from kodomo_desktop.core.interchange import edition_versions, import_document, load_document, unknown_divisions
 
     doc = load_document(args.file)
     db = ctx.db
     ctx.notice_if_open_in_window()
+    # the edition replaced is the one as it is now: an edit made while the backup is written refuses the import
+    versions = edition_versions(db, doc["fiscal_year"]) if args.replace else None
     added = unknown_divisions(load_master(db), doc) if args.add_divisions else {}
     if args.replace:
         backup = db.backup("before-import-json")
@@ -42,6 +44,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         source=f"import:{Path(args.file).name}",
         name=args.file,
         validated=True,
+        expected_versions=versions,
     )
     ctx.out.write(f"{era_label(doc['fiscal_year'])}版を取り込みました（事業 {len(doc['programs'])}件）。\n")
     if added:

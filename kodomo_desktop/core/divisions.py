@@ -69,6 +69,7 @@ class DivisionEntry:
     name: str | None  # None: the department itself
     active: bool
     programs: int  # programs naming it, all editions
+    version: int  # what a change of it shown here is based on
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class DepartmentEntry:
     name: str
     active: bool
     divisions: tuple[DivisionEntry, ...]
+    version: int
 
 
 def read_departments(session: Session) -> list[DepartmentEntry]:
@@ -85,18 +87,20 @@ def read_departments(session: Session) -> list[DepartmentEntry]:
         session.execute(select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)).all()
     )
     departments = session.execute(
-        select(Department.id, Department.name, Department.active).order_by(Department.position)
+        select(Department.id, Department.name, Department.active, Department.version).order_by(Department.position)
     ).all()
     divisions: dict[int, list[DivisionEntry]] = {}
-    for department_id, division_id, name, active in session.execute(
-        select(Division.department_id, Division.id, Division.name, Division.active).order_by(Division.position)
+    for department_id, division_id, name, active, version in session.execute(
+        select(Division.department_id, Division.id, Division.name, Division.active, Division.version).order_by(
+            Division.position
+        )
     ):
         divisions.setdefault(department_id, []).append(
-            DivisionEntry(division_id, name, active, used.get(division_id, 0))
+            DivisionEntry(division_id, name, active, used.get(division_id, 0), version)
         )
     return [
-        DepartmentEntry(department_id, name, active, tuple(divisions.get(department_id, ())))
-        for department_id, name, active in departments
+        DepartmentEntry(department_id, name, active, tuple(divisions.get(department_id, ())), version)
+        for department_id, name, active, version in departments
     ]
 
 

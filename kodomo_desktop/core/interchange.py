@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from kodomo_desktop.core import locations
-from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.changes import OpResult, Writer, latest_change, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.era import year_problem
-from kodomo_desktop.core.errors import InvalidInput, NotFound
+from kodomo_desktop.core.errors import Conflict, Conflicts, InvalidInput, NotFound
 from kodomo_desktop.core.files import read_utf8_text
-from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.models import ChangeLog, Division, Edition, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import find_division, node_label
 from kodomo_desktop.core.operations.policy import insert_node
 from kodomo_desktop.core.operations.programs import program_document, program_row
@@ -496,8 +497,13 @@ def import_document(
     source: str = "cli",
     name: str = "JSON",
     validated: bool = False,
+    expected_versions: Mapping[str, int] | None = None,
 ) -> OpResult:
     """Create the document's edition; with replace=True an existing draft of that year is replaced.
+
+    expected_versions: the replaced edition's programs (uid -> version, `edition_versions`) as the
+    caller read them before deciding to replace it; where someone changed, added or deleted one
+    since, the import is refused (Conflicts, naming each) rather than overwrite it unseen.
 
     A 所管 not on the master list refuses the document, each named with its 候補 (a typo
     would otherwise become an entry every later edition is checked against);
@@ -520,11 +526,49 @@ def import_document(
                     "置き換えるときは --replace を指定してください。"
                 )
             w.editable(existing.id)
+            if expected_versions is not None and (changed := changed_since(w.session, existing, expected_versions)):
+                raise Conflicts(name, changed)
             w.log("edition", existing.id, "replaced", {"fiscal_year": existing.fiscal_year}, None, None)
             w.session.delete(existing)
             w.session.flush()
         edition = write_edition(w, doc, rows)
         return w.result(edition.id)
+
+
+def edition_versions(db: Database, fiscal_year: int) -> dict[str, int]:
+    """The version of each program of the year's edition (empty: no such edition), what an import
+    that replaces it checks nobody changed since (import_document's expected_versions)."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Program.uid, Program.version).join(Edition).where(Edition.fiscal_year == fiscal_year)
+        )
+        return {uid: version for uid, version in rows}
+
+
+def changed_since(session: Session, edition: Edition, expected: Mapping[str, int]) -> list[Conflict]:
+    """The edition's programs changed or added after the versions read, and those deleted since, each
+    as the change that did it."""
+    programs = session.scalars(select(Program).where(Program.edition_id == edition.id).order_by(Program.uid)).all()
+    changed = []
+    for program in programs:
+        read = expected.get(program.uid)
+        if read != program.version and (found := latest_change(session, program, after=read)) is not None:
+            changed.append(found)
+    present = {p.uid for p in programs}
+    for uid in sorted(set(expected) - present):
+        deleted = session.scalar(
+            select(ChangeLog)
+            .where(ChangeLog.entity == "program", ChangeLog.entity_id == uid, ChangeLog.field == "deleted")
+            .where(ChangeLog.edition_id == edition.id)
+            .order_by(ChangeLog.id.desc())
+            .limit(1)
+        )
+        name = deleted.old.get("name", "") if deleted is not None and isinstance(deleted.old, dict) else ""
+        user, at, source = (deleted.user, deleted.at, deleted.source) if deleted is not None else ("", "", "")
+        changed.append(
+            Conflict(uid=uid, name=name, field="deleted", theirs=None, user=user, at=at, source=source, version=0)
+        )
+    return changed
 
 
 def unknown_divisions_message(master: MasterList, unknown: dict[DivisionPair, list[str]], name: str) -> str:

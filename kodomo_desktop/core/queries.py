@@ -386,6 +386,7 @@ class PlacementInfo:
     position: int
     is_primary: bool
     measure_size: int  # rows in that measure, for "move down" bounds
+    version: int  # what a change of it shown here is based on
 
 
 @dataclass(frozen=True)
@@ -436,7 +437,10 @@ def program_detail(db: Database, program_id: int) -> ProgramDetail:
             program.needs_review,
             tuple(program.review_notes),
             tuple((pd.division.department.name, pd.division.name) for pd in program.divisions),
-            tuple(PlacementInfo(p.id, p.measure_id, p.position, p.is_primary, sizes[p.measure_id]) for p in placements),
+            tuple(
+                PlacementInfo(p.id, p.measure_id, p.position, p.is_primary, sizes[p.measure_id], p.version)
+                for p in placements
+            ),
             program.version,
         )
 

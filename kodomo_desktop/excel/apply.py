@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kodomo_desktop.core.changes import OpResult, Writer, writing
+from kodomo_desktop.core.changes import OpResult, Writer, latest_change, writing
 from kodomo_desktop.core.database import Database, now_iso
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.models import Edition, Placement, PolicyNode, Program, ReturnImport
+from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.operations.programs import (
     Listings,
     add_program,
@@ -105,6 +106,11 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
     if not any(plan.accepted or not plan.result.imported_at for plan in plans):
         return ApplyReport(OpResult(), None, 0)  # nothing to write: no backup, no transaction
     _check_agreement(plans)
+    with exclusive(db, "returns"):
+        return _apply_all(db, fiscal_year, plans)
+
+
+def _apply_all(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> ApplyReport:
     backup = db.backup("before-import-returns")
     applied = 0
     changes = []
@@ -116,7 +122,7 @@ def apply_returns(db: Database, fiscal_year: int, plans: list[ApplyPlan]) -> App
         new = _NewPrograms({name_key(n) for n in names}, new_uids(outer), {}, {})
         for plan in plans:
             # one writer per file, sharing the transaction, so each change is logged with its file
-            w = Writer(outer.session, f"import:{plan.result.path.name}", db.user)
+            w = Writer(outer.session, f"import:{plan.result.path.name}", outer.user)
             applied += _apply_file(w, edition, plan, before, new)
             w.bump_versions()
             changes += w.changes
@@ -184,7 +190,10 @@ def _update_program(
         if change.field != "note" and display_value(
             change.field, output_value(change.field, comparable(change.field, now))
         ) != display_value(change.field, change.old):
-            raise InvalidInput(STALE.format(file=result.path.name, what=f"ID「{uid}」の{FIELD_LABELS[change.field]}"))
+            what = f"ID「{uid}」の{FIELD_LABELS[change.field]}"
+            if (by := latest_change(w.session, program, [change.field])) is not None:
+                what += f"を {by.user} が {by.when} に変更"
+            raise InvalidInput(STALE.format(file=result.path.name, what=what))
     for field, value in values.items():
         _write_field(w, program, field, value, result)
 

@@ -16,7 +16,7 @@ from kodomo_desktop.core.textdiff import DELETE, INSERT, edit_script, excerpt, p
 from kodomo_desktop.ui.diff_view import HTML_ROLE, ChangeDetail, RichTextDelegate, runs_html
 
 SOURCE_LABELS = {"editor": "画面", "seed": "初期データ", "cli": "コマンド", "rollover": "年度更新"}
-COLUMNS = ("日時", "利用者", "年度", "項目", "変更（前 → 後）", "経路")
+COLUMNS = ("日時", "変更者", "年度", "項目", "変更（前 → 後）", "経路")
 CHANGE_COLUMN = 4
 ARROW = " → "
 FULL_TEXTS = Qt.ItemDataRole.UserRole + 1  # (old, new) as whole texts, for the detail pane

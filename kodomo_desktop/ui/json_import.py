@@ -29,6 +29,9 @@ class Checked:
     doc: dict[str, Any]
     existing: EditionInfo | None  # the edition of its year, replaced by the import
     unknown: str | None  # the refusal naming 所管 not on the master list, with suggestions
+    # the replaced edition's programs (uid -> version) as the user agreed to replace them: a program
+    # someone changes before the import writes refuses it, naming the program
+    versions: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,20 @@ def import_json(window: MainWindow) -> None:
 def _check(db: Database, path: Path) -> Checked:
     from kodomo_desktop.core import queries
     from kodomo_desktop.core.divisions import load_master
-    from kodomo_desktop.core.interchange import load_document, unknown_divisions, unknown_divisions_message
+    from kodomo_desktop.core.interchange import (
+        edition_versions,
+        load_document,
+        unknown_divisions,
+        unknown_divisions_message,
+    )
 
     doc = load_document(path)
     existing = next((e for e in queries.list_editions(db) if e.fiscal_year == doc["fiscal_year"]), None)
+    versions = edition_versions(db, doc["fiscal_year"])
     master = load_master(db)
     unknown = unknown_divisions(master, doc)
-    return Checked(doc, existing, unknown_divisions_message(master, unknown, path.name) if unknown else None)
+    message = unknown_divisions_message(master, unknown, path.name) if unknown else None
+    return Checked(doc, existing, message, versions)
 
 
 def _confirm_and_import(window: MainWindow, path: Path, checked: Checked) -> None:
@@ -83,7 +93,7 @@ def _confirm_and_import(window: MainWindow, path: Path, checked: Checked) -> Non
     task = BackgroundTask(
         window,
         f"{era_label(year)}版を取り込んでいます…",
-        lambda _p, _c: _import(db, path, checked.doc, replace, checked.unknown is not None),
+        lambda _p, _c: _import(db, path, checked, replace),
         cancellable=False,
     )
     task.finished.connect(lambda imported: _imported(window, path, imported, checked.existing))
@@ -91,15 +101,22 @@ def _confirm_and_import(window: MainWindow, path: Path, checked: Checked) -> Non
     task.start()
 
 
-def _import(db: Database, path: Path, doc: dict[str, Any], replace: bool, add_divisions: bool) -> Imported:
+def _import(db: Database, path: Path, checked: Checked, replace: bool) -> Imported:
     from kodomo_desktop.core.interchange import export_document, import_document
 
+    doc = checked.doc
     year = doc["fiscal_year"]
     before = export_document(db, year) if replace else None
     if replace:
         db.backup("before-import-json")
     result = import_document(
-        db, doc, replace=replace, add_divisions=add_divisions, source=f"import:{path.name}", name=path.name
+        db,
+        doc,
+        replace=replace,
+        add_divisions=checked.unknown is not None,
+        source=f"import:{path.name}",
+        name=path.name,
+        expected_versions=checked.versions if replace else None,
     )
     return Imported(before, export_document(db, year), result.value)
 

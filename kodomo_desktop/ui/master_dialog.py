@@ -139,13 +139,22 @@ class MasterListDialog(QDialog):
 
     # --- the operations --------------------------------------------------------------------
 
-    def _apply(self, operation, *args, select: Entry | None = None, created: str | None = None):
-        """Run one master-list operation; an expected failure is shown and changes nothing.
+    def version(self, entry: Entry) -> int | None:
+        """The entry's version as this dialog read it: a change is based on it (someone else's since is refused)."""
+        found = self._find(entry)
+        if found is None:
+            return None
+        department, division = found
+        return department.version if division is None else division.version
+
+    def _apply(self, operation, *args, select: Entry | None = None, created: str | None = None, **based_on):
+        """Run one master-list operation; an expected failure (a conflict too) is shown and changes nothing.
 
         created: the kind of entry the operation adds (its id is the result's value), to select it.
+        based_on: the versions read (expected_version / expected_versions).
         """
         try:
-            result = operation(self.db, *args)
+            result = operation(self.db, *args, **based_on)
         except KodomoError as exc:
             show_error(self, exc, "所管の一覧")
             return None
@@ -187,7 +196,9 @@ class MasterListDialog(QDialog):
                 "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current or ""
             )
         if name is not None:
-            self._apply(master.rename_entry, entry[0], entry[1], name, select=entry)
+            self._apply(
+                master.rename_entry, entry[0], entry[1], name, select=entry, expected_version=self.version(entry)
+            )
 
     def move_selected(self, delta: int) -> None:
         item = self.tree.currentItem()
@@ -196,7 +207,14 @@ class MasterListDialog(QDialog):
             return
         parent = item.parent()
         index = parent.indexOfChild(item) if parent else self.tree.indexOfTopLevelItem(item)
-        self._apply(master.move_entry, entry[0], entry[1], max(0, index + delta), select=entry)
+        self._apply(
+            master.move_entry,
+            entry[0],
+            entry[1],
+            max(0, index + delta),
+            select=entry,
+            expected_version=self.version(entry),
+        )
 
     def toggle_active_selected(self) -> None:
         item = self.tree.currentItem()
@@ -204,7 +222,9 @@ class MasterListDialog(QDialog):
         if item is None or entry is None:
             return
         activate = not item.data(0, ACTIVE_ROLE)
-        result = self._apply(master.set_entry_active, entry[0], entry[1], activate, select=entry)
+        result = self._apply(
+            master.set_entry_active, entry[0], entry[1], activate, select=entry, expected_version=self.version(entry)
+        )
         if result is not None and not activate and result.value:
             QMessageBox.information(
                 self,
@@ -242,7 +262,8 @@ class MasterListDialog(QDialog):
                 "公開済みの年度版は変わりません。よろしいですか？",
             ):
                 return
-        self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target)
+        read = {e[1]: v for e in (entry, target) if (v := self.version(e)) is not None}
+        self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target, expected_versions=read)
 
     def _update_buttons(self, *_args: object) -> None:
         item = self.tree.currentItem()

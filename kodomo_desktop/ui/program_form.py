@@ -396,14 +396,16 @@ class ProgramForm(QWidget):
 
     def _remove_placement(self, placement: PlacementInfo) -> None:
         if (detail := self.detail) is not None:
-            self._push(RemovePlacement(self.session, detail.uid, placement.measure_id, placement.position))
+            self._push(
+                RemovePlacement(self.session, detail.uid, placement.measure_id, placement.position, placement.version)
+            )
 
     def _set_primary(self, placement: PlacementInfo) -> None:
         if (detail := self.detail) is not None:
             former = next(p.measure_id for p in detail.placements if p.is_primary)
-            self._push(SetPrimary(self.session, detail.uid, placement.measure_id, former))
+            self._push(SetPrimary(self.session, detail.uid, placement.measure_id, former, placement.version))
 
     def _move_placement(self, placement: PlacementInfo, position: int) -> None:
         if (detail := self.detail) is not None:
             m = placement.measure_id
-            self._push(MovePlacement(self.session, detail.uid, m, placement.position, m, position))
+            self._push(MovePlacement(self.session, detail.uid, m, placement.position, m, position, placement.version))

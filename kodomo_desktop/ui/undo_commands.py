@@ -233,7 +233,25 @@ class SetDivisions(VersionedCommand):
         return self._write(self.old)
 
 
-class AddPlacement(OperationCommand):
+class PlacementCommand(OperationCommand):
+    """A step on a program's placements: its first write is based on the placement's version the form
+    showed (None: not shown, not checked), its undo and redo on the version this window's last write
+    left, so a placement someone else moved since is refused (Conflict) rather than moved back over."""
+
+    def __init__(self, session: EditSession, text: str, read_version: int | None = None):
+        super().__init__(session, text)
+        self.read_version = read_version
+        self.ran = False
+
+    def expected(self, placement_id: int) -> int | None:
+        return self.session.version(f"placement:{placement_id}") if self.ran else self.read_version
+
+    def redo(self) -> None:
+        super().redo()
+        self.ran = True
+
+
+class AddPlacement(PlacementCommand):
     """A re-listing under another measure."""
 
     def __init__(self, session: EditSession, uid: str, measure_id: int):
@@ -248,28 +266,37 @@ class AddPlacement(OperationCommand):
 
     def revert(self) -> OpResult:
         assert self.placement_id is not None  # undo follows the redo that added it
-        return ops.remove_placement(self.db, self.placement_id)
+        return ops.remove_placement(self.db, self.placement_id, expected_version=self.expected(self.placement_id))
 
 
-class RemovePlacement(OperationCommand):
-    def __init__(self, session: EditSession, uid: str, measure_id: int, position: int):
-        super().__init__(session, f"再掲の削除（{uid}）")
+class RemovePlacement(PlacementCommand):
+    def __init__(self, session: EditSession, uid: str, measure_id: int, position: int, read_version: int | None = None):
+        super().__init__(session, f"再掲の削除（{uid}）", read_version)
         self.uid, self.measure_id, self.position = uid, measure_id, position
 
     def apply(self) -> OpResult:
-        return ops.remove_placement(self.db, self.session.placement_id(self.uid, self.measure_id))
+        placement_id = self.session.placement_id(self.uid, self.measure_id)
+        return ops.remove_placement(self.db, placement_id, expected_version=self.expected(placement_id))
 
     def revert(self) -> OpResult:
         return ops.add_placement(self.db, self.session.program_id(self.uid), self.measure_id, self.position)
 
 
-class SetPrimary(OperationCommand):
-    def __init__(self, session: EditSession, uid: str, measure_id: int, former_measure_id: int):
-        super().__init__(session, f"主な掲載先の変更（{uid}）")
+class SetPrimary(PlacementCommand):
+    def __init__(
+        self,
+        session: EditSession,
+        uid: str,
+        measure_id: int,
+        former_measure_id: int,
+        read_version: int | None = None,
+    ):
+        super().__init__(session, f"主な掲載先の変更（{uid}）", read_version)
         self.uid, self.measure_id, self.former_measure_id = uid, measure_id, former_measure_id
 
     def _make_primary(self, measure_id: int) -> OpResult:
-        return ops.set_primary(self.db, self.session.placement_id(self.uid, measure_id))
+        placement_id = self.session.placement_id(self.uid, measure_id)
+        return ops.set_primary(self.db, placement_id, expected_version=self.expected(placement_id))
 
     def apply(self) -> OpResult:
         return self._make_primary(self.measure_id)
@@ -278,19 +305,28 @@ class SetPrimary(OperationCommand):
         return self._make_primary(self.former_measure_id)
 
 
-class MovePlacement(OperationCommand):
+class MovePlacement(PlacementCommand):
     """Reorder within a measure, or move to another measure."""
 
     def __init__(
-        self, session: EditSession, uid: str, measure_id: int, position: int, to_measure_id: int, to_position: int
+        self,
+        session: EditSession,
+        uid: str,
+        measure_id: int,
+        position: int,
+        to_measure_id: int,
+        to_position: int,
+        read_version: int | None = None,
     ):
-        super().__init__(session, f"{'並べ替え' if measure_id == to_measure_id else '別の個別施策へ移動'}（{uid}）")
+        verb = "並べ替え" if measure_id == to_measure_id else "別の個別施策へ移動"
+        super().__init__(session, f"{verb}（{uid}）", read_version)
         self.uid = uid
         self.source = (measure_id, position)
         self.target = (to_measure_id, to_position)
 
     def _move(self, frm: tuple[int, int], to: tuple[int, int]) -> OpResult:
-        return ops.move_placement(self.db, self.session.placement_id(self.uid, frm[0]), to[1], to[0])
+        placement_id = self.session.placement_id(self.uid, frm[0])
+        return ops.move_placement(self.db, placement_id, to[1], to[0], expected_version=self.expected(placement_id))
 
     def apply(self) -> OpResult:
         return self._move(self.source, self.target)

@@ -12,6 +12,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import check_year, era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.snapshots import store_publication
 from kodomo_desktop.core.validation.checking import edition_errors
 from kodomo_desktop.core.validation.empty_results import edition_empty_results
@@ -71,7 +72,7 @@ def update_edition_settings(
 def publish(db: Database, fiscal_year: int, *, allow_empty_results: bool = False, source: str = "editor") -> OpResult:
     """Freeze an edition: every later write to it is refused. Refused while validation finds errors,
     and while more than EMPTY_RESULTS_SHARE of its programs lack 実績 unless allow_empty_results."""
-    with writing(db, source) as w:
+    with exclusive(db, "publish"), writing(db, source) as w:
         edition = edition_by_year(w.session, fiscal_year)
         w.editable(edition.id)
         # checked inside the write transaction, so no edit can slip in between
@@ -96,7 +97,7 @@ def unpublish(db: Database, fiscal_year: int, reason: str, *, source: str = "edi
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("公開を取り消す理由を入力してください。")
-    with writing(db, source) as w:
+    with exclusive(db, "unpublish"), writing(db, source) as w:
         edition = edition_by_year(w.session, fiscal_year)
         if not edition.published:
             raise InvalidInput(f"{era_label(fiscal_year)}版は公開されていません。")

@@ -29,12 +29,18 @@ KIND_LABELS = {"department": "部", "division": "課"}
 Entry = Department | Division
 
 
-def _entry(w: Writer, kind: str, entry_id: int) -> Entry:
+def _entry(w: Writer, kind: str, entry_id: int, expected_version: int | None = None) -> Entry:
+    """The entry; refused (Conflict) where another write changed it after expected_version, the
+    version the caller read."""
+    entry: Entry
     if kind == "department":
-        return _department(w, entry_id)
-    if kind == "division":
-        return w.get(Division, entry_id, f"所管の一覧の{KIND_LABELS[kind]}")
-    raise InvalidInput(f"所管の一覧の種類「{kind}」はありません（department / division）。")
+        entry = _department(w, entry_id)
+    elif kind == "division":
+        entry = w.get(Division, entry_id, f"所管の一覧の{KIND_LABELS[kind]}")
+    else:
+        raise InvalidInput(f"所管の一覧の種類「{kind}」はありません（department / division）。")
+    w.check_row(entry, expected_version, f"所管の一覧の{KIND_LABELS[kind]}「{_label(entry)}」")
+    return entry
 
 
 def _department(w: Writer, department_id: int) -> Department:
@@ -121,10 +127,12 @@ def add_division(
         return w.result(division.id)
 
 
-def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: str = "editor") -> OpResult:
+def rename_entry(
+    db: Database, kind: str, entry_id: int, name: str, *, source: str = "editor", expected_version: int | None = None
+) -> OpResult:
     """Correct an entry's name: every program naming it, in every draft edition, prints the new name."""
     with writing(db, source) as w:
-        entry = _entry(w, kind, entry_id)
+        entry = _entry(w, kind, entry_id, expected_version)
         name = _clean_name(name, kind)
         clash: Entry | None
         if isinstance(entry, Division):
@@ -147,10 +155,18 @@ def rename_entry(db: Database, kind: str, entry_id: int, name: str, *, source: s
         return w.result()
 
 
-def move_entry(db: Database, kind: str, entry_id: int, position: int, *, source: str = "editor") -> OpResult:
+def move_entry(
+    db: Database,
+    kind: str,
+    entry_id: int,
+    position: int,
+    *,
+    source: str = "editor",
+    expected_version: int | None = None,
+) -> OpResult:
     """Reorder an entry among its siblings (departments; divisions of one department)."""
     with writing(db, source) as w:
-        entry = _entry(w, kind, entry_id)
+        entry = _entry(w, kind, entry_id, expected_version)
         rows = _siblings(w, entry)
         old = entry.position
         rows.remove(entry)
@@ -160,12 +176,20 @@ def move_entry(db: Database, kind: str, entry_id: int, position: int, *, source:
         return w.result()
 
 
-def set_entry_active(db: Database, kind: str, entry_id: int, active: bool, *, source: str = "editor") -> OpResult:
+def set_entry_active(
+    db: Database,
+    kind: str,
+    entry_id: int,
+    active: bool,
+    *,
+    source: str = "editor",
+    expected_version: int | None = None,
+) -> OpResult:
     """Deactivate (or reactivate) an entry: it stays for the programs naming it, which validation
     then reports, and is no longer offered for new ones. Returns how many programs of draft
     editions still name it."""
     with writing(db, source) as w:
-        entry = _entry(w, kind, entry_id)
+        entry = _entry(w, kind, entry_id, expected_version)
         w.log(kind, entry.id, "active", entry.active, bool(active), None)
         entry.active = bool(active)
         return w.result(len(_programs_naming(w, _divisions_under(entry), published=False)))
@@ -178,13 +202,13 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
     ids = [d.id for d in divisions]
     if not ids:
         return []
+    # each program once, by id: DISTINCT over the whole row fails on PostgreSQL (json columns)
+    naming = select(ProgramDivision.program_id).where(ProgramDivision.division_id.in_(ids))
     return list(
         w.session.scalars(
             select(Program)
-            .join(ProgramDivision, ProgramDivision.program_id == Program.id)
             .join(Edition, Edition.id == Program.edition_id)
-            .where(ProgramDivision.division_id.in_(ids), Edition.status == (PUBLISHED if published else DRAFT))
-            .distinct()
+            .where(Program.id.in_(naming), Edition.status == (PUBLISHED if published else DRAFT))
             .order_by(Program.edition_id, Program.uid)
         )
     )
@@ -239,13 +263,23 @@ def _merge_department(w: Writer, source: Department, target: Department) -> int:
     return moved
 
 
-def merge_entries(db: Database, kind: str, source_id: int, target_id: int, *, source: str = "editor") -> OpResult:
+def merge_entries(
+    db: Database,
+    kind: str,
+    source_id: int,
+    target_id: int,
+    *,
+    source: str = "editor",
+    expected_versions: dict[int, int] | None = None,
+) -> OpResult:
     """Merge the source entry into the target: every program of a draft edition naming the source
     names the target instead (once, if it named both). The source is deleted, or deactivated
-    where a published edition still names it. All or nothing. Returns the number of programs moved."""
+    where a published edition still names it. All or nothing. Returns the number of programs moved.
+    expected_versions: entry id -> the version the caller read of each (see rename_entry)."""
     with writing(db, source) as w:
-        old = _entry(w, kind, source_id)
-        new = _entry(w, kind, target_id)
+        expected = expected_versions or {}
+        old = _entry(w, kind, source_id, expected.get(source_id))
+        new = _entry(w, kind, target_id, expected.get(target_id))
         if old is new:
             raise InvalidInput("統合元と統合先が同じです。")
         if not new.active or (isinstance(new, Division) and not new.department.active):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kodomo_desktop.core.changes import OpResult, writing
+from kodomo_desktop.core.changes import OpResult, Writer, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Placement, Program
-from kodomo_desktop.core.operations.common import clamp_position, reindex
+from kodomo_desktop.core.operations.common import clamp_position, node_label, reindex
 from kodomo_desktop.core.operations.programs import insert_placement, measure_in, measure_rows, placement_value
 
 
@@ -22,12 +22,24 @@ def add_placement(
         return w.result(placement.id)
 
 
-def remove_placement(db: Database, placement_id: int, *, source: str = "editor") -> OpResult:
+def _placement(w: Writer, placement_id: int, expected_version: int | None) -> tuple[Placement, Program]:
+    """The placement to change, of an editable edition, unchanged since expected_version (the version
+    the caller read; a move of another program in its measure renumbers it, and so changes it too)."""
+    placement = w.get(Placement, placement_id, "掲載")
+    program = placement.program
+    w.editable(program.edition_id)
+    measure = node_label(w.session, placement.measure)
+    subject = f"事業 {program.uid}「{program.name}」（{measure}）"
+    w.check_row(placement, expected_version, subject, measure=measure)
+    return placement, program
+
+
+def remove_placement(
+    db: Database, placement_id: int, *, source: str = "editor", expected_version: int | None = None
+) -> OpResult:
     """Remove a re-listing. The primary placement cannot go while the program has it as its only home."""
     with writing(db, source) as w:
-        placement = w.get(Placement, placement_id, "掲載")
-        program = placement.program
-        w.editable(program.edition_id)
+        placement, program = _placement(w, placement_id, expected_version)
         if placement.is_primary:
             raise InvalidInput(
                 f"事業「{program.name}」の主な掲載先は削除できません。"
@@ -43,13 +55,17 @@ def remove_placement(db: Database, placement_id: int, *, source: str = "editor")
 
 
 def move_placement(
-    db: Database, placement_id: int, position: int, measure_id: int | None = None, *, source: str = "editor"
+    db: Database,
+    placement_id: int,
+    position: int,
+    measure_id: int | None = None,
+    *,
+    source: str = "editor",
+    expected_version: int | None = None,
 ) -> OpResult:
     """Reorder within a measure, or move to another measure at a position."""
     with writing(db, source) as w:
-        placement = w.get(Placement, placement_id, "掲載")
-        program = placement.program
-        w.editable(program.edition_id)
+        placement, program = _placement(w, placement_id, expected_version)
         old = placement_value(w, placement)
         rows = measure_rows(w, placement.measure_id)
         rows.remove(placement)
@@ -69,12 +85,12 @@ def move_placement(
         return w.result()
 
 
-def set_primary(db: Database, placement_id: int, *, source: str = "editor") -> OpResult:
+def set_primary(
+    db: Database, placement_id: int, *, source: str = "editor", expected_version: int | None = None
+) -> OpResult:
     """Make this placement the primary one; the former primary becomes a 【再掲】."""
     with writing(db, source) as w:
-        placement = w.get(Placement, placement_id, "掲載")
-        program = placement.program
-        w.editable(program.edition_id)
+        placement, program = _placement(w, placement_id, expected_version)
         if placement.is_primary:
             return w.result()
         for other in program.placements:

@@ -88,13 +88,27 @@ def add_node(
         return w.result(node.id)
 
 
+def node_subject(node: PolicyNode) -> str:
+    """How a conflict names the node."""
+    return f"{NODE_KIND_LABELS[node.kind]}「{node.title}」"
+
+
 def update_node(
-    db: Database, node_id: int, *, title: str | None = None, number: int | None = None, source: str = "editor"
+    db: Database,
+    node_id: int,
+    *,
+    title: str | None = None,
+    number: int | None = None,
+    source: str = "editor",
+    expected_version: int | None = None,
 ) -> OpResult:
-    """Rename a node or change its number."""
+    """Rename a node or change its number; refused (Conflict) where another write changed the same
+    field after expected_version, the version the caller read."""
     with writing(db, source) as w:
         node = w.get(PolicyNode, node_id, "施策")
         w.editable(node.edition_id)
+        fields = [f for f, v in (("title", title), ("number", number)) if v is not None]
+        w.check_row(node, expected_version, node_subject(node), fields)
         if title is not None:
             title = title.strip()
             if not title:
@@ -109,11 +123,14 @@ def update_node(
         return w.result()
 
 
-def move_node(db: Database, node_id: int, position: int, *, source: str = "editor") -> OpResult:
-    """Reorder a node among its siblings."""
+def move_node(
+    db: Database, node_id: int, position: int, *, source: str = "editor", expected_version: int | None = None
+) -> OpResult:
+    """Reorder a node among its siblings (expected_version: see update_node)."""
     with writing(db, source) as w:
         node = w.get(PolicyNode, node_id, "施策")
         w.editable(node.edition_id)
+        w.check_row(node, expected_version, node_subject(node), ["position"])
         rows = siblings(w, node.edition_id, node.parent_id)
         old = node.position
         rows.remove(node)
@@ -123,11 +140,12 @@ def move_node(db: Database, node_id: int, position: int, *, source: str = "edito
         return w.result()
 
 
-def delete_node(db: Database, node_id: int, *, source: str = "editor") -> OpResult:
-    """Delete an empty node (no children, no programs listed)."""
+def delete_node(db: Database, node_id: int, *, source: str = "editor", expected_version: int | None = None) -> OpResult:
+    """Delete an empty node (no children, no programs listed); refused where it changed after expected_version."""
     with writing(db, source) as w:
         node = w.get(PolicyNode, node_id, "施策")
         w.editable(node.edition_id)
+        w.check_row(node, expected_version, node_subject(node))
         if node.children:
             raise InvalidInput(f"「{node.title}」の下に施策があるため削除できません。")
         if measure_rows(w, node.id):

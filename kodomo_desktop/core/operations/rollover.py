@@ -18,6 +18,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import export_document, write_edition
 from kodomo_desktop.core.listing import is_listed, without_ended
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, NEW
 
 
@@ -29,7 +30,7 @@ def rollover(db: Database, from_year: int, to_year: int, *, source: str = "rollo
     programs are not carried over; new (新規) ones continue as 継続. Review flags and notes
     come along (an open question stays open); acknowledged findings and imported returns
     stay with the old year, whose review they were. The source is only read, so a
-    published edition can be rolled over.
+    published edition can be rolled over. Not while another publishes or rolls over (exclusive).
     """
     check_year(from_year, "元の版の年度")
     check_year(to_year, "新しい版の年度")
@@ -38,18 +39,19 @@ def rollover(db: Database, from_year: int, to_year: int, *, source: str = "rollo
         raise InvalidInput(
             f"新年度の版は元の版の翌年度に作成してください（{era_label(from_year)}の次は{era_label(from_year + 1)}）。"
         )
-    source_doc = export_document(db, from_year)
-    with db.read() as session:
-        _refuse_existing(session, to_year)
-    backup = db.backup("before-rollover")
-    with writing(db, source) as w:
-        _refuse_existing(w.session, to_year)
-        edition = write_edition(w, next_year_document(source_doc, to_year))
-        w.log("edition", edition.id, "rolled_over_from", None, from_year, edition.id)
-        ended = [p["id"] for p in source_doc["programs"] if not is_listed(p)]
-        w.log("edition", edition.id, "not_carried_over", None, ended or None, edition.id)
-        w.log("edition", edition.id, "backup", None, str(backup) if backup else None, edition.id)
-        return w.result(edition.id)
+    with exclusive(db, "rollover"):
+        source_doc = export_document(db, from_year)
+        with db.read() as session:
+            _refuse_existing(session, to_year)
+        backup = db.backup("before-rollover")
+        with writing(db, source) as w:
+            _refuse_existing(w.session, to_year)
+            edition = write_edition(w, next_year_document(source_doc, to_year))
+            w.log("edition", edition.id, "rolled_over_from", None, from_year, edition.id)
+            ended = [p["id"] for p in source_doc["programs"] if not is_listed(p)]
+            w.log("edition", edition.id, "not_carried_over", None, ended or None, edition.id)
+            w.log("edition", edition.id, "backup", None, str(backup) if backup else None, edition.id)
+            return w.result(edition.id)
 
 
 def next_year_document(doc: dict[str, Any], to_year: int) -> dict[str, Any]:
