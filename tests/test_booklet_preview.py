@@ -57,31 +57,31 @@ def test_shows_the_first_page_of_the_whole_booklet(preview, booklet_pages):
 
 def test_page_keys_buttons_and_page_box_move_between_pages(preview, qtbot):
     first = preview.image.pixmap().toImage()
-    qtbot.keyClick(preview.scroll, Qt.Key.Key_PageDown)
+    qtbot.keyClick(preview.pages_view, Qt.Key.Key_PageDown)
     assert preview.page == 1 and preview.page_box.value() == 2
     qtbot.waitUntil(lambda: preview.image.accessibleDescription() == "2ページ目")
     assert preview.image.pixmap().toImage() != first
-    qtbot.keyClick(preview.scroll, Qt.Key.Key_PageUp)
+    qtbot.keyClick(preview.pages_view, Qt.Key.Key_PageUp)
     assert preview.page == 0
     qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
     assert preview.page == 1
     preview.page_box.setValue(preview.page_count)
     assert preview.page == preview.page_count - 1 and not preview.next_button.isEnabled()
-    qtbot.keyClick(preview.scroll, Qt.Key.Key_PageDown)  # past the last page: stays
+    qtbot.keyClick(preview.pages_view, Qt.Key.Key_PageDown)  # past the last page: stays
     assert preview.page == preview.page_count - 1
 
 
 def test_zoom_buttons_keys_and_ctrl_wheel_change_the_page_size(preview, qtbot):
     fitted = pixmap_width(preview)
-    assert preview.fit_button.isChecked() and fitted <= preview.scroll.viewport().width()
+    assert preview.fit_button.isChecked() and fitted <= preview.pages_view.viewport().width()
     qtbot.mouseClick(preview.zoom_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pixmap_width(preview) > fitted * 1.2)
     assert not preview.fit_button.isChecked()
     bigger = pixmap_width(preview)
-    qtbot.keyClick(preview.scroll, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(preview.pages_view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: pixmap_width(preview) < bigger)
     smaller = pixmap_width(preview)
-    viewport = preview.scroll.viewport()
+    viewport = preview.pages_view.viewport()
     centre = QPointF(viewport.rect().center())
     wheel = QWheelEvent(
         centre,
@@ -96,7 +96,7 @@ def test_zoom_buttons_keys_and_ctrl_wheel_change_the_page_size(preview, qtbot):
     QApplication.sendEvent(viewport, wheel)
     qtbot.waitUntil(lambda: pixmap_width(preview) < smaller)
     qtbot.mouseClick(preview.fit_button, Qt.MouseButton.LeftButton)
-    room = preview.scroll.viewport().width()
+    room = preview.pages_view.viewport().width()
     qtbot.waitUntil(lambda: room - 20 <= pixmap_width(preview) <= room)
 
 

@@ -13,6 +13,7 @@ import io
 import threading
 from typing import TYPE_CHECKING, Any
 
+import pypdfium2  # type: ignore[import-untyped]  # ships no type information (no py.typed)
 from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -33,8 +34,6 @@ from kodomo_desktop.ui.messages import show_error
 from kodomo_desktop.ui.workers import BackgroundTask, Cancelled, Progress
 
 if TYPE_CHECKING:
-    import pypdfium2
-
     from kodomo_desktop.core.database import Database
 
 ZOOM_STEP = 1.25
@@ -119,11 +118,11 @@ class BookletPreview(QDialog):
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setAccessibleName("冊子のページ")
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAccessibleName("冊子のページ表示")
-        self.scroll.viewport().installEventFilter(self)
+        self.pages_view = QScrollArea()
+        self.pages_view.setWidget(self.image)
+        self.pages_view.setWidgetResizable(True)
+        self.pages_view.setAccessibleName("冊子のページ表示")
+        self.pages_view.viewport().installEventFilter(self)
 
         bar = QHBoxLayout()
         for widget in (self.previous_button, self.page_box, self.page_total, self.next_button):
@@ -136,7 +135,7 @@ class BookletPreview(QDialog):
             bar.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.pages_view, 1)
         layout.addWidget(self.state)
 
         self.previous_button.clicked.connect(lambda: self.go_to(self.page - 1))
@@ -187,8 +186,6 @@ class BookletPreview(QDialog):
         task.start()
 
     def _built(self, data: bytes, report: Any) -> None:
-        import pypdfium2
-
         self._close_pdf()
         with _PDFIUM:
             self.pdf = pypdfium2.PdfDocument(data)
@@ -227,7 +224,7 @@ class BookletPreview(QDialog):
     def _fitting_scale(self) -> float:
         assert self.pdf is not None
         width, _height = page_size(self.pdf, self.page)
-        room = self.scroll.viewport().width() - 2 * self.scroll.frameWidth() - 8
+        room = self.pages_view.viewport().width() - 2 * self.pages_view.frameWidth() - 8
         low, high = ZOOM_RANGE
         return min(high, max(low, room / width))
 
@@ -266,10 +263,9 @@ class BookletPreview(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Ctrl+wheel zooms, as in a PDF viewer; the plain wheel scrolls
-        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
-                return True
+        if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+            return True
         if event.type() == QEvent.Type.Resize and self.fit_width and self.pdf is not None:
             QTimer.singleShot(0, self._render)
         return super().eventFilter(watched, event)

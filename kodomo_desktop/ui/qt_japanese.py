@@ -26,8 +26,10 @@ MISSING = {
 
 
 class _Supplement(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return MISSING.get((context, source), "")
+    # None becomes Qt's null string, "not translated here", and Qt asks the next translator;
+    # an empty string would be taken as the translation
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        return MISSING.get((context, source))
 
     def isEmpty(self) -> bool:
         return False
