@@ -16,7 +16,7 @@ import sys
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TextIO
 
-from kodomo_desktop import __version__
+from kodomo_desktop import __version__, cli_locale
 from kodomo_desktop.core.errors import InvalidInput, KodomoError
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ COMMANDS = {
     "delete-edition": "kodomo_desktop.commands.delete_edition",
     "backups": "kodomo_desktop.commands.backups",
     "restore": "kodomo_desktop.commands.restore",
+    "export-excel": "kodomo_desktop.commands.export_excel",
 }
 
 
@@ -134,18 +135,21 @@ class Context:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    cli_locale.install()
     parser = argparse.ArgumentParser(
         prog="kodomo-desktop",
         description="「旭川市こども計画」関連事業・取組一覧の編集・検証・印刷。引数なしでウィンドウを開きます。",
     )
-    parser.add_argument("--version", action="version", version=f"kodomo-desktop {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kodomo-desktop {__version__}", help="バージョンを表示して終了"
+    )
     parser.add_argument(
         "--db",
         type=_db_argument,
         metavar="PATH",
         help="データベースのファイルまたは SQLAlchemy URL（既定: 環境変数 KODOMO_DB、なければユーザーデータフォルダ）",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="コマンド")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
         command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
 from kodomo_desktop.ui import features
 from kodomo_desktop.ui.features import Feature, FeatureMissing
@@ -81,10 +81,27 @@ class WindowActions:
         self.master = new("所管の一覧…", feature=features.MASTER_DIALOG)
         self.about = new("バージョン情報…", feature=features.ABOUT_DIALOG)
         self.quit = new("終了", [KEY.Quit])
+        # office comforts (ui/open_database.py, booklet_preview.py, excel_list_action.py, guide_dialog.py)
+        self.open_database = new("開く…", [KEY.Open], SP.SP_DialogOpenButton, "別のデータベースファイルを開く")
+        self.recent = QMenu("最近使ったファイル", window)
+        self.preview = new(
+            "冊子のプレビュー…",
+            tip="冊子(PDF)のページを画面で確認（拡大・縮小、印刷もできます）",
+            feature=features.BOOKLET_PREVIEW,
+        )
+        self.excel_list = new(
+            "一覧を Excel に書き出す…",
+            tip="年度版の一覧を冊子の順に1枚のシートへ（【再掲】の行も含む。庁内での回覧用）",
+            feature=features.WHOLE_LIST,
+        )
+        self.guide = new("操作説明", [KEY.HelpContents], tip="ふだんの作業の手順")
 
         # where they are shown: None is a separator
         self.menus: dict[str, Sequence[QAction | None]] = {
-            "ファイル(&F)": [self.booklet, self.proof, self.web, None, self.import_json, self.restore, None, self.quit],
+            "ファイル(&F)": [
+                *(self.open_database, self.recent.menuAction(), None, self.preview, self.booklet, self.proof),
+                *(self.web, self.excel_list, None, self.import_json, self.restore, None, self.quit),
+            ],
             "編集(&E)": [
                 *(self.undo, self.redo, self.history, None, self.copy, self.paste, None, self.find, None),
                 *(self.next_pane, self.previous_pane, None),
@@ -96,7 +113,7 @@ class WindowActions:
             ],
             "Excel(&X)": [self.templates, self.import_returns, self.returns_overview],
             "検証(&V)": [self.findings, self.coverage, None, self.master],
-            "ヘルプ(&H)": [self.about],
+            "ヘルプ(&H)": [self.guide, None, self.about],
         }
         self.toolbar: Sequence[QAction | None] = [
             *(self.undo, self.redo, None, self.add, self.delete, self.up, self.down, None, self.booklet)

@@ -6,11 +6,12 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kodomo_desktop.core import locations
+from kodomo_desktop.ui.qt_japanese import install_japanese
 from kodomo_desktop.ui.settings import APPLICATION, ORGANIZATION, user_settings
 
 
@@ -34,10 +35,7 @@ def run_app(db_target: str | None) -> int:
     app.setApplicationDisplayName("kodomo-desktop")
     app.setWindowIcon(QIcon(str(locations.resources_dir() / "icons" / "kodomo-desktop.png")))
     sys.excepthook = _show_unexpected
-    # Qt's own texts (OK/キャンセル, context menus of text fields) in Japanese
-    translator = QTranslator(app)
-    if translator.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    install_japanese(app)
 
     from kodomo_desktop.ui.startup import open_interactively
 
@@ -45,15 +43,20 @@ def run_app(db_target: str | None) -> int:
     if opened is None:
         return 1
     db, lock = opened
-    from kodomo_desktop.ui.main_window import MainWindow
+    from kodomo_desktop.ui.open_database import show_window
+    from kodomo_desktop.ui.welcome import welcome_once
 
     try:
-        window = MainWindow(db, user_settings())
-        window.show()
-        if quit_ms := os.environ.get("KODOMO_SMOKE_QUIT_MS"):  # the frozen bundle's smoke test
-            QTimer.singleShot(int(quit_ms), app.quit)
-        return app.exec()
-    finally:
+        # the window holds the database and its lock from here, and gives them up when it
+        # gives way to another file (ファイル ▸ 開く) or when the application quits
+        window = show_window(db, lock, user_settings())
+    except BaseException:
         if lock is not None:
             lock.release()
         db.dispose()
+        raise
+    if quit_ms := os.environ.get("KODOMO_SMOKE_QUIT_MS"):  # the frozen bundle's smoke test
+        QTimer.singleShot(int(quit_ms), app.quit)
+    else:
+        QTimer.singleShot(0, lambda: welcome_once(window))
+    return app.exec()

@@ -3,13 +3,14 @@ built in a worker thread with progress and cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.ui.features import BOOKLET, BOOKLET_OPTIONS
@@ -35,12 +36,12 @@ def make_booklet(window: MainWindow, proof: bool = False) -> None:
     if not proof and not _confirm_despite_errors(window, year):
         return
     what = "冊子（校正用）" if proof else "冊子(PDF)"
-    folder = window.settings.get(BOOKLET_FOLDER) or str(Path.home())
+    folder = window.settings.folder(BOOKLET_FOLDER)
     name = f"こども計画関連事業・取組一覧_{era_label(year)}{PROOF_SUFFIX if proof else ''}.pdf"
     path, _ = QFileDialog.getSaveFileName(window, f"{what}の保存先", str(Path(folder) / name), "PDF (*.pdf)")
     if not path:
         return
-    window.settings.set(BOOKLET_FOLDER, str(Path(path).parent))
+    window.settings.remember_folder(BOOKLET_FOLDER, path)
     db = window.db
 
     def work(progress: Progress, cancelled: Cancelled) -> BookletReport:
@@ -89,17 +90,37 @@ def _confirm_despite_errors(window: MainWindow, year: int) -> bool:
 
 def _built(window: MainWindow, path: Path, report: BookletReport, what: str) -> None:
     font = report.embedded_font or "埋め込みなし"
+    text = f"{path.name} を作成しました（{report.pages}ページ、フォント: {font}）。"
+    offer_folder(window, f"{what}の作成", text, path, report.warnings)
+
+
+def offer_folder(window: QWidget, title: str, text: str, path: Path, warnings: Sequence[str] = ()) -> None:
+    """Say a file was written and where; offer to open it or its folder. Where the system has no
+    program for it (openUrl fails), say so with the path to open by hand."""
     box = QMessageBox(window)
-    box.setWindowTitle(f"{what}の作成")
-    box.setText(f"{path.name} を作成しました（{report.pages}ページ、フォント: {font}）。")
-    if report.warnings:
+    box.setWindowTitle(title)
+    box.setText(f"{text}\n保存先のフォルダ: {path.parent}")
+    if warnings:
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setInformativeText(f"確認が必要な点が{len(report.warnings)}件あります（「詳細」を参照）。")
-        box.setDetailedText("\n".join(report.warnings))
+        box.setInformativeText(f"確認が必要な点が{len(warnings)}件あります（「詳細」を参照）。")
+        box.setDetailedText("\n".join(warnings))
     else:
         box.setIcon(QMessageBox.Icon.Information)
-    open_button = box.addButton("開く", QMessageBox.ButtonRole.AcceptRole)
+    open_file = box.addButton("開く", QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton("フォルダを開く", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("閉じる", QMessageBox.ButtonRole.RejectRole)
     box.exec()
-    if box.clickedButton() is open_button:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    clicked = box.clickedButton()
+    if clicked is open_file:
+        target, program = path, f"{path.suffix.lstrip('.').upper()} ファイルを表示するプログラム"
+    elif clicked is open_folder:
+        target, program = path.parent, "フォルダを開くプログラム（ファイルマネージャー）"
+    else:
+        return
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+        QMessageBox.warning(
+            window,
+            title,
+            f"{program}がこのコンピューターに登録されていないため、開けませんでした。\n"
+            f"次の場所をエクスプローラーなどで開いてください:\n{target}",
+        )

@@ -57,6 +57,8 @@ COVERAGE_DIALOG = Feature("kodomo_desktop.ui.coverage_dialog", "CoverageDialog",
 COMPARE_DIALOG = Feature("kodomo_desktop.ui.compare_dialog", "CompareDialog", "年度の比較画面")
 RESTORE_DIALOG = Feature("kodomo_desktop.ui.restore_dialog", "RestoreDialog", "バックアップからの復元画面")
 ABOUT_DIALOG = Feature("kodomo_desktop.ui.about_dialog", "AboutDialog", "バージョン情報の画面")
+BOOKLET_PREVIEW = Feature("kodomo_desktop.ui.booklet_preview", "BookletPreview", "冊子のプレビュー画面")
+WHOLE_LIST = Feature("kodomo_desktop.excel.whole_list", "write_whole_list", "一覧の Excel 書き出し機能")
 ROLLOVER = Feature("kodomo_desktop.core.operations.rollover", "rollover", "前年度からの年度版作成機能")
 
 

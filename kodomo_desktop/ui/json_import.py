@@ -13,6 +13,7 @@ from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo
 from kodomo_desktop.ui.messages import confirm, show_error
+from kodomo_desktop.ui.settings import JSON_FOLDER
 from kodomo_desktop.ui.undo_commands import JsonImport
 from kodomo_desktop.ui.workers import BackgroundTask
 
@@ -44,10 +45,11 @@ class Imported:
 def import_json(window: MainWindow) -> None:
     window.form.commit_pending()
     path, _ = QFileDialog.getOpenFileName(
-        window, TITLE, str(Path.home()), "kodomo-edition/1 (*.json);;すべてのファイル (*)"
+        window, TITLE, window.settings.folder(JSON_FOLDER), "kodomo-edition/1 (*.json);;すべてのファイル (*)"
     )
     if not path:
         return
+    window.settings.remember_folder(JSON_FOLDER, path)
     db = window.db
     task = BackgroundTask(window, "文書を確認しています…", lambda _p, _c: _check(db, Path(path)), cancellable=False)
     task.finished.connect(lambda checked: _confirm_and_import(window, Path(path), checked))

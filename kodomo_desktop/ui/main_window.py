@@ -34,8 +34,11 @@ from kodomo_desktop.ui import (
     booklet_action,
     edition_actions,
     excel_actions,
+    excel_list_action,
     features,
+    guide_dialog,
     json_import,
+    open_database,
     program_actions,
     tree_state,
     web_action,
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         self.settings = settings
+        settings.first_folder = db.path.parent if db.path is not None else None
         self.session = EditSession(db, self)
         self.editions: list[EditionInfo] = []
         self.edition: EditionInfo | None = None
@@ -203,6 +207,11 @@ class MainWindow(QMainWindow):
         connect(act.master, self._edit_master_list)
         connect(act.about, lambda: self._run_dialog(features.ABOUT_DIALOG))
         connect(act.quit, self.close)
+        connect(act.open_database, lambda: open_database.choose_and_open(self))
+        act.recent.aboutToShow.connect(lambda: open_database.fill_recent_menu(self, act.recent))
+        connect(act.preview, lambda: self._run_dialog(features.BOOKLET_PREVIEW, self.db, self.open_year()))
+        connect(act.excel_list, lambda: excel_list_action.write_list(self))
+        connect(act.guide, lambda: guide_dialog.show_guide(self))
 
     def _build_menus(self) -> None:
         for title, actions in self.act.menus.items():
@@ -283,6 +292,8 @@ class MainWindow(QMainWindow):
                 act.booklet: has_edition,
                 act.proof: has_edition,
                 act.web: has_edition,
+                act.preview: has_edition,
+                act.excel_list: has_edition,
                 act.templates: has_edition,
                 act.import_returns: has_edition and editable,
                 act.returns_overview: has_edition,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 ORGANIZATION = "kodomo-desktop"
 APPLICATION = "kodomo-desktop"
@@ -43,10 +43,20 @@ TEMPLATES_FOLDER = Setting("folders/templates", "")
 TEMPLATES_BY = Setting("templates/by", "division")  # 部 or 課: excel.units
 RETURNS_FOLDER = Setting("folders/returns", "")
 
+# office comforts: recent databases, the file dialogs' folders, the first-start welcome
+RECENT_DATABASES = Setting("database/recent", [])  # newest first
+RECENT_LIMIT = 8
+DATABASE_FOLDER = Setting("folders/database", "")
+JSON_FOLDER = Setting("folders/json", "")
+EXCEL_FOLDER = Setting("folders/excel", "")
+WELCOME_SHOWN = Setting("welcome/shown", False)
+
 
 class Settings:
     def __init__(self, store: QSettings):
         self.store = store
+        # where file dialogs start before one was used: the window sets its database's folder
+        self.first_folder: Path | None = None
 
     def get(self, setting: Setting) -> Any:
         """The stored value, or the default where the file holds none or something else (a damaged file)."""
@@ -64,9 +74,18 @@ class Settings:
         self.store.sync()
 
     def folder(self, setting: Setting) -> str:
-        """Where a file dialog for this purpose starts: the folder last used for it, else home."""
-        folder = self.get(setting)
-        return str(folder) if folder and Path(folder).is_dir() else str(Path.home())
+        """Where a file dialog for this purpose starts: the folder last used for it, else the
+        database's folder, else Documents, else home (never an unrelated working folder)."""
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        for candidate in (self.get(setting), self.first_folder, documents):
+            if candidate and Path(candidate).is_dir():
+                return str(candidate)
+        return str(Path.home())
+
+    def remember_folder(self, setting: Setting, path: str | Path) -> None:
+        """Remember the folder of a file (or the folder) just chosen for this purpose."""
+        path = Path(path)
+        self.set(setting, str(path if path.is_dir() else path.parent))
 
 
 def user_settings() -> Settings:

@@ -25,7 +25,7 @@ def write_web(window: MainWindow) -> None:
     from kodomo_desktop.web.output import refusal
 
     year = window.open_year()
-    start = window.settings.get(WEB_FOLDER) or str(Path.home())
+    start = window.settings.folder(WEB_FOLDER)
     parent = QFileDialog.getExistingDirectory(window, f"{TITLE}先（この中にフォルダを作ります）", start)
     if not parent:
         return
