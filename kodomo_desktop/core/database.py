@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kodomo_desktop.core import environment
 from kodomo_desktop.core.backup_files import write_backup
+from kodomo_desktop.core.database_url import display_target
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
@@ -95,6 +96,10 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY") or "locked" in str(exc)
 
 
+# a server that does not answer is reported after 10 s rather than the system's minutes
+_SERVER_OPTIONS = {"connect_args": {"connect_timeout": 10, "application_name": "kodomo-desktop"}, "pool_pre_ping": True}
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -129,13 +134,17 @@ class Database:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise environment.path_failure(exc, self.path.parent) from None
-            self.engine = create_engine(self.url)
+            self.engine = create_engine(self.url, **({} if self.is_sqlite else _SERVER_OPTIONS))
         except (ArgumentError, ImportError) as exc:
             # NoSuchModuleError (an unknown kind of URL) is an ArgumentError
-            raise environment.engine_failure(exc, make_url_safe(self.url)) from None
+            raise environment.engine_failure(exc, display_target(self.url)) from None
         self.user = user or current_user()
         if self.is_sqlite:
             _configure_sqlite(self)
+        else:
+            from kodomo_desktop.core.models import postgresql_forms
+
+            postgresql_forms()
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(kodomo_write=True), expire_on_commit=False)
 
@@ -144,7 +153,8 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+        """The file's path, or user@host:port/dbname: never the password."""
+        return str(self.path) if self.path else display_target(self.url)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -173,10 +183,29 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Every session opened inside shares one transaction on one connection, committed at the end.
+
+        A server database's schema and seed edition are made so: PostgreSQL's DDL is
+        transactional, so an interrupted first start leaves the database empty, never half-made.
+        """
+        sessions = self._read, self._write
+        try:
+            with self.engine.begin() as conn:
+                # each session's commit releases a savepoint; the outer transaction commits once
+                bound = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+                self._read = self._write = bound
+                yield conn
+        except SADatabaseError as exc:
+            raise self._translated(exc) from exc
+        finally:
+            self._read, self._write = sessions
+
     def _translated(self, exc: SADatabaseError) -> Exception:
-        """A lock, permission or full disk as its message; any other database error as it is."""
+        """A lock, permission, full disk or unreachable server as its message; any other error as it is."""
         if not isinstance(exc.orig, sqlite3.Error):
-            return exc
+            return environment.server_failure(exc, self.display_name) or exc
         waited = self.busy_timeout if _is_busy(exc.orig) else None
         return environment.database_failure(exc.orig, self.display_name, waited) or exc
 
@@ -228,14 +257,6 @@ class Database:
         if self.path is None or not self.path.exists():
             return None
         return write_backup(self.path, reason)
-
-
-def make_url_safe(url: str) -> str:
-    """The URL as given, its password hidden when it parses."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
 
 
 def damaged(db: Database, exc: Exception) -> DatabaseError:

@@ -56,5 +56,12 @@ def user_cache_dir() -> Path:
 
 
 def database_target(explicit: str | None = None) -> str:
-    """--db beats KODOMO_DB beats the user data folder. A file path or a SQLAlchemy URL."""
-    return explicit or os.environ.get(DB_ENV) or str(user_data_dir() / DB_FILENAME)
+    """--db beats KODOMO_DB beats the user's database.url beats the user data folder.
+
+    A file path or a SQLAlchemy URL (see core.database_url).
+    """
+    if explicit or os.environ.get(DB_ENV):
+        return explicit or os.environ[DB_ENV]
+    from kodomo_desktop.core.database_url import configured_target
+
+    return configured_target() or str(user_data_dir() / DB_FILENAME)
