@@ -292,3 +292,17 @@ def test_the_config_file_with_a_password_is_used_when_private(config_file, postg
         assert f"データベース: {ROLE}@" in out and PASSWORD not in out + err
     finally:
         postgres.drop(name)
+
+
+def test_the_restore_dialog_says_where_the_backups_are(qtbot, sample_db, backend):
+    from PySide6.QtWidgets import QLabel
+
+    from kodomo_desktop.ui.restore_dialog import RestoreDialog
+
+    dialog = RestoreDialog(sample_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() == 0 and not dialog.restore_button.isEnabled()
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    where = "pg_dump" if backend == "postgresql" else "backups フォルダ"
+    assert where in shown and sample_db.display_name in shown

@@ -121,6 +121,7 @@ def test_rollover_writes_the_change_log(sample_db):
     assert len(result.changes) == len(rows)
 
 
+@pytest.mark.sqlite_only  # the backup is a copy of the SQLite file
 def test_backup_is_taken_before_the_new_edition_is_written(sample_db):
     result = rollover(sample_db, 2024, 2025)
     [backup] = backups(sample_db)
@@ -169,13 +170,13 @@ def run_cli(*argv):
 
 
 def test_cli_rollover(sample_db):
-    code, out, err = run_cli("--db", str(sample_db.path), "rollover", "--from", "2024", "--to", "2025")
+    code, out, err = run_cli("--db", sample_db.url, "rollover", "--from", "2024", "--to", "2025")
     assert code == 0, err
     assert "令和7年度版を令和6年度版から作成しました（事業 3件を引き継ぎ、終了した事業 0件" in out
     assert "バックアップ:" in err and "before-rollover" in err
-    code, _, err = run_cli("--db", str(sample_db.path), "rollover", "--from", "2024")
+    code, _, err = run_cli("--db", sample_db.url, "rollover", "--from", "2024")
     assert code == 2 and "令和7年度の版はすでにあります" in err
-    code, out, _ = run_cli("--db", str(sample_db.path), "rollover", "--from", "2025")
+    code, out, _ = run_cli("--db", sample_db.url, "rollover", "--from", "2025")
     assert code == 0 and "令和8年度版" in out
 
 
