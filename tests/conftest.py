@@ -64,11 +64,18 @@ class PostgresServer:
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def create(self, template: str | None = None) -> str:
-        """A new database (a copy of template, or empty); its name."""
+        """A new database (a copy of template, or empty); its name.
+
+        An empty one sorts text in Japanese order (ICU ja-JP, case-insensitive first), so an output
+        that leans on the database's text order differs from SQLite's byte order and fails a test.
+        """
         self.count += 1
         name = f"{self.prefix}_{self.count}"
         self.drop(name)
-        self._run(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        if template:
+            self._run(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            self._run(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'ja-JP'")
         return name
 
     def drop(self, name: str) -> None:
