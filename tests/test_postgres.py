@@ -306,3 +306,33 @@ def test_the_restore_dialog_says_where_the_backups_are(qtbot, sample_db, backend
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     where = "pg_dump" if backend == "postgresql" else "backups フォルダ"
     assert where in shown and sample_db.display_name in shown
+
+
+def test_a_write_held_up_by_another_writer_gives_up_with_the_same_message(sample_db, backend):
+    """Another connection holds P0001 (a row lock on the server, the write lock of a SQLite file)."""
+    import sqlite3
+
+    from kodomo_desktop.core.database import Database
+    from kodomo_desktop.core.environment import EnvironmentProblem
+    from kodomo_desktop.core.operations.programs import update_program
+
+    db = Database(sample_db.url, busy_timeout=0.5)
+    p1 = program_id(db, "P0001")
+    if backend == "sqlite":
+        holder = sqlite3.connect(sample_db.path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+    else:
+        engine = create_engine(sample_db.url, poolclass=NullPool)
+        holder = engine.connect()
+        holder.execute(text("UPDATE program SET alias = 'held' WHERE id = :p"), {"p": p1})
+    try:
+        with pytest.raises(EnvironmentProblem) as refused:
+            update_program(db, p1, {"alias": "mine"})
+    finally:
+        holder.rollback()
+        holder.close()
+        db.dispose()
+    assert "書き込み中" in refused.value.message and "0.5 秒待っても" in refused.value.message
+    assert sample_db.display_name in refused.value.message
+    with sample_db.read() as s:
+        assert s.execute(text("SELECT alias FROM program WHERE id = :p"), {"p": p1}).scalar() != "mine"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -96,8 +97,18 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY") or "locked" in str(exc)
 
 
-# a server that does not answer is reported after 10 s rather than the system's minutes
-_SERVER_OPTIONS = {"connect_args": {"connect_timeout": 10, "application_name": "kodomo-desktop"}, "pool_pre_ping": True}
+def _server_options(busy_timeout: float) -> dict[str, Any]:
+    """A server that does not answer is reported after 10 s rather than the system's minutes; a write
+    waits for another writer's row lock as long as a SQLite write waits for the file (lock_timeout 0 = forever)."""
+    lock_ms = max(1, int(busy_timeout * 1000))
+    return {
+        "connect_args": {
+            "connect_timeout": 10,
+            "application_name": "kodomo-desktop",
+            "options": f"-c lock_timeout={lock_ms}",
+        },
+        "pool_pre_ping": True,
+    }
 
 
 def current_user() -> str:
@@ -134,7 +145,7 @@ class Database:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise environment.path_failure(exc, self.path.parent) from None
-            self.engine = create_engine(self.url, **({} if self.is_sqlite else _SERVER_OPTIONS))
+            self.engine = create_engine(self.url, **({} if self.is_sqlite else _server_options(self.busy_timeout)))
         except (ArgumentError, ImportError) as exc:
             # NoSuchModuleError (an unknown kind of URL) is an ArgumentError
             raise environment.engine_failure(exc, display_target(self.url)) from None
@@ -205,7 +216,7 @@ class Database:
     def _translated(self, exc: SADatabaseError) -> Exception:
         """A lock, permission, full disk or unreachable server as its message; any other error as it is."""
         if not isinstance(exc.orig, sqlite3.Error):
-            return environment.server_failure(exc, self.display_name) or exc
+            return environment.server_failure(exc, self.display_name, self.busy_timeout) or exc
         waited = self.busy_timeout if _is_busy(exc.orig) else None
         return environment.database_failure(exc.orig, self.display_name, waited) or exc
 

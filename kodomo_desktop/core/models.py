@@ -241,6 +241,6 @@ class ReturnImport(Base):
 
 def postgresql_forms() -> None:
     """Give the partial primary-placement index its PostgreSQL condition (a server database is opened)."""
-    for index in Placement.__table__.indexes:
+    for index in Base.metadata.tables["placement"].indexes:
         if index.name == "uq_placement_primary":
             index.dialect_options["postgresql"]["where"] = text("is_primary")
