@@ -22,6 +22,7 @@ from kodomo_desktop.cli import main
 from kodomo_desktop.core.database_url import display_target
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.opening import open_database
+from kodomo_desktop.core.queries import list_editions
 from tests.helpers import SAMPLE_DOCUMENT, program_id
 
 PASSWORD = "s3cret-Pässwort"  # looked for in every output
@@ -39,7 +40,6 @@ def _same_work(target: str, sample_json) -> None:
     from kodomo_desktop.core.operations.placements import add_placement
     from kodomo_desktop.core.operations.policy import add_node
     from kodomo_desktop.core.operations.programs import set_divisions, update_program
-    from kodomo_desktop.core.queries import list_editions
 
     assert run("--db", target, "init")[0] == 0
     assert run("--db", target, "import-json", str(sample_json))[0] == 0
@@ -336,3 +336,32 @@ def test_a_write_held_up_by_another_writer_gives_up_with_the_same_message(sample
     assert sample_db.display_name in refused.value.message
     with sample_db.read() as s:
         assert s.execute(text("SELECT alias FROM program WHERE id = :p"), {"p": p1}).scalar() != "mine"
+
+
+def test_the_window_offers_a_local_file_when_the_server_cannot_be_reached(qtbot, postgres, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from kodomo_desktop.ui.startup import open_interactively
+
+    shown = []
+
+    def answer(box):
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        next(b for b in box.buttons() if b.text() == "ローカルのファイルを開く…").click()
+        return 0
+
+    local = tmp_path / "local.sqlite"
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(local), ""))
+    opened = open_interactively(postgres.url_of("kodomo_no_such_database"))
+    assert opened is not None
+    db, lock = opened
+    try:
+        assert db.path == local and [e.fiscal_year for e in list_editions(db)] == [2024]
+    finally:
+        if lock is not None:
+            lock.release()
+        db.dispose()
+    [(message, buttons)] = shown
+    assert "kodomo_no_such_database" in message and "データベースがありません" in message
+    assert "もう一度接続する" in buttons
