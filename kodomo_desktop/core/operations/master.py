@@ -178,13 +178,13 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
     ids = [d.id for d in divisions]
     if not ids:
         return []
+    # a subquery, not DISTINCT over the rows: PostgreSQL cannot compare the JSON columns
+    naming = select(ProgramDivision.program_id).where(ProgramDivision.division_id.in_(ids))
     return list(
         w.session.scalars(
             select(Program)
-            .join(ProgramDivision, ProgramDivision.program_id == Program.id)
             .join(Edition, Edition.id == Program.edition_id)
-            .where(ProgramDivision.division_id.in_(ids), Edition.status == (PUBLISHED if published else DRAFT))
-            .distinct()
+            .where(Program.id.in_(naming), Edition.status == (PUBLISHED if published else DRAFT))
             .order_by(Program.edition_id, Program.uid)
         )
     )
