@@ -255,11 +255,11 @@ def test_a_server_failure_is_a_kodomo_error_in_the_window_too(postgres):
 
 @pytest.fixture
 def config_file(tmp_path, monkeypatch):
-    import kodomo_desktop.core.database_url as database_url
+    from kodomo_desktop.core import locations
 
     path = tmp_path / "config" / "database.url"
     path.parent.mkdir()
-    monkeypatch.setattr(database_url, "config_path", lambda: path)
+    monkeypatch.setattr(locations, "database_config_path", lambda: path)
     monkeypatch.delenv("KODOMO_DB", raising=False)
     return path
 

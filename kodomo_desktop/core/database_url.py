@@ -19,8 +19,6 @@ from sqlalchemy.exc import ArgumentError
 
 from kodomo_desktop.core.environment import EnvironmentProblem, path_failure
 
-CONFIG_FILENAME = "database.url"
-
 SERVER_BACKUPS = (
     "サーバーのデータベース {name} のバックアップは、データベースサーバーの側で取ってください"
     "（pg_dump や、サーバーの管理者が設定する定期バックアップ）。kodomo-desktop は backups/ に写しを作りません。"
@@ -59,21 +57,12 @@ def has_password(target: str) -> bool:
     return bool(url.password) or "password" in url.query
 
 
-def config_path() -> Path:
-    from platformdirs import user_config_dir
-
-    from kodomo_desktop.core.locations import APP_NAME
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILENAME
-
-
-def configured_target(path: Path | None = None) -> str | None:
+def configured_target(path: Path) -> str | None:
     """The URL in the user's database.url (first non-comment line), or None without the file.
 
     Refuses a password from a file that others can read (POSIX permissions; Windows keeps a
     user's profile folder private, so there the file is taken as it is).
     """
-    path = path or config_path()
     try:
         text = path.read_text(encoding="utf-8")
         mode = path.stat().st_mode
