@@ -75,9 +75,10 @@ class Context:
         """The database a failure is about: the opened one, or what --db / KODOMO_DB name."""
         if "db" in self.__dict__:
             return self.db.display_name
+        from kodomo_desktop.core.database_url import display_target
         from kodomo_desktop.core.locations import database_target
 
-        return database_target(self.args.db)
+        return display_target(database_target(self.args.db))
 
     def close(self) -> None:
         """Close the database's connections: another command (a restore) may need the file to itself."""

@@ -3,6 +3,13 @@
 Migrating a database and importing an edition take most of a database test's time, so
 each kind of database is built once per session as a template; every test gets its own
 copy of the file.
+
+With KODOMO_TEST_POSTGRES set to a PostgreSQL server's URL (its maintenance database, e.g.
+postgresql+psycopg://postgres@/postgres?host=/tmp/pg&port=5432), every test that uses
+`empty_db`, `sample_db` or `seeded_db` runs on SQLite and on PostgreSQL (ids `[sqlite]`,
+`[postgresql]`): the templates are server databases too, and each test gets its own database
+made with CREATE DATABASE … TEMPLATE, dropped afterwards. A test about SQLite files (headers,
+WAL, backups, killed writes) is marked `sqlite_only`.
 """
 
 from __future__ import annotations
@@ -18,6 +25,98 @@ import pytest
 from tests.helpers import SAMPLE_DOCUMENT
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+POSTGRES_ENV = "KODOMO_TEST_POSTGRES"
+BACKENDS = ("sqlite", "postgresql") if os.environ.get(POSTGRES_ENV) else ("sqlite",)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about SQLite files; not run on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """The database fixtures on each backend; only when a PostgreSQL server is given, so ids stay as they were."""
+    if "backend" in metafunc.fixturenames and len(BACKENDS) > 1:
+        backends = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(BACKENDS)
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+class PostgresServer:
+    """The test server: databases named per xdist worker, made from templates, dropped after each test."""
+
+    def __init__(self, url: str, worker: str):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        self.prefix = f"kodomo_test_{worker}_{os.getpid()}"
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.count = 0
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, template: str | None = None) -> str:
+        """A new database (a copy of template, or empty); its name.
+
+        An empty one sorts text in Japanese order (ICU ja-JP, case-insensitive first), so an output
+        that leans on the database's text order differs from SQLite's byte order and fails a test.
+        """
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        self.drop(name)
+        if template:
+            self._run(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            self._run(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'ja-JP'")
+        return name
+
+    def drop(self, name: str) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _run(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> PostgresServer:
+    """The server KODOMO_TEST_POSTGRES names; a test that needs one is skipped without it."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test against")
+    server = PostgresServer(url, os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres):
+    """An empty database of its own on the test server (no schema): its URL."""
+    name = postgres.create()
+    yield postgres.url_of(name)
+    postgres.drop(name)
+
+
+def _server_template(postgres: PostgresServer, build) -> str:
+    from kodomo_desktop.core.opening import open_database
+
+    name = postgres.create()
+    db = open_database(postgres.url_of(name), seed=False)
+    try:
+        build(db)
+    finally:
+        db.dispose()  # a template must have no connection when it is copied
+    return name
 
 
 def _template(folder: Path, build) -> Path:
@@ -47,27 +146,83 @@ def _copy_of(template: Path, path: Path):
     return open_database(str(path), seed=False)
 
 
-@pytest.fixture(scope="session")
-def empty_template(tmp_path_factory) -> Path:
-    return _template(tmp_path_factory.mktemp("empty"), lambda db: None)
-
-
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory) -> Path:
+def _build_sample(db) -> None:
     from kodomo_desktop.core.interchange import import_document
 
-    return _template(
-        tmp_path_factory.mktemp("sample"),
-        lambda db: import_document(db, copy.deepcopy(SAMPLE_DOCUMENT), add_divisions=True, source="test"),
-    )
+    import_document(db, copy.deepcopy(SAMPLE_DOCUMENT), add_divisions=True, source="test")
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> Path:
+def _build_seeded(db) -> None:
     """A new user's database: created, migrated and filled with the embedded FY2024 edition."""
     from kodomo_desktop.core.interchange import install_seed
 
-    return _template(tmp_path_factory.mktemp("seeded"), install_seed)
+    install_seed(db)
+
+
+TEMPLATES = {"empty": lambda db: None, "sample": _build_sample, "seeded": _build_seeded}
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory) -> dict[str, Path]:
+    """Built on first use, once per session."""
+    return _Templates(lambda kind: _template(tmp_path_factory.mktemp(kind), TEMPLATES[kind]))
+
+
+@pytest.fixture(scope="session")
+def server_templates(request) -> dict[str, str]:
+    postgres = request.getfixturevalue("postgres")
+    return _Templates(lambda kind: _server_template(postgres, TEMPLATES[kind]))
+
+
+class _Templates(dict):
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, kind):
+        self[kind] = self.build(kind)
+        return self[kind]
+
+
+@pytest.fixture(scope="session")
+def empty_template(sqlite_templates) -> Path:
+    return sqlite_templates["empty"]
+
+
+@pytest.fixture(scope="session")
+def sample_template(sqlite_templates) -> Path:
+    return sqlite_templates["sample"]
+
+
+@pytest.fixture(scope="session")
+def seeded_template(sqlite_templates) -> Path:
+    return sqlite_templates["seeded"]
+
+
+@pytest.fixture
+def database_of(request, backend, tmp_path):
+    """kind ("empty", "sample", "seeded") → a database of the test's own on the test's backend."""
+    opened = []
+    dropped = []
+
+    def make(kind: str, name: str = "kodomo.sqlite"):
+        if backend == "sqlite":
+            db = _copy_of(request.getfixturevalue("sqlite_templates")[kind], tmp_path / name)
+        else:
+            from kodomo_desktop.core.opening import open_database
+
+            postgres = request.getfixturevalue("postgres")
+            database = postgres.create(request.getfixturevalue("server_templates")[kind])
+            dropped.append(lambda: postgres.drop(database))
+            db = open_database(postgres.url_of(database), seed=False)
+        opened.append(db)
+        return db
+
+    yield make
+    for db in opened:
+        db.dispose()
+    for drop in dropped:
+        drop()
 
 
 @pytest.fixture
@@ -76,24 +231,18 @@ def sample_document() -> dict:
 
 
 @pytest.fixture
-def empty_db(tmp_path, empty_template):
-    db = _copy_of(empty_template, tmp_path / "kodomo.sqlite")
-    yield db
-    db.dispose()
+def empty_db(database_of):
+    return database_of("empty")
 
 
 @pytest.fixture
-def sample_db(tmp_path, sample_template):
-    db = _copy_of(sample_template, tmp_path / "kodomo.sqlite")
-    yield db
-    db.dispose()
+def sample_db(database_of):
+    return database_of("sample")
 
 
 @pytest.fixture
-def seeded_db(tmp_path, seeded_template):
-    db = _copy_of(seeded_template, tmp_path / "seeded.sqlite")
-    yield db
-    db.dispose()
+def seeded_db(database_of):
+    return database_of("seeded", "seeded.sqlite")
 
 
 @pytest.fixture

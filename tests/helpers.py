@@ -122,5 +122,5 @@ def colleague_changes_p0001(db, code: str) -> None:
         "db = Database(sys.argv[1])\n"
         "pid = queries.find_program_ids(db, queries.list_editions(db)[0].id, ['P0001'])['P0001']\n" + code
     )
-    done = subprocess.run([sys.executable, "-c", script, str(db.path)], env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script, db.url], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -21,6 +21,9 @@ from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.queries import list_editions
 from tests.helpers import program_id
 
+# backups are copies of the SQLite file (a server database's are the server's job)
+pytestmark = pytest.mark.sqlite_only
+
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()

@@ -11,6 +11,9 @@ from kodomo_desktop.cli import main
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.ui.instance_lock import DatabaseInUse, lock_database, window_holding
 
+# the window's lock file beside a SQLite database
+pytestmark = pytest.mark.sqlite_only
+
 NOTICE = "でも開かれています。画面の元に戻す操作は、この変更と食い違う場合に確認を求めます。"
 
 

@@ -91,7 +91,7 @@ def test_compare_gives_the_change_per_cell_and_added_and_removed_measures(sample
 
 
 def test_cli_formats(sample_db):
-    db = str(sample_db.path)
+    db = sample_db.url
     code, text, err = run("--db", db, "coverage", "--year", "2024")
     assert code == 0, err
     lines = text.splitlines()
@@ -116,7 +116,7 @@ def test_cli_compare_shows_the_change_per_cell(sample_db, sample_document, tmp_p
     new["programs"][0]["targets"].remove("乳児")
     new["programs"][2]["targets"].append("親等")
     import_document(sample_db, new)
-    db = str(sample_db.path)
+    db = sample_db.url
     code, text, err = run("--db", db, "coverage", "--year", "2025", "--compare", "2024")
     assert code == 0, err
     assert "令和6年度 → 令和7年度" in text.splitlines()[0]

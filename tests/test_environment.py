@@ -31,6 +31,9 @@ from kodomo_desktop.core import files, opening
 from kodomo_desktop.core.environment import WAITING, database_failure, path_failure
 from kodomo_desktop.core.interchange import export_document
 
+# a SQLite file's locks, permissions and disk
+pytestmark = pytest.mark.sqlite_only
+
 NOBODY = 65534
 
 

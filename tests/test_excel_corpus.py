@@ -331,7 +331,7 @@ def state(db):
 
 def run(db, path, *flags):
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--db", str(db.path), "import-returns", str(path), "--format", "json", *flags], out, err)
+    code = main(["--db", db.url, "import-returns", str(path), "--format", "json", *flags], out, err)
     (report,) = json.loads(out.getvalue())["files"]
     return code, report
 
@@ -386,9 +386,7 @@ def test_lock_files_are_skipped_silently(case):
     shutil.copy(case.template, case.dir / "return.xlsx")
     (case.dir / "~$return.xlsx").write_bytes(b"\x00" * 165)
     out = io.StringIO()
-    assert (
-        main(["--db", str(case.db.path), "import-returns", str(case.dir), "--format", "json"], out, io.StringIO()) == 0
-    )
+    assert main(["--db", case.db.url, "import-returns", str(case.dir), "--format", "json"], out, io.StringIO()) == 0
     assert [f["file"] for f in json.loads(out.getvalue())["files"]] == [str(case.dir / "return.xlsx")]
 
 

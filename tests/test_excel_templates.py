@@ -111,9 +111,7 @@ def test_unknown_unit_kind_is_bad_input(sample_db, tmp_path):
     from kodomo_desktop.cli import main
 
     err = io.StringIO()
-    assert (
-        main(["--db", str(sample_db.path), "templates", "-o", str(tmp_path), "--by", "team"], io.StringIO(), err) == 2
-    )
+    assert main(["--db", sample_db.url, "templates", "-o", str(tmp_path), "--by", "team"], io.StringIO(), err) == 2
 
 
 def test_templates_command(sample_db, tmp_path):
@@ -122,6 +120,6 @@ def test_templates_command(sample_db, tmp_path):
     from kodomo_desktop.cli import main
 
     out = io.StringIO()
-    assert main(["--db", str(sample_db.path), "templates", "-o", str(tmp_path / "out")], out, io.StringIO()) == 0
+    assert main(["--db", sample_db.url, "templates", "-o", str(tmp_path / "out")], out, io.StringIO()) == 0
     assert "回答票を 4 件作成しました" in out.getvalue()
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 4

@@ -8,16 +8,17 @@ from __future__ import annotations
 import copy
 import io
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import interchange
 from kodomo_desktop.core.changes import writing
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.models import Base, Edition
 from kodomo_desktop.core.operations.editions import create_edition
 from kodomo_desktop.core.operations.rollover import rollover
 from tests.helpers import SAMPLE_DOCUMENT
@@ -29,17 +30,22 @@ def run(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-def contents(path) -> list[str]:
-    connection = sqlite3.connect(path)
+def contents(target: str) -> list:
+    """Every row of every table in key order: the whole database, on either backend."""
+    engine = create_engine(target, poolclass=NullPool)
     try:
-        return list(connection.iterdump())
+        with engine.connect() as conn:
+            return [
+                (table.name, conn.execute(select(table).order_by(*table.primary_key.columns)).all())
+                for table in Base.metadata.sorted_tables
+            ]
     finally:
-        connection.close()
+        engine.dispose()
 
 
 @pytest.fixture
-def db_path(tmp_path, sample_db):
-    return str(tmp_path / "kodomo.sqlite")
+def db_path(sample_db):
+    return sample_db.url
 
 
 def refused(db_path, tmp_path, text: str) -> str:

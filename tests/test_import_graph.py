@@ -108,10 +108,13 @@ def test_database_depends_on_nothing_above_it():
         f"{PACKAGE}.models",
         f"{PACKAGE}.backup_files",
         f"{PACKAGE}.environment",
+        f"{PACKAGE}.database_url",
     }
-    # the safe backup write and the translation of the environment's failures sit below the database
+    # the safe backup write, the translation of the environment's failures and the naming of a
+    # database (never its password) sit below the database
     assert graph[f"{PACKAGE}.backup_files"] <= {f"{PACKAGE}.errors"}
     assert graph[f"{PACKAGE}.environment"] <= {f"{PACKAGE}.errors"}
+    assert graph[f"{PACKAGE}.database_url"] <= {f"{PACKAGE}.errors", f"{PACKAGE}.environment"}
 
 
 def test_importing_validation_does_not_load_the_rules():

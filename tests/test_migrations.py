@@ -26,6 +26,7 @@ def test_migrations_produce_the_models_schema(empty_db):
         assert compare_metadata(context, Base.metadata) == []
 
 
+@pytest.mark.sqlite_only  # SQLite's PRAGMAs, file and backup
 def test_pragmas(empty_db):
     with empty_db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -33,6 +34,7 @@ def test_pragmas(empty_db):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
+@pytest.mark.sqlite_only  # SQLite's PRAGMAs, file and backup
 def test_newer_schema_is_refused(empty_db):
     path = empty_db.path
     empty_db.dispose()
@@ -61,6 +63,7 @@ def test_foreign_database_is_refused(tmp_path):
         open_database(str(other))
 
 
+@pytest.mark.sqlite_only  # SQLite's PRAGMAs, file and backup
 def test_backup_is_a_consistent_copy(sample_db):
     backup = sample_db.backup("test")
     copy = Database(str(backup))

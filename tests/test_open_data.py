@@ -22,7 +22,7 @@ from kodomo_desktop.core.targets import TARGETS
 
 def run(db, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--db", str(db.path), *args], out, err)
+    code = main(["--db", db.url, *args], out, err)
     return code, out.getvalue(), err.getvalue()
 
 

@@ -20,7 +20,7 @@ RESULTS = "実績 (令和6年度)"
 
 def run_cli(db, *args):
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--db", str(db.path), "import-returns", *map(str, args)], out, err)
+    code = main(["--db", db.url, "import-returns", *map(str, args)], out, err)
     return code, out.getvalue(), err.getvalue()
 
 

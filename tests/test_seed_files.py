@@ -36,7 +36,7 @@ def test_seed_is_logged_as_seed(seeded_db):
 
 def test_seed_report_command_prints_every_decision(seeded_db):
     out = io.StringIO()
-    assert main(["--db", str(seeded_db.path), "seed-report"], out=out, err=io.StringIO()) == 0
+    assert main(["--db", seeded_db.url, "seed-report"], out=out, err=io.StringIO()) == 0
     text = out.getvalue()
     assert "124" in text and "194" in text
     for phrase in ("おやか応援課", "不登校"):

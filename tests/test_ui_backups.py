@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -11,6 +12,9 @@ from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.queries import list_editions
 from kodomo_desktop.ui.restore_dialog import RestoreDialog
 from tests.helpers import program_id
+
+# backups are copies of the SQLite file
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_delete_a_draft_edition_from_the_menu_after_a_backup(qtbot, window, sample_db, sample_document, messages):

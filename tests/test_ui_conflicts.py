@@ -31,7 +31,7 @@ def other_process(db, *args: str) -> None:
     """The command line, run as another user, on the same database file while the window is open."""
     env = {**os.environ, "LOGNAME": COLLEAGUE, "USER": COLLEAGUE}
     done = subprocess.run(
-        [sys.executable, "-m", "kodomo_desktop", "--db", str(db.path), *args],
+        [sys.executable, "-m", "kodomo_desktop", "--db", db.url, *args],
         env=env,
         capture_output=True,
         text=True,

@@ -48,6 +48,7 @@ def test_many_qt_calls_do_not_use_up_none():
     assert done.stdout.strip() == "ok"
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock held by another connection
 def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(qtbot, sample_db, tmp_path, messages):
     db = Database(str(sample_db.path), busy_timeout=0.2)
     window = open_window(qtbot, db, tmp_path)

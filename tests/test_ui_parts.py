@@ -66,6 +66,7 @@ def test_open_locked_refuses_a_held_database_before_touching_it(tmp_path, sample
     db.dispose()
 
 
+@pytest.mark.sqlite_only  # a damaged SQLite file and its backup
 def test_damaged_file_is_refused_and_a_backup_restored(tmp_path, sample_db):
     target = sample_db.path
     backup = sample_db.backup("test")

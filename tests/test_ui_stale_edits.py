@@ -166,6 +166,7 @@ def lock_holder(sample_db):
     holder.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock (BEGIN IMMEDIATE)
 def test_a_worker_thread_waiting_for_the_lock_says_so(qtbot, window, sample_db, lock_holder):
     pid = program_id(sample_db, "P0001")
     writer = threading.Thread(target=lambda: ops.update_program(sample_db, pid, {"results": "後で書く"}))
@@ -176,6 +177,7 @@ def test_a_worker_thread_waiting_for_the_lock_says_so(qtbot, window, sample_db, 
     assert results(sample_db) == "後で書く"
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock (BEGIN IMMEDIATE)
 def test_an_edit_waiting_for_the_lock_says_so(qtbot, window, sample_db, lock_holder, messages):
     shown: list[str] = []
     window.statusBar().messageChanged.connect(shown.append)

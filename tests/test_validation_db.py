@@ -122,7 +122,7 @@ def test_errors_cannot_be_acknowledged(sample_db):
 
 
 def test_validate_command_text_and_json(sample_db):
-    db = str(sample_db.path)
+    db = sample_db.url
     code, out, err = run("--db", db, "validate", "--year", "2024")
     assert code == 0, err
     assert out.startswith("令和6年度版: エラー 0件、警告 1件")
@@ -144,7 +144,7 @@ def test_validate_command_checks_a_document_against_the_master_list(sample_db, s
     sample_document["programs"][0]["divisions"] = [{"department": "子育て支援部", "division": "おやか応援課"}]
     path = tmp_path / "return.json"
     path.write_text(dump_document(sample_document), encoding="utf-8")
-    code, out, _err = run("--db", str(sample_db.path), "validate", "--file", str(path))
+    code, out, _err = run("--db", sample_db.url, "validate", "--file", str(path))
     assert code == 1
     assert "所管「子育て支援部 おやか応援課」は所管の一覧にありません（候補: 子育て支援部 おやこ応援課" in out
 
@@ -152,9 +152,9 @@ def test_validate_command_checks_a_document_against_the_master_list(sample_db, s
 def test_booklet_command_refuses_an_edition_with_errors_unless_forced(sample_db, tmp_path):
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
     pdf = tmp_path / "booklet.pdf"
-    code, _out, err = run("--db", str(sample_db.path), "booklet", "-o", str(pdf))
+    code, _out, err = run("--db", sample_db.url, "booklet", "-o", str(pdf))
     assert code == 1 and not pdf.exists()
     assert "冊子を作成できません" in err and "--force" in err
-    code, _out, err = run("--db", str(sample_db.path), "booklet", "-o", str(pdf), "--force")
+    code, _out, err = run("--db", sample_db.url, "booklet", "-o", str(pdf), "--force")
     assert code == 0, err
     assert pdf.exists()

@@ -204,7 +204,7 @@ def two_years(sample_db, sample_document):
     program(new, "P0001")["name"] = "こどもの権利の普及啓発"
     program(new, "P0002")["summary"] = "=相談のみ"  # must stay text in the .xlsx
     import_document(sample_db, new)
-    return str(sample_db.path)
+    return sample_db.url
 
 
 def test_cli_text(two_years):
@@ -314,7 +314,7 @@ def long_change(sample_db, sample_document):
     program(later, "P0002")["results"] = "相談 120件"
     import_document(sample_db, earlier)
     import_document(sample_db, later)
-    return str(sample_db.path)
+    return sample_db.url
 
 
 def test_one_character_at_the_end_of_a_long_summary_shows_in_text(long_change):

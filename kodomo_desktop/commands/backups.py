@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.core.backup_files import KeepPolicy
-    from kodomo_desktop.core.backups import list_backups, prune_backups
+    from kodomo_desktop.core.backups import list_backups, no_backups_text, prune_backups
     from kodomo_desktop.core.errors import InvalidInput
 
     db = ctx.db
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.err.write(f"古いバックアップを {len(removed)}件削除しました。\n")
     backups = list_backups(db)
     if not backups:
-        ctx.out.write("バックアップはありません。\n")
+        ctx.out.write(f"{no_backups_text(db)}\n")
         return 0
     for b in backups:
         ctx.out.write(f"{b.time:%Y-%m-%d %H:%M:%S}\t{b.reason}\t{b.size_text}\t{b.contents}\t{b.path}\n")

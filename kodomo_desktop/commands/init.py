@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from kodomo_desktop.commands.editions import print_editions
     from kodomo_desktop.core.database import Database
+    from kodomo_desktop.core.database_url import SERVER_BACKUPS
     from kodomo_desktop.core.locations import database_target
     from kodomo_desktop.core.opening import open_database, seed_if_empty
 
@@ -26,6 +27,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         existing.dispose()
         if backup:
             ctx.err.write(f"バックアップ: {backup}\n")
+        elif existing.path is None:
+            ctx.err.write(f"{SERVER_BACKUPS.format(name=existing.display_name)}\n")
     db = open_database(args.db)
     ctx.out.write(f"データベース: {db.display_name}\n")
     if seed_if_empty(db):

@@ -20,6 +20,7 @@ from pathlib import Path
 from kodomo_desktop.core import backup_files
 from kodomo_desktop.core.backup_files import KeepPolicy
 from kodomo_desktop.core.database import SCHEMA_REVISION, Database
+from kodomo_desktop.core.database_url import SERVER_BACKUPS
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import DatabaseError, InvalidInput
 from kodomo_desktop.core.interchange import export_document
@@ -115,6 +116,13 @@ def read_backup(path: Path, time: datetime | None = None, reason: str = "", *, f
             conn.close()
     except sqlite3.Error as exc:
         return BackupInfo(path, when, reason, stat.st_size, problem=str(exc))
+
+
+def no_backups_text(db: Database) -> str:
+    """What to say where a database has no backups listed: a server's are kept by the server."""
+    if db.path is None:
+        return SERVER_BACKUPS.format(name=db.display_name)
+    return f"バックアップはありません（{db.display_name} の隣の backups フォルダ）。"
 
 
 def list_backups(db: Database) -> list[BackupInfo]:
@@ -235,7 +243,8 @@ def _release(path: Path) -> None:
 def restore(db: Database, backup: Path) -> RestoreResult:
     """Replace the database with the backup, after backing up the current state."""
     if db.path is None:
-        raise InvalidInput("サーバーのデータベースは復元できません（バックアップはサーバー側で管理してください）。")
+        refusal = "サーバーのデータベースは kodomo-desktop からは復元できません。"
+        raise InvalidInput(refusal + SERVER_BACKUPS.format(name=db.display_name))
     backup = backup.resolve()
     info = _checked(backup)
     before = db.backup("before-restore")

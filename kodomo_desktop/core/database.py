@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kodomo_desktop.core import environment, shared_file
 from kodomo_desktop.core.backup_files import write_backup
+from kodomo_desktop.core.database_url import display_target
 from kodomo_desktop.core.errors import DatabaseError
 
 # The newest migration in db/versions. Checked against Alembic's script head by a
@@ -108,6 +110,20 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_BUSY") or "locked" in str(exc)
 
 
+def _server_options(busy_timeout: float) -> dict[str, Any]:
+    """A server that does not answer is reported after 10 s rather than the system's minutes; a write
+    waits for another writer's row lock as long as a SQLite write waits for the file (lock_timeout 0 = forever)."""
+    lock_ms = max(1, int(busy_timeout * 1000))
+    return {
+        "connect_args": {
+            "connect_timeout": 10,
+            "application_name": "kodomo-desktop",
+            "options": f"-c lock_timeout={lock_ms}",
+        },
+        "pool_pre_ping": True,
+    }
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -145,15 +161,19 @@ class Database:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise environment.path_failure(exc, self.path.parent) from None
-            self.engine = create_engine(self.url)
+            self.engine = create_engine(self.url, **({} if self.is_sqlite else _server_options(self.busy_timeout)))
         except (ArgumentError, ImportError) as exc:
             # NoSuchModuleError (an unknown kind of URL) is an ArgumentError
-            raise environment.engine_failure(exc, make_url_safe(self.url)) from None
+            raise environment.engine_failure(exc, display_target(self.url)) from None
         self.user = user or current_user()
         # a SQLite file on a network drive: rollback journal, and a lock file around each write
         self.write_lock = shared_file.write_lock(self.path, self.user, fs_type) if self.path else None
         if self.is_sqlite:
             _configure_sqlite(self)
+        else:
+            from kodomo_desktop.core.models import postgresql_forms
+
+            postgresql_forms()
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(kodomo_write=True), expire_on_commit=False)
 
@@ -162,7 +182,8 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+        """The file's path, or user@host:port/dbname: never the password."""
+        return str(self.path) if self.path else display_target(self.url)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -191,10 +212,29 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Every session opened inside shares one transaction on one connection, committed at the end.
+
+        A server database's schema and seed edition are made so: PostgreSQL's DDL is
+        transactional, so an interrupted first start leaves the database empty, never half-made.
+        """
+        sessions = self._read, self._write
+        try:
+            with self.engine.begin() as conn:
+                # each session's commit releases a savepoint; the outer transaction commits once
+                bound = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+                self._read = self._write = bound
+                yield conn
+        except SADatabaseError as exc:
+            raise self._translated(exc) from exc
+        finally:
+            self._read, self._write = sessions
+
     def _translated(self, exc: SADatabaseError) -> Exception:
-        """A lock, permission or full disk as its message; any other database error as it is."""
+        """A lock, permission, full disk or unreachable server as its message; any other error as it is."""
         if not isinstance(exc.orig, sqlite3.Error):
-            return exc
+            return environment.server_failure(exc, self.display_name, self.busy_timeout) or exc
         waited = self.busy_timeout if _is_busy(exc.orig) else None
         return environment.database_failure(exc.orig, self.display_name, waited) or exc
 
@@ -246,14 +286,6 @@ class Database:
         if self.path is None or not self.path.exists():
             return None
         return write_backup(self.path, reason)
-
-
-def make_url_safe(url: str) -> str:
-    """The URL as given, its password hidden when it parses."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
 
 
 def damaged(db: Database, exc: Exception) -> DatabaseError:

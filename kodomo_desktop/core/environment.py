@@ -57,6 +57,9 @@ def translate(exc: BaseException, database: str | None = None) -> KodomoError | 
     sqlite_error = _sqlite_error(exc)
     if sqlite_error is not None:
         return database_failure(sqlite_error, database or "")
+    server = server_failure(exc, database or "")
+    if server is not None:
+        return server
     if isinstance(exc, OSError):
         return path_failure(exc, exc.filename)
     return None
@@ -75,12 +78,7 @@ def database_failure(exc: sqlite3.Error, name: str, waited: float | None = None)
     # the window's last resort does not know which database: then it is just 「データベース」
     name = f" {name}" if name else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
-        how_long = f"{waited:g} 秒待っても" if waited is not None else "待っても"
-        return EnvironmentProblem(
-            f"データベース{name} は別の処理（ウィンドウや別のコマンド）が書き込み中のため、"
-            f"{how_long}書き込めませんでした。"
-            f"{NOTHING_CHANGED}その処理が終わるのを待つか、そのプログラムを閉じてから、もう一度実行してください。"
-        )
+        return _busy(name, waited)
     if code.startswith("SQLITE_READONLY") or "readonly database" in text:
         return EnvironmentProblem(
             f"データベース{name} に書き込めません（読み取り専用です）。{NOTHING_CHANGED}"
@@ -103,6 +101,71 @@ def database_failure(exc: sqlite3.Error, name: str, waited: float | None = None)
             "ディスクの空きと接続（USB メモリ・ネットワークフォルダ）を確認してから、もう一度実行してください。"
         )
     return None
+
+
+# PostgreSQL's SQLSTATEs: a refused login, a missing database, another writer's lock, a full disk
+_AUTHENTICATION = ("28P01", "28000")
+_NO_DATABASE = "3D000"
+_BUSY = ("55P03", "40P01", "40001")
+_DISK_FULL = "53100"
+# a connection that failed or was cut (no SQLSTATE when it never reached the server)
+_CONNECTION = ("08", "57P", "28", "3D")
+
+
+def server_failure(exc: BaseException, name: str, waited: float | None = None) -> EnvironmentProblem | None:
+    """A database server that could not be reached, or refused a write for now (psycopg); else None.
+
+    name is the database as display_target shows it (no password); the message says what
+    to check: the server and its address, the user name and password, the database's name.
+    """
+    inner = getattr(exc, "orig", exc)
+    # psycopg is imported only for a server database: its error class is recognised by module
+    if not any(c.__module__.startswith("psycopg") and c.__name__ == "Error" for c in type(inner).__mro__):
+        return None
+    state = getattr(inner, "sqlstate", None) or ""
+    text = str(inner).lower()
+    if state in _BUSY:
+        return _busy(f" {name}" if name else "", waited)
+    where = f"データベースサーバー {name}" if name else "データベースサーバー"
+    if state == _DISK_FULL:
+        return EnvironmentProblem(
+            f"{where} のディスクがいっぱいで書き込めませんでした。{NOTHING_CHANGED}サーバーの管理者に連絡してください。"
+        )
+    if state and not state.startswith(_CONNECTION):
+        return None
+    if state in _AUTHENTICATION or "authentication failed" in text or "password" in text:
+        return EnvironmentProblem(
+            f"{where} に接続できません: ユーザー名かパスワードが違います（認証に失敗しました）。"
+            "接続先の URL のユーザー名と、パスワード（環境変数 KODOMO_DB か設定ファイル database.url）を"
+            "確認してください。"
+        )
+    if state == _NO_DATABASE or ("database" in text and "does not exist" in text):
+        return EnvironmentProblem(
+            f"{where} に接続しましたが、そのデータベースがありません。"
+            "URL の最後のデータベース名を確認するか、サーバーの管理者にデータベースを作ってもらってください"
+            "（createdb など）。"
+        )
+    if "role" in text and "does not exist" in text:
+        return EnvironmentProblem(f"{where} にそのユーザーがありません。URL のユーザー名を確認してください。")
+    if "translate host name" in text or "name or service not known" in text or "nodename nor servname" in text:
+        return EnvironmentProblem(
+            f"{where} に接続できません: ホスト名が見つかりません。"
+            "URL のホスト名と、ネットワークの接続を確認してください。"
+        )
+    return EnvironmentProblem(
+        f"{where} に接続できません（サーバーが動いていないか、接続を拒否されました）。"
+        "サーバーが起動しているか、URL のホスト名とポート番号、ファイアウォールの設定を確認してください。"
+    )
+
+
+def _busy(name: str, waited: float | None) -> EnvironmentProblem:
+    """name: " " and the database's name, or ""."""
+    how_long = f"{waited:g} 秒待っても" if waited is not None else "待っても"
+    return EnvironmentProblem(
+        f"データベース{name} は別の処理（ウィンドウや別のコマンド）が書き込み中のため、"
+        f"{how_long}書き込めませんでした。"
+        f"{NOTHING_CHANGED}その処理が終わるのを待つか、そのプログラムを閉じてから、もう一度実行してください。"
+    )
 
 
 def path_failure(exc: OSError, path: str | os.PathLike[str] | None) -> EnvironmentProblem:

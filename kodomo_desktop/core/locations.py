@@ -13,6 +13,7 @@ from pathlib import Path
 APP_NAME = "kodomo-desktop"
 DB_ENV = "KODOMO_DB"
 DB_FILENAME = "kodomo.sqlite"
+DB_CONFIG_FILENAME = "database.url"
 CACHE_ENV = "KODOMO_CACHE_DIR"
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -56,5 +57,19 @@ def user_cache_dir() -> Path:
 
 
 def database_target(explicit: str | None = None) -> str:
-    """--db beats KODOMO_DB beats the user data folder. A file path or a SQLAlchemy URL."""
-    return explicit or os.environ.get(DB_ENV) or str(user_data_dir() / DB_FILENAME)
+    """--db beats KODOMO_DB beats the user's database.url beats the user data folder.
+
+    A file path or a SQLAlchemy URL (see core.database_url).
+    """
+    if explicit or os.environ.get(DB_ENV):
+        return explicit or os.environ[DB_ENV]
+    from kodomo_desktop.core.database_url import configured_target
+
+    return configured_target(database_config_path()) or str(user_data_dir() / DB_FILENAME)
+
+
+def database_config_path() -> Path:
+    """The per-user file naming the database (a server's URL): database.url in the user config folder."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / DB_CONFIG_FILENAME

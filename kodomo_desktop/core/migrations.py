@@ -11,6 +11,8 @@ from alembic.script import ScriptDirectory
 from kodomo_desktop.core import locations
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from kodomo_desktop.core.database import Database
 
 
@@ -30,8 +32,13 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def upgrade_to_head(db: Database) -> None:
+def upgrade_to_head(db: Database, connection: Connection | None = None) -> None:
+    """Migrate in a transaction of its own, or inside connection's (a server database's first start)."""
     cfg = alembic_config(db)
-    with db.engine.begin() as connection:
+    if connection is not None:
         cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+        return
+    with db.engine.begin() as own:
+        cfg.attributes["connection"] = own
         command.upgrade(cfg, "head")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kodomo_desktop.core.vocabulary import CONTINUING, DEFAULT_CITY, DRAFT, PUBLISHED
@@ -91,7 +91,7 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(unique=True)
     position: Mapped[int]
-    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # bumped by every write of the row (core.changes): a write based on an older one is refused
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -108,7 +108,7 @@ class Division(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     name: Mapped[str | None]
     position: Mapped[int]
-    active: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # bumped by every write of the row (core.changes): a write based on an older one is refused
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -167,9 +167,9 @@ class Placement(Base):
     __table_args__ = (
         UniqueConstraint("measure_id", "program_id"),
         Index("ix_placement_measure_position", "measure_id", "position"),
-        # the database itself refuses a second primary placement of one program. Only the
-        # SQLite form here: a postgresql_where= would import that dialect (and asyncio) at every
-        # start-up; the migration that creates the index (db/versions/0001) carries both forms.
+        # the database itself refuses a second primary placement of one program. The PostgreSQL
+        # form is added by postgresql_forms(): a postgresql_where= here would import that dialect
+        # (and asyncio) at every SQLite start-up. The migration (db/versions/0001) carries both.
         Index("uq_placement_primary", "program_id", unique=True, sqlite_where=text("is_primary = 1")),
     )
 
@@ -254,3 +254,10 @@ class Presence(Base):
     edition_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id", ondelete="SET NULL"))
     since: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC, as change_log.at
     heartbeat: Mapped[str] = mapped_column(String(32))
+
+
+def postgresql_forms() -> None:
+    """Give the partial primary-placement index its PostgreSQL condition (a server database is opened)."""
+    for index in Base.metadata.tables["placement"].indexes:
+        if index.name == "uq_placement_primary":
+            index.dialect_options["postgresql"]["where"] = text("is_primary")

@@ -2,7 +2,8 @@
 
 A new SQLite database is built whole in a temporary file beside it (schema, then the seed
 edition) and renamed into place, so an interrupted first start or `init` (kill, full disk)
-leaves either no database or a seeded one, never a migrated one with no edition.
+leaves either no database or a seeded one, never a migrated one with no edition. A server
+database (PostgreSQL) gets the same guarantee from one transaction.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kodomo_desktop.core import locations
 from kodomo_desktop.core.database import SCHEMA_REVISION, Database, damaged
@@ -23,12 +24,17 @@ from kodomo_desktop.core.models import Edition
 
 # a building file left by a killed start is removed by a later one once it is surely abandoned
 STALE_BUILD_SECONDS = 3600
+# the PostgreSQL advisory lock that serializes migrating and seeding a server database ("kodomo" in hex)
+SCHEMA_LOCK_KEY = 0x6B6F646F6D6F
 
 
 def open_database(target: str | None = None, *, seed: bool = True, user: str | None = None) -> Database:
     """Open (creating, migrating and seeding when needed) the user's database."""
     db = Database(locations.database_target(target), user=user)
-    if db.path is not None and db.path.exists() and db.path.stat().st_size > 0:
+    if db.path is None:
+        _prepare_server(db, seed)
+        return db
+    if db.path.exists() and db.path.stat().st_size > 0:
         _check_sqlite_header(db)
     revision = db.revision()
     if revision == SCHEMA_REVISION:
@@ -37,19 +43,43 @@ def open_database(target: str | None = None, *, seed: bool = True, user: str | N
     from kodomo_desktop.core.migrations import known_revisions, upgrade_to_head
 
     if revision is not None:
-        if revision not in known_revisions():
-            raise DatabaseError(
-                f"データベース {db.display_name} はこの版の kodomo-desktop より新しい形式（{revision}）です。"
-                "新しい版の kodomo-desktop で開いてください。"
-            )
+        _refuse_newer(db, revision, known_revisions())
         db.backup("before-migration")
-    elif seed and db.path is not None:
+    elif seed:
         _build_seeded(db)
         return db
     upgrade_to_head(db)
-    if revision is None and seed:
-        install_seed(db)  # a server database: its two transactions cannot be one file's rename
     return db
+
+
+def _refuse_newer(db: Database, revision: str, known: set[str]) -> None:
+    if revision not in known:
+        raise DatabaseError(
+            f"データベース {db.display_name} はこの版の kodomo-desktop より新しい形式（{revision}）です。"
+            "新しい版の kodomo-desktop で開いてください。"
+        )
+
+
+def _prepare_server(db: Database, seed: bool) -> None:
+    """Migrate (and seed a new) server database in one transaction, one starting program at a time.
+
+    The advisory lock makes a second program starting meanwhile wait, then find the work done.
+    Backups of a server database are the server's business (database_url.SERVER_BACKUPS).
+    """
+    if db.revision() == SCHEMA_REVISION:
+        return
+    from kodomo_desktop.core.migrations import known_revisions, upgrade_to_head
+
+    with db.one_transaction() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        revision = db.revision()
+        if revision == SCHEMA_REVISION:
+            return
+        if revision is not None:
+            _refuse_newer(db, revision, known_revisions())
+        upgrade_to_head(db, conn)
+        if revision is None and seed:
+            install_seed(db)
 
 
 def has_editions(db: Database) -> bool:

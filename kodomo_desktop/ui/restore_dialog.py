@@ -28,6 +28,7 @@ from kodomo_desktop.core.backups import (
     EditionChange,
     change_summary,
     list_backups,
+    no_backups_text,
     preview_restore,
     restore,
 )
@@ -92,7 +93,7 @@ class RestoreDialog(QDialog):
             "復元すると、データベース全体が選んだバックアップの時点に戻ります。"
             "復元の前に、いまの状態もバックアップします（この一覧から戻せます）。"
             if self.backups
-            else f"バックアップはありません（{db.display_name} の隣の backups フォルダ）。"
+            else no_backups_text(db)
         )
         note.setWordWrap(True)
 

@@ -49,9 +49,13 @@ def open_interactively(explicit: str | None) -> tuple[Database, InstanceLock | N
 
 
 def _ask(message: str, target: str, *, offer_backups: bool) -> str | None:
-    """The next target to try, or None to quit."""
+    """The next target to try, or None to quit. A server that cannot be reached: retry, or a local file."""
     box = QMessageBox(QMessageBox.Icon.Warning, "データベースを開けません", message)
-    other = box.addButton("別のファイルを開く…", QMessageBox.ButtonRole.AcceptRole)
+    server = "://" in target
+    other = box.addButton(
+        "ローカルのファイルを開く…" if server else "別のファイルを開く…", QMessageBox.ButtonRole.AcceptRole
+    )
+    retry = box.addButton("もう一度接続する", QMessageBox.ButtonRole.AcceptRole) if server else None
     folder = _backup_folder(target)
     restore = None
     if offer_backups and folder is not None and any(folder.glob("*.sqlite")):
@@ -59,8 +63,11 @@ def _ask(message: str, target: str, *, offer_backups: bool) -> str | None:
     box.addButton("終了", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     clicked = box.clickedButton()
+    if retry is not None and clicked is retry:
+        return target
     if clicked is other:
-        path, _ = QFileDialog.getOpenFileName(None, "データベースを開く", str(Path(target).parent), SQLITE_FILTER)
+        start = locations.user_data_dir() if server else Path(target).parent
+        path, _ = QFileDialog.getOpenFileName(None, "データベースを開く", str(start), SQLITE_FILTER)
         return path or target
     if restore is not None and clicked is restore:
         backup, _ = QFileDialog.getOpenFileName(None, "復元するバックアップ", str(folder), SQLITE_FILTER)

@@ -202,7 +202,7 @@ def _programs_naming(w: Writer, divisions: list[Division], *, published: bool) -
     ids = [d.id for d in divisions]
     if not ids:
         return []
-    # each program once, by id: DISTINCT over the whole row fails on PostgreSQL (json columns)
+    # a subquery, not DISTINCT over the rows: PostgreSQL cannot compare the JSON columns
     naming = select(ProgramDivision.program_id).where(ProgramDivision.division_id.in_(ids))
     return list(
         w.session.scalars(
