@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from kodomo_desktop.core.models import Edition, Program
 
@@ -110,6 +111,13 @@ def program_id(db, uid: str, year: int = 2024) -> int:
 
 
 COLLEAGUE = "sato-cli"  # the user another process runs as, while a test's window is open
+
+
+def recorded_user(db, os_user: str) -> str:
+    """Who the change log names for a writer logged in as os_user: that user on SQLite, the
+    database role on a server."""
+    url = make_url(db.url)
+    return os_user if url.get_backend_name() == "sqlite" else str(url.username)
 
 
 def colleague_changes_p0001(db, code: str) -> None:

@@ -13,7 +13,7 @@ from kodomo_desktop.core.live import ChangeWatcher
 from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
 
 pytest.importorskip("pytestqt")
 
@@ -30,7 +30,7 @@ def other(qtbot, sample_db, tmp_path, messages):
     """A second window on the same file, as another user (the first is the `window` fixture)."""
     from kodomo_desktop.ui.main_window import MainWindow
 
-    db = Database(str(sample_db.path), user="sato")
+    db = Database(sample_db.url, user="sato")
     w = MainWindow(db, Settings(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)))
     qtbot.addWidget(w)
     w.show()
@@ -102,7 +102,8 @@ def test_the_same_field_changed_under_typing_asks_when_handed_in(qtbot, window, 
     assert window.form.name.text() == name + TYPED  # what is typed stays
     qtbot.keyClick(window.form.name, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(shown) == 1)
-    assert COLLEAGUE in shown[0].message.text() and "コマンドの名称" in shown[0].detail.old_text.toPlainText()
+    assert recorded_user(sample_db, COLLEAGUE) in shown[0].message.text()
+    assert "コマンドの名称" in shown[0].detail.old_text.toPlainText()
     qtbot.waitUntil(lambda: stored(sample_db, "name") == name + TYPED)
 
 
@@ -121,10 +122,11 @@ def test_the_watcher_reports_other_connections_commits_once(sample_db):
     watcher = ChangeWatcher(sample_db)
     try:
         assert watcher.poll() == []
-        writer = Database(str(sample_db.path), user="sato")
+        writer = Database(sample_db.url, user="sato")
         ops.update_program(writer, program_id(writer, "P0001"), {"alias": "別名"}, source="test")
         logged = watcher.poll()
-        assert [(r.entity, r.entity_id, r.field, r.user) for r in logged] == [("program", "P0001", "alias", "sato")]
+        sato = recorded_user(sample_db, "sato")
+        assert [(r.entity, r.entity_id, r.field, r.user) for r in logged] == [("program", "P0001", "alias", sato)]
         assert logged[0].version == versions(sample_db)["P0001"]
         assert watcher.poll() == []
         writer.dispose()

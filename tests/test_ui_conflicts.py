@@ -18,7 +18,7 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice, ConflictDialog
 from kodomo_desktop.ui.undo_commands import EditField, SetDivisions, SetTargets
 from tests.excel_corpus import ReturnEditor, write_templates
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
 
 pytest.importorskip("pytestqt")
 
@@ -67,9 +67,9 @@ def test_undo_over_a_cli_change_is_refused_with_the_conflict(window, sample_db, 
     assert len(shown) == 1
     dialog = shown[0]
     text = dialog.message.text()
-    assert "P0001" in text and "概要" in text and COLLEAGUE in text and "取り込み" in text
+    assert "P0001" in text and "概要" in text and recorded_user(sample_db, COLLEAGUE) in text and "取り込み" in text
     assert "コマンドの概要" in dialog.detail.old_text.toPlainText()
-    assert COLLEAGUE in dialog.detail.old_label.text()
+    assert recorded_user(sample_db, COLLEAGUE) in dialog.detail.old_label.text()
     # 編集に戻る: the step stays where it was, to be undone later
     assert window.session.stack.index() == 1 and window.session.stack.canUndo()
 
@@ -124,7 +124,8 @@ def test_targets_and_divisions_undo_check_versions_too(window, sample_db, dialog
     )
     answer[0] = Choice.THEIRS
     window.act.undo.trigger()  # the divisions
-    assert shown[-1].windowTitle().startswith("所管") and COLLEAGUE in shown[-1].message.text()
+    assert shown[-1].windowTitle().startswith("所管")
+    assert recorded_user(sample_db, COLLEAGUE) in shown[-1].message.text()
     window.act.undo.trigger()  # the targets
     assert shown[-1].windowTitle().startswith("対象")
     assert len(shown) == 2 and session.stack.count() == 0

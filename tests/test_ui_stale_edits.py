@@ -15,7 +15,7 @@ from kodomo_desktop.core.environment import WAITING
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.program_grid import TARGET_COLUMNS
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
 
 pytest.importorskip("pytestqt")
 
@@ -67,7 +67,7 @@ def test_typing_over_a_newer_value_asks_first(window, sample_db, dialogs, stale)
     shown, _answer = dialogs
     assert len(shown) == 1
     text = shown[0].message.text()
-    assert "P0001" in text and "実績" in text and COLLEAGUE in text and "保存する" in text
+    assert "P0001" in text and "実績" in text and recorded_user(sample_db, COLLEAGUE) in text and "保存する" in text
     assert THEIRS in shown[0].detail.old_text.toPlainText()
     assert shown[0].detail.new_text.toPlainText() == stale + TYPED
 
