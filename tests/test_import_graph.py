@@ -109,12 +109,14 @@ def test_database_depends_on_nothing_above_it():
         f"{PACKAGE}.backup_files",
         f"{PACKAGE}.environment",
         f"{PACKAGE}.database_url",
+        f"{PACKAGE}.shared_file",
     }
-    # the safe backup write, the translation of the environment's failures and the naming of a
-    # database (never its password) sit below the database
+    # the safe backup write, the translation of the environment's failures, the naming of a
+    # database (never its password) and the network-drive write lock sit below the database
     assert graph[f"{PACKAGE}.backup_files"] <= {f"{PACKAGE}.errors"}
     assert graph[f"{PACKAGE}.environment"] <= {f"{PACKAGE}.errors"}
     assert graph[f"{PACKAGE}.database_url"] <= {f"{PACKAGE}.errors", f"{PACKAGE}.environment"}
+    assert graph[f"{PACKAGE}.shared_file"] <= {f"{PACKAGE}.errors"}
 
 
 def test_importing_validation_does_not_load_the_rules():

@@ -9,7 +9,7 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.errors import InvalidInput, NotFound, ReadOnlyEdition
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.models import ChangeLog, Placement, PolicyNode, Program
-from tests.helpers import program_id
+from tests.helpers import program_id, recorded_user
 
 
 def measure_id(db, title: str) -> int:
@@ -51,7 +51,7 @@ def test_update_program_logs_each_field_and_returns_changes(sample_db):
     assert program_doc(sample_db, "P0001")["alias"] == "通称A"
     with sample_db.read() as s:
         entry = s.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())).first()
-        assert entry.user == sample_db.user and entry.at.endswith("Z")
+        assert entry.user == recorded_user(sample_db, sample_db.user) and entry.at.endswith("Z")
 
 
 def test_unchanged_value_logs_nothing(sample_db):

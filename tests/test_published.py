@@ -20,6 +20,7 @@ from kodomo_desktop.core.operations.edition_removal import delete_draft_edition
 from kodomo_desktop.core.operations.reverting import remove_document, restore_document, revert_changes
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.validation import Finding, Severity
+from tests.helpers import recorded_user
 
 
 def ids(db):
@@ -91,6 +92,7 @@ NOT_EDITION_WRITES = {
     "master_list": "a read",
     "deletable_edition": "a read (the check delete_draft_edition makes)",
     "later_edits": "a read (the check revert_changes makes)",
+    "exclusive": "a lock around other operations (publish, rollover, returns), not a write itself",
 }
 
 
@@ -173,7 +175,7 @@ def test_unpublish_needs_a_reason_and_is_logged(sample_db):
             .limit(2)
         ).all()
     assert {(r.field, r.new) for r in rows} == {("status", "draft"), ("unpublish_reason", "誤字の訂正")}
-    assert {(r.user, r.source) for r in rows} == {(sample_db.user, "editor")}
+    assert {(r.user, r.source) for r in rows} == {(recorded_user(sample_db, sample_db.user), "editor")}
     assert export_document(sample_db, 2024)["status"] == "draft"
     _edition, program, _, _ = ids(sample_db)
     assert ops.update_program(sample_db, program, {"summary": "訂正後の概要"})

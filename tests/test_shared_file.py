@@ -63,6 +63,7 @@ def journal_mode(db: Database) -> str:
         return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
 
 
+@pytest.mark.sqlite_only
 def test_a_network_file_uses_the_rollback_journal_and_a_local_one_wal(sample_db):
     assert journal_mode(sample_db) == "wal" and sample_db.write_lock is None
     sample_db.dispose()

@@ -12,6 +12,7 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_NAME, HEADERS
 from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER
+from tests.helpers import recorded_user
 
 
 def column(label: str) -> int:
@@ -335,7 +336,7 @@ def test_history_lists_the_edits(qtbot, window, sample_db):
     view = form.history.view
     rows = [[view.topLevelItem(i).text(c) for c in range(6)] for i in range(view.topLevelItemCount())]
     newest = rows[0]
-    assert newest[1] == sample_db.user
+    assert newest[1] == recorded_user(sample_db, sample_db.user)
     assert newest[2] == "令和6年度"
     assert newest[3:6] == ["対象", "妊婦等・乳児・親等 → 妊婦等・乳児・18歳超・親等", "画面"]
     assert any(r[3] == "作成" for r in rows)

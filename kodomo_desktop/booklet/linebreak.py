@@ -142,8 +142,11 @@ _used: dict[str, tuple[Node, ...]] = {}
 _segmented = 0  # how many of _used were not in _stored
 
 
-def _phrase_file() -> Path:
-    rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+def _phrase_file() -> Path | None:
+    try:
+        rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:  # a frozen app carries no sources: it segments afresh each run
+        return None
     return cache_files.cache_path("phrases", f"{budoux.__version__}|{rules}")
 
 
@@ -153,7 +156,8 @@ def phrases(paragraph: str) -> tuple[Node, ...]:
     found = _used.get(paragraph)
     if found is None:
         if _stored is None:
-            stored = cache_files.load(_phrase_file())
+            path = _phrase_file()
+            stored = cache_files.load(path) if path is not None else None
             _stored = stored if isinstance(stored, dict) else {}
         found = _stored.get(paragraph)
         if found is None:
@@ -169,7 +173,8 @@ def keep_phrases() -> None:
     if _stored is None or not _segmented:
         return
     kept = {**_stored, **_used} if len(_stored) + len(_used) <= PHRASES_KEPT else dict(_used)
-    cache_files.store(_phrase_file(), kept)
+    if (path := _phrase_file()) is not None:
+        cache_files.store(path, kept)
     _stored, _segmented = kept, 0
 
 

@@ -67,6 +67,8 @@ def _advisory_lock(db: Database, activity: str) -> Iterator[None]:
                 text(
                     "SELECT a.usename, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                     " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid::bigint = :key"
+                    # advisory locks are per database: another database's holder is not ours
+                    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 ),
                 {"key": _PG_KEY},
             ).first()
