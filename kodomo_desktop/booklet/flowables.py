@@ -154,6 +154,13 @@ class BodyTable(Table):
         super().__init__(*args, **kwargs)
         self.heading_room = heading_room
 
+    def _calc(self, availWidth: float, availHeight: float) -> None:
+        # multiBuild lays the same story out on every pass, and a table's cells do not change
+        # between passes: measured once for this room, it keeps its measures
+        if getattr(self, "_measured_for", None) != (availWidth, availHeight):
+            super()._calc(availWidth, availHeight)
+            self._measured_for = (availWidth, availHeight)
+
     def split(self, availWidth: float, availHeight: float) -> list[Table]:
         self._calc(availWidth, availHeight)
         heights = self._rowHeights
@@ -194,6 +201,7 @@ def _mark_continued(table: Table, row: int, style: TextStyle) -> None:
     """Heads the name cell of a row continued from the page before with CONTINUED."""
     table._cellvalues[row][0] = [TextBlock(CONTINUED, style), *table._cellvalues[row][0]]
     table._argH[row] = None  # the split fixed the row's height: let the mark's line count
+    table._measured_for = None
 
 
 class KeepWithTable(CondPageBreak):
