@@ -247,9 +247,8 @@ class ProgramGridView(QTableView):
             for uid, item, to in moves:
                 # reordering is offered only in a measure's own order, where every row is a placement
                 assert item.measure_id is not None and item.position is not None
-                command = MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to)
-                if not self.session.push(command):
-                    break
+                # the first failure stops the rest
+                self.session.push(MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to))
 
     def selected_placements(self, rows: list[int] | None = None) -> list[tuple[str, int, int]]:
         """(uid, measure id, position) of the selected rows that stand for a placement."""
@@ -272,6 +271,5 @@ class ProgramGridView(QTableView):
             return
         items = sorted((item for item in items if item[1] != measure_id), key=lambda i: (i[1], i[2]), reverse=True)
         with self.session.macro("別の個別施策へ移動"):
-            for uid, measure, position in items:
-                if not self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size)):
-                    break
+            for uid, measure, position in items:  # the first failure stops the rest
+                self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size))

@@ -286,7 +286,10 @@ class ProgramForm(QWidget):
             self._push(EditField(self.session, detail.uid, field, old, value, merge_key), field)
 
     def _push(self, command: OperationCommand, field: str | None = None) -> None:
-        if self.session.push(command):
+        self.session.push(command, lambda ran: self._pushed(command, field, ran))
+
+    def _pushed(self, command: OperationCommand, field: str | None, ran: bool) -> None:
+        if ran:
             return
         answer = command.answer if isinstance(command, VersionedCommand) else None
         editors = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}
