@@ -44,15 +44,24 @@ app.exec()
 """
 
 # "ready" on the first turn of the event loop (the window is shown and answers input), then
-# "checked" once the validation panel, attached on that same turn, has checked the edition
+# "checked" once the validation panel, checking in a worker, has filled its list
 KODOMO = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
+def checked():
+    from kodomo_desktop.ui.main_window import MainWindow
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+    panel = windows[0].findings if windows else None
+    if panel is not None and panel.report is not None and not panel.checking:
+        print("checked", flush=True)
+        app.quit()
+    else:
+        QTimer.singleShot(5, checked)
 def ready():
     print("ready", flush=True)
-    QTimer.singleShot(0, lambda: (print("checked", flush=True), app.quit()))
+    checked()
 QTimer.singleShot(0, ready)
 from kodomo_desktop.ui.app import run_app
 run_app(sys.argv[1])
