@@ -227,7 +227,7 @@ class FindingsPanel(QWidget):
             with suppress(RuntimeError):  # the panel is gone (the window closed during the check)
                 checked.emit(run, outcome)
 
-        QThreadPool.globalInstance().start(check)
+        _checks().start(check)
 
     def _arrived(self, run: int, outcome: object) -> None:
         if run != self._runs:
@@ -342,3 +342,15 @@ def _load_typesetting(fiscal_year: int) -> Typesetting:
     except KodomoError as exc:  # no booklet in this build, or an unusable font
         return Typesetting.unknown(exc.message)
     return loaded
+
+
+_pool: list[QThreadPool] = []
+
+
+def _checks() -> QThreadPool:
+    """One thread for validation, apart from the pool the booklet and the dialogs' loading use."""
+    if not _pool:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _pool.append(pool)
+    return _pool[0]
