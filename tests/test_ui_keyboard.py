@@ -125,11 +125,11 @@ def test_history_list_steps_back_and_forth_through_the_session(qtbot, first, sam
 def test_f6_cycles_tree_grid_form_findings_and_shift_f6_goes_back(qtbot, first):
     qtbot.waitUntil(lambda: first.findings is not None)
     first.navigator.view.setFocus()
-    order = [first.grid, first.form.name, first.findings.tree, first.navigator.view]
+    order = [first.grid, first.form.name, first.findings.table, first.navigator.view]
     for widget in order:
         press(qtbot, Qt.Key.Key_F6)
         assert focused(widget), QApplication.focusWidget()
-    for widget in [first.findings.tree, first.form.name, first.grid, first.navigator.view]:
+    for widget in [first.findings.table, first.form.name, first.grid, first.navigator.view]:
         press(qtbot, Qt.Key.Key_F6, SHIFT)
         assert focused(widget), QApplication.focusWidget()
 

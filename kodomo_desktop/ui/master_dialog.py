@@ -1,10 +1,14 @@
 """Editing the master list of departments and divisions: add, rename, reorder, deactivate, merge.
 
-Each button calls one master-list operation and then reloads the tree; `changed` tells
-the window that printed 所管 may differ, so it refreshes its views and findings.
+Each button hands one master-list operation to the window's write thread (`submit`, the
+edit session's) and reloads the tree once it has run; `changed` tells the window that
+printed 所管 may differ, so it refreshes its views and findings.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -21,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DepartmentEntry, DivisionEntry
-from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
 from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
@@ -34,14 +38,17 @@ DEPARTMENT_ITSELF = "（部として）"
 INACTIVE_COLOUR = "#808080"
 Entry = tuple[str, int]  # (kind, id): "department" | "division"
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole + 1  # the entry's own flag (a division may sit under a stopped department)
+# a write: work, done(value), failed(exception), run in the window's write thread (EditSession.submit)
+Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 
 class MasterListDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, *, submit: Submit):
         super().__init__(parent)
         self.db = db
+        self._submit = submit
         self.setWindowTitle("所管の一覧")
         fit_to_screen(self, 560, 620)
         self.tree = named(QTreeWidget(), "所管の一覧")
@@ -147,20 +154,30 @@ class MasterListDialog(QDialog):
         department, division = found
         return department.version if division is None else division.version
 
-    def _apply(self, operation, *args, select: Entry | None = None, created: str | None = None, **based_on):
-        """Run one master-list operation; an expected failure (a conflict too) is shown and changes nothing.
+    def _apply(
+        self,
+        operation,
+        *args,
+        select: Entry | None = None,
+        created: str | None = None,
+        then: Callable[[OpResult], None] | None = None,
+        **based_on,
+    ) -> None:
+        """Run one master-list operation in the write thread; an expected failure (a conflict too) is shown
+        and changes nothing. Once it has run the tree is read again and then(result) is called.
 
         created: the kind of entry the operation adds (its id is the result's value), to select it.
         based_on: the versions read (expected_version / expected_versions).
         """
-        try:
-            result = operation(self.db, *args, **based_on)
-        except KodomoError as exc:
-            show_error(self, exc, "所管の一覧")
-            return None
-        self.reload((created, result.value) if created else select)
-        self.changed.emit()
-        return result
+        db = self.db
+
+        def done(result: OpResult) -> None:
+            self.reload((created, result.value) if created else select)
+            self.changed.emit()
+            if then is not None:
+                then(result)
+
+        self._submit(lambda: operation(db, *args, **based_on), done, lambda exc: show_error(self, exc, "所管の一覧"))
 
     def _ask(self, title: str, prompt: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self, title, prompt, text=text)
@@ -222,16 +239,25 @@ class MasterListDialog(QDialog):
         if item is None or entry is None:
             return
         activate = not item.data(0, ACTIVE_ROLE)
-        result = self._apply(
-            master.set_entry_active, entry[0], entry[1], activate, select=entry, expected_version=self.version(entry)
+
+        def stopped(result: OpResult) -> None:
+            if not activate and result.value:
+                QMessageBox.information(
+                    self,
+                    "所管の一覧",
+                    f"「{self.label(entry)}」を使用停止にしました。作成中の年度版で{result.value}件の事業がまだ所管にしています"
+                    "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
+                )
+
+        self._apply(
+            master.set_entry_active,
+            entry[0],
+            entry[1],
+            activate,
+            select=entry,
+            then=stopped,
+            expected_version=self.version(entry),
         )
-        if result is not None and not activate and result.value:
-            QMessageBox.information(
-                self,
-                "所管の一覧",
-                f"「{self.label(entry)}」を使用停止にしました。作成中の年度版で{result.value}件の事業がまだ所管にしています"
-                "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
-            )
 
     def merge_candidates(self, entry: Entry) -> list[Entry]:
         """Active entries of the same kind the selected one can be merged into."""
