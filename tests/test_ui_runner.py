@@ -134,7 +134,7 @@ def test_undo_and_redo_keys_still_check_versions(qtbot, window, sample_db, dialo
 
 UI = Path(kodomo_desktop.ui.__file__).parent
 # names from core.operations that only read (what a deletion would remove, what an undo would overwrite)
-READS = {"deletable_edition", "deletion_notice", "later_edits", "document_edits"}
+READS = {"deletable_edition", "deletion_notice", "later_edits", "document_edits", "master_list"}
 # the undo commands: their writes are what the session runs in the write thread
 COMMANDS = "undo_commands.py"
 
@@ -174,8 +174,15 @@ def direct_writes(path: Path) -> list[str]:
     found: list[str] = []
 
     def visit(node: ast.AST, parents: list[ast.AST]) -> None:
-        used = (isinstance(node, ast.Name) and node.id in functions and isinstance(node.ctx, ast.Load)) or (
-            isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+        # a module's name before an attribute counts as the attribute does (a read is allowed)
+        as_module = isinstance(parents[-1], ast.Attribute) if parents else False
+        used = (
+            isinstance(node, ast.Name) and node.id in functions and isinstance(node.ctx, ast.Load) and not as_module
+        ) or (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr not in READS
         )
         if used and not isinstance(parents[-1], ast.alias) and not handed_to_runner([*parents, node]):
             # an undo command's writes (apply, revert and their helpers); check() and finished() only read

@@ -388,9 +388,7 @@ class ProgramGridView(QTableView):
     def _divisions(self, uid: str) -> Pairs:
         return queries.program_detail(self.session.db, self.session.program_id(uid)).divisions
 
-    def _write(
-        self, writes: CellWrites, text: str, refused: Callable[[OperationCommand], None] | None = None
-    ) -> None:
+    def _write(self, writes: CellWrites, text: str, refused: Callable[[OperationCommand], None] | None = None) -> None:
         """One command for one cell, one macro for a block; the first refused command stops the rest,
         and refused(command) hears of each command that did not run, once the writes are back."""
         commands = writes.commands(self.session)

@@ -48,7 +48,7 @@ class MasterListDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None, *, submit: Submit):
         super().__init__(parent)
         self.db = db
-        self._submit = submit
+        self._write = submit
         self.setWindowTitle("所管の一覧")
         fit_to_screen(self, 560, 620)
         self.tree = named(QTreeWidget(), "所管の一覧")
@@ -154,22 +154,18 @@ class MasterListDialog(QDialog):
         department, division = found
         return department.version if division is None else division.version
 
-    def _apply(
+    def _submit(
         self,
-        operation,
-        *args,
+        work: Callable[[], OpResult],
         select: Entry | None = None,
         created: str | None = None,
         then: Callable[[OpResult], None] | None = None,
-        **based_on,
     ) -> None:
         """Run one master-list operation in the write thread; an expected failure (a conflict too) is shown
         and changes nothing. Once it has run the tree is read again and then(result) is called.
 
         created: the kind of entry the operation adds (its id is the result's value), to select it.
-        based_on: the versions read (expected_version / expected_versions).
         """
-        db = self.db
 
         def done(result: OpResult) -> None:
             self.reload((created, result.value) if created else select)
@@ -177,7 +173,7 @@ class MasterListDialog(QDialog):
             if then is not None:
                 then(result)
 
-        self._submit(lambda: operation(db, *args, **based_on), done, lambda exc: show_error(self, exc, "所管の一覧"))
+        self._write(work, done, lambda exc: show_error(self, exc, "所管の一覧"))
 
     def _ask(self, title: str, prompt: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self, title, prompt, text=text)
@@ -186,7 +182,8 @@ class MasterListDialog(QDialog):
     def add_department(self, name: str | None = None) -> None:
         name = name if name is not None else self._ask("部を追加", "部の名前:")
         if name is not None:
-            self._apply(master.add_department, name, created="department")
+            db = self.db
+            self._submit(lambda: master.add_department(db, name), created="department")
 
     def add_division(self, name: str | None = None) -> None:
         entry = self.selected()
@@ -197,7 +194,8 @@ class MasterListDialog(QDialog):
         if name is None:
             name = self._ask("課を追加", f"「{department.name}」に加える課・室・センターの名前:")
         if name is not None:
-            self._apply(master.add_division, department.id, name, created="division")
+            db, department_id = self.db, department.id
+            self._submit(lambda: master.add_division(db, department_id, name), created="division")
 
     def rename_selected(self, name: str | None = None) -> None:
         entry = self.selected()
@@ -213,9 +211,8 @@ class MasterListDialog(QDialog):
                 "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current or ""
             )
         if name is not None:
-            self._apply(
-                master.rename_entry, entry[0], entry[1], name, select=entry, expected_version=self.version(entry)
-            )
+            db, version = self.db, self.version(entry)
+            self._submit(lambda: master.rename_entry(db, *entry, name, expected_version=version), select=entry)
 
     def move_selected(self, delta: int) -> None:
         item = self.tree.currentItem()
@@ -224,14 +221,8 @@ class MasterListDialog(QDialog):
             return
         parent = item.parent()
         index = parent.indexOfChild(item) if parent else self.tree.indexOfTopLevelItem(item)
-        self._apply(
-            master.move_entry,
-            entry[0],
-            entry[1],
-            max(0, index + delta),
-            select=entry,
-            expected_version=self.version(entry),
-        )
+        db, version, position = self.db, self.version(entry), max(0, index + delta)
+        self._submit(lambda: master.move_entry(db, *entry, position, expected_version=version), select=entry)
 
     def toggle_active_selected(self) -> None:
         item = self.tree.currentItem()
@@ -249,14 +240,9 @@ class MasterListDialog(QDialog):
                     "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
                 )
 
-        self._apply(
-            master.set_entry_active,
-            entry[0],
-            entry[1],
-            activate,
-            select=entry,
-            then=stopped,
-            expected_version=self.version(entry),
+        db, version = self.db, self.version(entry)
+        self._submit(
+            lambda: master.set_entry_active(db, *entry, activate, expected_version=version), select=entry, then=stopped
         )
 
     def merge_candidates(self, entry: Entry) -> list[Entry]:
@@ -289,7 +275,8 @@ class MasterListDialog(QDialog):
             ):
                 return
         read = {e[1]: v for e in (entry, target) if (v := self.version(e)) is not None}
-        self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target, expected_versions=read)
+        db, into = self.db, target[1]
+        self._submit(lambda: master.merge_entries(db, *entry, into, expected_versions=read), select=target)
 
     def _update_buttons(self, *_args: object) -> None:
         item = self.tree.currentItem()
