@@ -189,7 +189,7 @@ def test_ctrl_f_focuses_the_search_box_with_its_text_selected(qtbot, first):
 def test_tab_walks_the_form_fields_in_order(qtbot, first):
     form = first.form
     form.name.setFocus()
-    expected = [form.alias, form.status, *form.targets, form.summary, form.results]
+    expected = [form.alias, form.status, form.divisions_change, *form.targets, form.summary, form.results]
     assert not form.previous_results.isVisible()  # no previous edition: nothing to read there
     expected += [form.needs_review, form.review_notes]
     walked = []

@@ -10,13 +10,14 @@ edit is one announcement), so every view refreshes only what changed.
 from __future__ import annotations
 
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QWidget
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 Then = Callable[[bool], None]  # called with whether the command ran and is kept
 Failed = Callable[[BaseException], None]
 
+# how long a closing window lets the steps handed in run (a stuck one must not keep it open)
+CLOSE_WAIT_S = 60
 # program fields whose change adds, removes or moves grid rows
 STRUCTURE_FIELDS = frozenset({"placement", "created", "deleted"})
 # program fields the navigator counts (要確認, by 所管)
@@ -373,7 +376,11 @@ class EditSession(QObject):
             self.changed.emit(update)
 
     def close(self) -> None:
-        """The window closes: the writes handed in finish first."""
+        """The window closes: the steps handed in run first (a step waiting for the one before has not
+        reached the write thread yet), then the write thread ends."""
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        while not self.idle and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         self.runner.stop()
 
     # --- stable ids to row ids ----------------------------------------------------------
