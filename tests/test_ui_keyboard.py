@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers import settle
 from tests.test_ui_window import choose, program, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -81,11 +82,13 @@ def test_ctrl_z_from_the_grid_and_the_menu_names_the_step(qtbot, first, sample_d
     before = program(sample_db, "P0001")["targets"]
     press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: program(sample_db, "P0001")["targets"] != before)
+    settle(qtbot, first)  # the step is on the stack once its write is back
     assert first.act.undo.text().startswith("元に戻す: 妊婦等を")
     assert first.act.undo.text().endswith("（P0001）")
     assert first.act.undo.iconText() == "元に戻す"  # the toolbar button stays short
     press(qtbot, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: program(sample_db, "P0001")["targets"] == before)
+    settle(qtbot, first)
     assert first.act.undo.text() == "元に戻す"
 
 
