@@ -271,6 +271,16 @@ def settings(tmp_path):
 
 
 @pytest.fixture
+def runner(qtbot, sample_db):
+    """The window's write thread on the sample database, for a dialog tested without a window."""
+    from kodomo_desktop.ui.op_runner import OpRunner
+
+    thread = OpRunner(sample_db)
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
 def window(qtbot, sample_db, settings, messages):
     """The main window on the sample database, shown."""
     from kodomo_desktop.ui.main_window import MainWindow

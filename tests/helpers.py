@@ -132,3 +132,21 @@ def colleague_changes_p0001(db, code: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script, db.url], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def settle(qtbot, window) -> None:
+    """Wait until the window's writes handed in have run and been recorded (they run in a worker thread)."""
+    qtbot.waitUntil(lambda: window.session.idle, timeout=10000)
+
+
+def pushed(qtbot, session, command) -> bool:
+    """Push an undo command and wait for it to have run; whether it ran and is kept."""
+    ran: list[bool] = []
+    session.push(command, ran.append)
+    qtbot.waitUntil(lambda: bool(ran), timeout=10000)
+    return ran[0]
+
+
+def written(qtbot, runner) -> None:
+    """Wait until the writes handed to a write thread (ui/op_runner.py) have run and their results arrived."""
+    qtbot.waitUntil(lambda: runner.idle, timeout=10000)

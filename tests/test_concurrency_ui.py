@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kodomo_desktop.core.models import Department, Edition, Placement, Program
 from kodomo_desktop.ui.master_dialog import MasterListDialog
 from kodomo_desktop.ui.undo_commands import MovePlacement
+from tests.helpers import pushed, written
 from tests.test_concurrency import in_other_process, who_else
 
 pytest.importorskip("pytestqt")
@@ -40,7 +41,7 @@ def positions(db, *ids: int) -> list[int]:
 
 def test_undoing_a_move_someone_else_moved_over_is_refused(window, sample_db, messages, qtbot):
     measure, (first, first_id), (_second, second_id) = measure_with_two(sample_db)
-    assert window.session.push(MovePlacement(window.session, first, measure, 0, measure, 1))
+    assert pushed(qtbot, window.session, MovePlacement(window.session, first, measure, 0, measure, 1))
     assert positions(sample_db, first_id, second_id) == [1, 0]
     in_other_process(sample_db, f"ops.move_placement(db, {second_id}, 1)")  # the other puts them back
     assert positions(sample_db, first_id, second_id) == [0, 1]
@@ -50,8 +51,8 @@ def test_undoing_a_move_someone_else_moved_over_is_refused(window, sample_db, me
     assert positions(sample_db, first_id, second_id) == [0, 1]  # their order stands
 
 
-def test_the_master_dialog_refuses_a_rename_over_someone_elses(qtbot, sample_db, messages):
-    dialog = MasterListDialog(sample_db)  # reads the list, versions included
+def test_the_master_dialog_refuses_a_rename_over_someone_elses(qtbot, sample_db, runner, messages):
+    dialog = MasterListDialog(sample_db, submit=runner.submit)  # reads the list, versions included
     qtbot.addWidget(dialog)
     with sample_db.read() as session:
         department = session.scalars(select(Department).order_by(Department.position)).first()
@@ -65,6 +66,7 @@ def test_the_master_dialog_refuses_a_rename_over_someone_elses(qtbot, sample_db,
     assert item.text(0) == name
     dialog.tree.setCurrentItem(item)
     dialog.rename_selected("私の部名")
+    written(qtbot, runner)
     assert messages and "他の人の部名" in messages[-1] and who_else(sample_db) in messages[-1]
     with sample_db.read() as session:
         assert session.get(Department, department_id).name == "他の人の部名"

@@ -21,7 +21,7 @@ from kodomo_desktop.excel.returns import check_returns
 from kodomo_desktop.ui.program_grid import COL_RESULTS
 from kodomo_desktop.ui.tsv import parse_block
 from tests.excel_corpus import ReturnEditor, write_templates
-from tests.helpers import SEED_EDITION, program_id
+from tests.helpers import SEED_EDITION, program_id, settle
 
 UID = "P0045"  # 愛育センター管理運営, the only program of 子育て支援部 愛育センター
 RESULTS = (
@@ -220,10 +220,12 @@ def test_form_shows_the_lines_and_an_edit_of_one_line_keeps_the_others(qtbot, wi
 
     expected = EDITED + "\nTOTAL 57"
     qtbot.waitUntil(lambda: program(seeded_db, UID)["results"] == expected)
+    settle(qtbot, window)  # the views show the write once it is back
     assert editor.toPlainText() == expected
     (row,) = window.grid_model.rows_of(UID)
     assert window.grid_model.data(window.grid_model.index(row, COL_RESULTS), Qt.ItemDataRole.ToolTipRole) == expected
 
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(seeded_db, UID)["results"] == RESULTS
     assert editor.toPlainText() == RESULTS

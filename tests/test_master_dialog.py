@@ -10,13 +10,14 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.models import Program
 from kodomo_desktop.ui.master_dialog import MasterListDialog
+from tests.helpers import written
 
 
 @pytest.fixture
-def dialog(qtbot, sample_db, monkeypatch):
+def dialog(qtbot, sample_db, runner, monkeypatch):
     # information boxes would wait for a click
     monkeypatch.setattr(QMessageBox, "information", lambda *args, **kwargs: QMessageBox.StandardButton.Ok)
-    widget = MasterListDialog(sample_db)
+    widget = MasterListDialog(sample_db, submit=runner.submit)
     qtbot.addWidget(widget)
     return widget
 
@@ -57,41 +58,48 @@ def test_shows_the_master_list_with_usage(dialog):
     assert not dialog.buttons["rename"].isEnabled()
 
 
-def test_add_rename_move(qtbot, dialog):
+def test_add_rename_move(qtbot, runner, dialog):
     with qtbot.waitSignal(dialog.changed):
         dialog.add_department("こども未来部")
     assert dialog.tree.currentItem().text(0) == "こども未来部"
     dialog.add_division("こども政策課")
+    written(qtbot, runner)
     assert dialog.tree.currentItem().text(0) == "こども政策課"
     dialog.rename_selected("こども企画課")
+    written(qtbot, runner)
     assert dict(tree(dialog))["こども未来部"] == ["（部として）", "こども企画課"]
     dialog.move_selected(-1)
+    written(qtbot, runner)
     assert dict(tree(dialog))["こども未来部"] == ["こども企画課", "（部として）"]
     assert dialog.tree.currentItem().text(0) == "こども企画課"
 
 
-def test_a_refused_operation_is_shown_and_changes_nothing(dialog, monkeypatch):
+def test_a_refused_operation_is_shown_and_changes_nothing(qtbot, runner, dialog, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     before = tree(dialog)
     select(dialog, "子育て支援部", "主幹付")
     dialog.rename_selected("子育て支援課")
+    written(qtbot, runner)
     assert "すでに所管の一覧にあります" in shown[0]
     assert tree(dialog) == before
 
 
-def test_deactivate_and_reactivate(dialog):
+def test_deactivate_and_reactivate(qtbot, runner, dialog):
     select(dialog, "子育て支援部", "おやこ応援課")
     dialog.toggle_active_selected()
+    written(qtbot, runner)
     assert dialog.tree.currentItem().text(2) == "使用停止"
     assert dialog.buttons["active"].text() == "使用再開"
     dialog.toggle_active_selected()
+    written(qtbot, runner)
     assert dialog.tree.currentItem().text(2) == ""
 
 
-def test_merge_moves_the_programs(dialog, sample_db):
+def test_merge_moves_the_programs(qtbot, runner, dialog, sample_db):
     select(dialog, "子育て支援部")
     dialog.add_division("おやか応援課")
+    written(qtbot, runner)
     typo = dialog.selected()
     with sample_db.read() as s:
         p0001 = s.scalar(sql_select(Program.id).where(Program.uid == "P0001"))
@@ -101,6 +109,7 @@ def test_merge_moves_the_programs(dialog, sample_db):
     select(dialog, "子育て支援部", "おやか応援課")
     assert target in dialog.merge_candidates(typo)
     dialog.merge_selected(target)
+    written(qtbot, runner)
     assert divisions_of(sample_db, "P0001") == [("子育て支援部", "おやこ応援課")]
     assert "おやか応援課" not in dict(tree(dialog))["子育て支援部"]
     assert dialog.selected() == target and dialog.tree.currentItem().text(1) == "2"

@@ -75,7 +75,7 @@ def targets_dialog(window):
 DIALOGS = {
     "returns": lambda w: features.RETURNS_DIALOG.load()(w.db, 2024, w, settings=w.settings),
     "returns overview": lambda w: features.RETURNS_OVERVIEW.load()(w.db, 2024, w),
-    "master list": lambda w: features.MASTER_DIALOG.load()(w.db, w),
+    "master list": lambda w: features.MASTER_DIALOG.load()(w.db, w, submit=w.session.submit),
     "coverage": lambda w: features.COVERAGE_DIALOG.load()(w.db, 2024, w),
     "compare": lambda w: features.COMPARE_DIALOG.load()(w.db, w),
     "restore": lambda w: features.RESTORE_DIALOG.load()(w.db, w),

@@ -11,7 +11,7 @@ from kodomo_desktop.core.backups import list_backups
 from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.queries import list_editions
 from kodomo_desktop.ui.restore_dialog import RestoreDialog
-from tests.helpers import program_id
+from tests.helpers import program_id, settle
 
 # backups are copies of the SQLite file
 pytestmark = pytest.mark.sqlite_only
@@ -22,6 +22,7 @@ def test_delete_a_draft_edition_from_the_menu_after_a_backup(qtbot, window, samp
     window.reload_everything(2025)
     assert window.fiscal_year == 2025 and window.act.delete_edition.isEnabled()
     window.act.delete_edition.trigger()
+    settle(qtbot, window)
     assert "令和7年度版（事業 3件、掲載 5件）を削除します" in messages[0]
     assert [e.fiscal_year for e in list_editions(sample_db)] == [2024]
     assert window.fiscal_year == 2024
@@ -33,6 +34,7 @@ def test_delete_is_refused_for_a_published_edition(qtbot, window, sample_db, mes
     ops.publish(sample_db, 2024)
     window.reload_everything(2024)
     window.act.delete_edition.trigger()
+    settle(qtbot, window)
     assert "公開済みのため削除できません" in messages[0]
     assert [e.fiscal_year for e in list_editions(sample_db)] == [2024]
     assert list_backups(sample_db) == []
@@ -45,6 +47,7 @@ def test_delete_not_confirmed_changes_nothing(qtbot, window, sample_db, sample_d
     window.reload_everything(2025)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     window.act.delete_edition.trigger()
+    settle(qtbot, window)
     assert [e.fiscal_year for e in list_editions(sample_db)] == [2024, 2025]
     assert list_backups(sample_db) == []
 

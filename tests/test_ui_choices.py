@@ -15,7 +15,7 @@ from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.returns_import_dialog import ReturnsDialog
 from kodomo_desktop.ui.settings import RETURNS_FOLDER, TEMPLATES_BY, TEMPLATES_FOLDER
 from kodomo_desktop.ui.workers import BackgroundTask
-from tests.helpers import program_id
+from tests.helpers import program_id, settle
 
 
 def answer_templates(monkeypatch, unit: str, folder: Path) -> dict:
@@ -90,7 +90,7 @@ def test_returns_dialog_starts_in_the_folder_last_used(qtbot, sample_db, setting
 
 
 @pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
-def test_publishing_a_mostly_empty_edition_asks_first(window, sample_db, monkeypatch, answer):
+def test_publishing_a_mostly_empty_edition_asks_first(qtbot, window, sample_db, monkeypatch, answer):
     ops.update_program(sample_db, program_id(sample_db, "P0001"), {"results": ""})
     asked = []
 
@@ -100,6 +100,7 @@ def test_publishing_a_mostly_empty_edition_asks_first(window, sample_db, monkeyp
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     window.act.publish.trigger()
+    settle(qtbot, window)
     assert len(asked) == 2 and "実績が空の事業が3件中1件（33%）あります" in asked[1]
     published = answer == QMessageBox.StandardButton.Yes
     assert (queries.list_editions(sample_db)[0].status == "published") == published

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QTextBrowser,
 )
 
+from kodomo_desktop.core.database import Database
 from kodomo_desktop.ui import open_database
 from kodomo_desktop.ui.booklet_action import offer_folder
-from kodomo_desktop.ui.instance_lock import InstanceLock
+from kodomo_desktop.ui.instance_lock import InstanceLock, lock_path
 from kodomo_desktop.ui.qt_japanese import install_japanese
 from kodomo_desktop.ui.settings import BOOKLET_FOLDER, EXCEL_FOLDER, RECENT_DATABASES, WELCOME_SHOWN
 from kodomo_desktop.ui.welcome import welcome_once
@@ -134,9 +135,9 @@ def test_file_open_replaces_the_window_and_remembers_the_file(window, qtbot, oth
     qtbot.addWidget(new)
     assert new.fiscal_year == 2024 and new.grid_model.rowCount() > 0
     assert new.settings.get(RECENT_DATABASES)[0] == str(other_file.resolve())
-    # the file is held by the new window: a second window is refused
-    with pytest.raises(Exception, match="開いているため開けません"):
-        InstanceLock(other_file, "another").acquire()
+    # the file is held by the new window: a second window of the same person is refused
+    with pytest.raises(Exception, match="すでに開いています"):
+        InstanceLock(lock_path(new.db, new.db.user), new.db.user).acquire()
     assert new.settings.folder(open_database.DATABASE_FOLDER) == str(other_file.parent)
     new.findChild(open_database.Opened).release()
 
@@ -156,13 +157,14 @@ def test_recent_menu_lists_files_and_drops_a_missing_one(window, qtbot, other_fi
 
 
 def test_a_file_held_by_another_window_leaves_this_one_as_it_was(window, other_file, messages):
-    holder = InstanceLock(other_file, "田中")
+    user = window.db.user  # one window per person and database: the same person's other window
+    holder = InstanceLock(lock_path(Database(str(other_file), user=user), user), user)
     holder.acquire()
     try:
         assert open_database.open_in_place(window, str(other_file)) is None
     finally:
         holder.release()
-    assert "いまのデータベースのまま続けます" in messages[0] and "田中" in messages[0]
+    assert "いまのデータベースのまま続けます" in messages[0] and f"利用者「{user}」" in messages[0]
     assert open_windows() == [window] and window.db.path != other_file
 
 

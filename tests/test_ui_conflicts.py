@@ -18,7 +18,7 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice, ConflictDialog
 from kodomo_desktop.ui.undo_commands import EditField, SetDivisions, SetTargets
 from tests.excel_corpus import ReturnEditor, write_templates
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, pushed, recorded_user, settle
 
 pytest.importorskip("pytestqt")
 
@@ -48,20 +48,21 @@ def returned_summary(db, tmp_path, text: str):
     return folder
 
 
-def edited_then_changed_by_cli(window, sample_db, tmp_path) -> str:
+def edited_then_changed_by_cli(qtbot, window, sample_db, tmp_path) -> str:
     """The window edits P0001's summary; then the CLI imports a return that changes it again."""
     old = program(sample_db, "P0001")["summary"]
-    assert window.session.push(EditField(window.session, "P0001", "summary", old, "窓で書いた概要"))
+    assert pushed(qtbot, window.session, EditField(window.session, "P0001", "summary", old, "窓で書いた概要"))
     other_process(sample_db, "import-returns", str(returned_summary(sample_db, tmp_path, "コマンドの概要")), "--apply")
     assert program(sample_db, "P0001")["summary"] == "コマンドの概要"
     return old
 
 
-def test_undo_over_a_cli_change_is_refused_with_the_conflict(window, sample_db, tmp_path, dialogs, messages):
+def test_undo_over_a_cli_change_is_refused_with_the_conflict(qtbot, window, sample_db, tmp_path, dialogs, messages):
     shown, answer = dialogs
-    edited_then_changed_by_cli(window, sample_db, tmp_path)
+    edited_then_changed_by_cli(qtbot, window, sample_db, tmp_path)
     answer[0] = Choice.BACK
     window.act.undo.trigger()
+    settle(qtbot, window)
 
     assert program(sample_db, "P0001")["summary"] == "コマンドの概要"  # nothing overwritten
     assert len(shown) == 1
@@ -74,49 +75,56 @@ def test_undo_over_a_cli_change_is_refused_with_the_conflict(window, sample_db, 
     assert window.session.stack.index() == 1 and window.session.stack.canUndo()
 
 
-def test_keep_theirs_drops_the_step(window, sample_db, tmp_path, dialogs, messages):
+def test_keep_theirs_drops_the_step(qtbot, window, sample_db, tmp_path, dialogs, messages):
     shown, answer = dialogs
-    edited_then_changed_by_cli(window, sample_db, tmp_path)
+    edited_then_changed_by_cli(qtbot, window, sample_db, tmp_path)
     answer[0] = Choice.THEIRS
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert len(shown) == 1
     assert program(sample_db, "P0001")["summary"] == "コマンドの概要"
     assert window.session.stack.count() == 0
 
 
-def test_overwrite_with_mine_undoes_over_their_change(window, sample_db, tmp_path, dialogs, messages):
+def test_overwrite_with_mine_undoes_over_their_change(qtbot, window, sample_db, tmp_path, dialogs, messages):
     shown, answer = dialogs
-    old = edited_then_changed_by_cli(window, sample_db, tmp_path)
+    old = edited_then_changed_by_cli(qtbot, window, sample_db, tmp_path)
     answer[0] = Choice.MINE
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert len(shown) == 1
     assert program(sample_db, "P0001")["summary"] == old
     # and the redo is based on the window's own write again: no question
     window.act.redo.trigger()
+    settle(qtbot, window)
     assert len(shown) == 1
     assert program(sample_db, "P0001")["summary"] == "窓で書いた概要"
 
 
-def test_a_change_of_another_field_is_no_conflict(window, sample_db, dialogs, messages):
+def test_a_change_of_another_field_is_no_conflict(qtbot, window, sample_db, dialogs, messages):
     shown, _answer = dialogs
     old = program(sample_db, "P0001")["summary"]
-    assert window.session.push(EditField(window.session, "P0001", "summary", old, "窓で書いた概要"))
+    assert pushed(qtbot, window.session, EditField(window.session, "P0001", "summary", old, "窓で書いた概要"))
+    settle(qtbot, window)
     colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'results': 'コマンドの実績'}, source='cli')")
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert not shown
     assert program(sample_db, "P0001")["summary"] == old
     assert program(sample_db, "P0001")["results"] == "コマンドの実績"
 
 
-def test_targets_and_divisions_undo_check_versions_too(window, sample_db, dialogs, messages):
+def test_targets_and_divisions_undo_check_versions_too(qtbot, window, sample_db, dialogs, messages):
     shown, answer = dialogs
     session = window.session
     before = program(sample_db, "P0001")
     mask = queries.program_detail(sample_db, program_id(sample_db, "P0001")).targets
-    assert session.push(SetTargets(session, {"P0001": (mask, mask ^ 1)}))
+    assert pushed(qtbot, session, SetTargets(session, {"P0001": (mask, mask ^ 1)}))
+    settle(qtbot, window)
     pairs = tuple((d["department"], d["division"]) for d in before["divisions"])
     other = (("子育て支援部", "主幹付"),)
-    assert session.push(SetDivisions(session, "P0001", pairs, other))
+    assert pushed(qtbot, session, SetDivisions(session, "P0001", pairs, other))
+    settle(qtbot, window)
     colleague_changes_p0001(
         sample_db,
         "ops.set_targets(db, pid, [])\n"
@@ -124,9 +132,11 @@ def test_targets_and_divisions_undo_check_versions_too(window, sample_db, dialog
     )
     answer[0] = Choice.THEIRS
     window.act.undo.trigger()  # the divisions
+    settle(qtbot, window)
     assert shown[-1].windowTitle().startswith("所管")
     assert recorded_user(sample_db, COLLEAGUE) in shown[-1].message.text()
     window.act.undo.trigger()  # the targets
+    settle(qtbot, window)
     assert shown[-1].windowTitle().startswith("対象")
     assert len(shown) == 2 and session.stack.count() == 0
     after = program(sample_db, "P0001")
@@ -148,14 +158,17 @@ def test_a_stale_write_is_refused_by_the_operation_itself(sample_db):
 
 def test_the_dialog_shows_both_values_and_waits(qtbot, window, sample_db, tmp_path):
     """Without the fixture: a real dialog, closed by its 編集に戻る button."""
-    old = edited_then_changed_by_cli(window, sample_db, tmp_path)
+    old = edited_then_changed_by_cli(qtbot, window, sample_db, tmp_path)
 
     def close():
         dialog = window.findChild(ConflictDialog)
-        assert dialog is not None and dialog.isVisible()
+        if dialog is None or not dialog.isVisible():  # asked once the undo's write has come back
+            QTimer.singleShot(10, close)
+            return
         assert dialog.detail.new_text.toPlainText() == old
         dialog.choice_buttons[Choice.BACK].click()
 
     QTimer.singleShot(0, close)
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["summary"] == "コマンドの概要"

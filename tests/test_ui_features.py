@@ -20,6 +20,7 @@ from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET, COL_NAME, COL_NO
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.workers import BackgroundTask
+from tests.helpers import settle
 
 
 def open_window(qtbot, db, tmp_path) -> MainWindow:
@@ -58,6 +59,7 @@ def test_an_edit_while_another_program_writes_is_refused_and_changes_nothing(qtb
     try:
         window.grid.select_row(0)
         window.grid.toggle(0, COL_FIRST_TARGET, [0])
+        settle(qtbot, window)
         qtbot.waitUntil(lambda: bool(messages))
     finally:
         other.execute("ROLLBACK")
@@ -88,6 +90,7 @@ def booklet_run(monkeypatch, tmp_path):
 def test_booklet_is_built_in_the_background_and_reported(qtbot, sample_db, tmp_path, messages, booklet_run):
     window = open_window(qtbot, sample_db, tmp_path)
     window.act.booklet.trigger()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
     assert booklet_run.out.read_bytes().startswith(b"%PDF")
     assert "booklet.pdf を作成しました" in booklet_run.reports[0] and "ページ" in booklet_run.reports[0]
@@ -105,6 +108,7 @@ def test_booklet_of_an_edition_with_errors_asks_first(qtbot, sample_db, tmp_path
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or answer)
     window = open_window(qtbot, sample_db, tmp_path)
     window.act.booklet.trigger()
+    settle(qtbot, window)
     assert len(asked) == 1 and "エラーが1件" in asked[0] and "P0003" in asked[0]
     if answer == QMessageBox.StandardButton.Yes:
         qtbot.waitUntil(lambda: bool(booklet_run.reports), timeout=30000)
@@ -144,8 +148,10 @@ def test_accepted_returns_dialog_reloads_everything(qtbot, sample_db, tmp_path, 
     window = open_window(qtbot, sample_db, tmp_path)
     window.grid.select_row(0)
     window.grid.toggle(0, COL_FIRST_TARGET + 7, [0])
+    settle(qtbot, window)
     assert window.session.stack.count() == 1
     window._import_returns()
+    settle(qtbot, window)
     assert window.grid_model.program(0).name == "回答で直した名称"
     assert window.form.name.text() == "回答で直した名称"
     # the import is one undo step above the earlier edit, which stays undoable
@@ -163,6 +169,7 @@ def test_a_feature_that_fails_to_load_is_disabled_with_the_reason(qtbot, sample_
     action = window.act.compare
     assert action.isEnabled()
     action.trigger()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: bool(messages))
     assert "比較画面がありません" in messages[0]
     assert not action.isEnabled() and "比較画面" in action.toolTip()
@@ -185,6 +192,7 @@ def test_new_program_from_the_review_list_shows_its_measure(qtbot, sample_db, tm
     window.navigator.select_scope(Scope("review"))
     window.grid.select_row(0)  # P0002, primary under 権利の普及 at position 2
     window.act.add.trigger()
+    settle(qtbot, window)
     uid = window.form.detail.uid
     assert window.form.detail.name == "新しい事業"
     assert window.scope_label.text().endswith("権利の普及")
@@ -196,10 +204,12 @@ def test_deleting_several_programs_is_one_undo_step(qtbot, sample_db, tmp_path, 
     before = export_document(sample_db, 2024)
     window.grid.selectAll()
     window.act.delete.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024)["programs"] == []
     assert window.grid_model.rowCount() == 0
     assert window.navigator.model.item(0, 1).text() == "0"
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
     assert window.grid_model.rowCount() == 3
 

@@ -8,18 +8,35 @@ from PySide6.QtCore import Qt
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.validation import Severity
+from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.findings_panel import FindingsPanel
 from tests.helpers import program_id
 
 
+def new_panel(qtbot, db) -> FindingsPanel:
+    # 確認済み is written in the write thread of a session, as in the window
+    widget = FindingsPanel(db, submit=EditSession(db).submit)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def settled(qtbot, panel) -> None:
+    """Wait for the writes handed in and the checks asked for (both run in worker threads)."""
+    session = panel._submit.__self__
+    qtbot.waitUntil(lambda: session.idle and not panel.checking, timeout=20000)
+
+
 @pytest.fixture
 def panel(qtbot, sample_db):
-    widget = FindingsPanel(sample_db)
-    qtbot.addWidget(widget)
+    widget = new_panel(qtbot, sample_db)
     widget.set_edition(2024)
-    # the booklet's font and page checks join once the event loop has run
-    qtbot.waitUntil(lambda: widget._typesetting is not None)
+    settled(qtbot, widget)  # the booklet's font and page checks included
+    assert widget._typesetting is not None
     return widget
+
+
+def text(panel, row: int, column: int) -> str:
+    return panel.model.index(row, column).data()
 
 
 def listed(panel) -> list[tuple[str, str | None]]:
@@ -28,12 +45,12 @@ def listed(panel) -> list[tuple[str, str | None]]:
 
 def select_finding(panel, code: str) -> None:
     row = [f.code for f in panel.findings()].index(code)
-    panel.tree.setCurrentItem(panel.tree.topLevelItem(row))
+    panel.select_row(row)
 
 
 def test_lists_the_editions_findings(panel):
     assert listed(panel) == [("review.flagged", "P0002"), ("targets.unmentioned", "P0001")]
-    assert panel.tree.topLevelItem(0).text(1) == "P0002 若者の就労相談"
+    assert text(panel, 0, 1) == "P0002 若者の就労相談"
     assert panel.filters[Severity.WARNING].text() == "警告 1"
 
 
@@ -45,13 +62,19 @@ def test_updates_after_an_edit_and_reports_worst_severities(qtbot, panel, sample
     assert signal.args[0] == {"P0003": "error", "P0002": "warning", "P0001": "info"}
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), ["幼児"])
     panel.refresh({"P0003"})
+    settled(qtbot, panel)
     assert ("targets.none", "P0003") not in listed(panel)
 
 
 def test_double_click_navigates_to_program_and_field(qtbot, panel):
-    item = panel.tree.topLevelItem(0)
+    panel.show()
+    qtbot.waitExposed(panel)
+    view = panel.table
+    rect = view.visualRect(panel.model.index(0, 3))
+    # a double click is a press, a release and the double click
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(panel.navigate) as signal:
-        panel.tree.itemDoubleClicked.emit(item, 3)
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args == ["P0002", "review_notes"]
 
 
@@ -59,51 +82,57 @@ def test_severity_filter(panel):
     panel.filters[Severity.INFO].setChecked(False)
     assert listed(panel) == [("review.flagged", "P0002")]
     panel.filters[Severity.WARNING].setChecked(False)
-    assert listed(panel) == [] and panel.tree.topLevelItemCount() == 0
+    assert listed(panel) == [] and panel.model.rowCount() == 0
 
 
-def test_acknowledge_hides_until_the_text_changes(panel, sample_db):
+def test_acknowledge_hides_until_the_text_changes(qtbot, panel, sample_db):
     select_finding(panel, "targets.unmentioned")
     assert panel.acknowledge_button.isEnabled()
     panel.acknowledge_selected("ガイドブックは母子手帳と一緒に配る")
+    settled(qtbot, panel)
     assert ("targets.unmentioned", "P0001") not in listed(panel)
     assert "確認済み 1件" in panel.status.text()
     panel.show_acknowledged.setChecked(True)
     assert ("targets.unmentioned", "P0001") in listed(panel)
     row = listed(panel).index(("targets.unmentioned", "P0001"))
-    assert "確認済み" in panel.tree.topLevelItem(row).text(0)
+    assert "確認済み" in text(panel, row, 0)
     # the judged text changes: the finding is back
     ops.update_program(sample_db, program_id(sample_db, "P0001"), {"summary": "子育てガイドブックに掲載する。"})
     panel.show_acknowledged.setChecked(False)
     panel.refresh({"P0001"})
+    settled(qtbot, panel)
     assert ("targets.unmentioned", "P0001") in listed(panel)
 
 
-def test_withdraw_acknowledgement(panel):
+def test_withdraw_acknowledgement(qtbot, panel):
     select_finding(panel, "review.flagged")
     panel.acknowledge_selected("所管は確認した")
+    settled(qtbot, panel)
     panel.show_acknowledged.setChecked(True)
     select_finding(panel, "review.flagged")
     assert panel.withdraw_button.isEnabled()
     panel.withdraw_selected()
+    settled(qtbot, panel)
     panel.show_acknowledged.setChecked(False)
     assert ("review.flagged", "P0002") in listed(panel)
 
 
-def test_errors_offer_no_acknowledgement(panel, sample_db):
+def test_errors_offer_no_acknowledgement(qtbot, panel, sample_db):
     ops.set_targets(sample_db, program_id(sample_db, "P0003"), [])
     panel.refresh({"P0003"})
+    settled(qtbot, panel)
     select_finding(panel, "targets.none")
     assert not panel.acknowledge_button.isEnabled()
-    assert panel.tree.topLevelItem(0).foreground(0).color().name().lower() == "#c00000"
+    assert panel.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole).name().lower() == "#c00000"
 
 
 def test_no_edition_shows_nothing(qtbot, sample_db):
-    widget = FindingsPanel(sample_db)
-    qtbot.addWidget(widget)
+    widget = new_panel(qtbot, sample_db)
     widget.set_edition(None)
-    assert widget.findings() == [] and widget.tree.topLevelItemCount() == 0
+    settled(qtbot, widget)
+    assert widget.findings() == [] and widget.model.rowCount() == 0
     widget.set_edition(2031)
+    settled(qtbot, widget)
     assert "2031" in widget.status.text()
 
 
@@ -111,10 +140,11 @@ LONG_NOTE = "所管が二つの課にまたがるため、" * 12 + "どちらの
 
 
 @pytest.fixture
-def long_finding(panel, sample_db):
+def long_finding(qtbot, panel, sample_db):
     """P0002's 要確認 finding, its note far longer than the list's column."""
     ops.update_program(sample_db, program_id(sample_db, "P0002"), {"review_notes": [LONG_NOTE]})
     panel.refresh({"P0002"})
+    settled(qtbot, panel)
     select_finding(panel, "review.flagged")
     return next(f for f in panel.findings() if f.code == "review.flagged")
 
@@ -124,7 +154,7 @@ def test_detail_area_shows_the_chosen_finding_whole(panel, long_finding):
     text = panel.detail.text()
     assert text == f"警告: P0002「若者の就労相談」\n項目: 確認メモ\n要確認: {LONG_NOTE}"
     assert panel.detail.wordWrap() and "…" not in text
-    tip = panel.tree.currentItem().toolTip(3)
+    tip = panel.model.index(panel.table.currentIndex().row(), 3).data(Qt.ItemDataRole.ToolTipRole)
     assert LONG_NOTE in tip and tip.startswith("<p>")  # rich text: Qt wraps it
     select_finding(panel, "targets.unmentioned")
     assert "P0001" in panel.detail.text() and LONG_NOTE not in panel.detail.text()
@@ -149,6 +179,7 @@ def test_confirm_dialog_shows_the_whole_finding(qtbot, panel, long_finding, samp
     QTimer.singleShot(0, answer)
     qtbot.mouseClick(panel.acknowledge_button, Qt.MouseButton.LeftButton)
     assert shown == [f"警告: P0002「若者の就労相談」\n項目: 確認メモ\n要確認: {LONG_NOTE}"]
+    settled(qtbot, panel)
     assert ("review.flagged", "P0002") not in listed(panel)
     panel.show_acknowledged.setChecked(True)
     select_finding(panel, "review.flagged")
@@ -163,7 +194,7 @@ def test_panel_folds_to_a_summary_line_and_opens_again(qtbot, window, settings):
     panel = window.findings
     qtbot.mouseClick(panel.fold, Qt.MouseButton.LeftButton)
     assert panel.fold.text() == "エラー 0件・警告 1件・提案 1件 ▸"
-    assert not panel.tree.isVisible() and not panel.detail.isVisible()
+    assert not panel.table.isVisible() and not panel.detail.isVisible()
     # the dock shrinks to the one line and the grid gets the height
     qtbot.waitUntil(lambda: panel.height() <= panel.fold.height() + 8)
     qtbot.waitUntil(lambda: window.grid.height() > window.height() * 0.7)  # (about half unfolded)
@@ -173,7 +204,7 @@ def test_panel_folds_to_a_summary_line_and_opens_again(qtbot, window, settings):
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: again.findings is not None)
-    assert again.findings.fold.isChecked() and not again.findings.tree.isVisible()
+    assert again.findings.fold.isChecked() and not again.findings.table.isVisible()
     qtbot.mouseClick(again.findings.fold, Qt.MouseButton.LeftButton)
-    assert again.findings.tree.isVisible() and again.findings.fold.text() == "▾"
+    assert again.findings.table.isVisible() and again.findings.fold.text() == "▾"
     assert settings.get(FINDINGS_FOLDED) is False

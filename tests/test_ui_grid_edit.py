@@ -33,7 +33,7 @@ from kodomo_desktop.ui.program_grid import (
     TARGET_COLUMNS,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
-from tests.helpers import colleague_changes_p0001, program_id
+from tests.helpers import colleague_changes_p0001, program_id, settle
 from tests.test_ui_window import choose, type_text
 
 EDITING = QAbstractItemView.State.EditingState
@@ -72,12 +72,14 @@ def test_f2_keeps_the_name_enter_commits_it_moves_down_and_ctrl_z_restores(qtbot
     type_text(editor, "（改）")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").name == "児童の権利に関する条約の普及啓発（改）")
+    settle(qtbot, window)
     assert grid.state() != EDITING
     assert (grid.currentIndex().row(), grid.currentIndex().column()) == (1, COL_NAME)
     assert window.grid_model.program(0).name.endswith("（改）")
     assert window.session.stack.count() == 1
     qtbot.keyClick(grid, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").name == "児童の権利に関する条約の普及啓発")
+    settle(qtbot, window)
     qtbot.keyClick(grid, Qt.Key.Key_F2)
     qtbot.keyClick(editor_of(qtbot, grid), Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: grid.state() != EDITING)
@@ -135,6 +137,7 @@ def test_alt_enter_breaks_the_line_of_a_results_cell_and_enter_commits(qtbot, wi
     assert grid.state() == EDITING
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").results == "ガイドブック 3,000部\n増刷 500部")
+    settle(qtbot, window)
     assert grid.currentIndex().row() == 1
     assert window.grid_model.data(window.grid_model.index(0, COL_RESULTS)) == "ガイドブック 3,000部 ⏎ 増刷 500部"
 
@@ -174,6 +177,7 @@ def test_divisions_cell_completes_from_the_master_list_and_takes_two(qtbot, wind
             stored(sample_db, "P0001").divisions == (("子育て支援部", "子育て支援課"), ("子育て支援部", "おやこ応援課"))
         )
     )
+    settle(qtbot, window)
     assert window.grid_model.program(0).divisions == "子育て支援部 子育て支援課、おやこ応援課"
     qtbot.keyClick(grid, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").divisions == (("子育て支援部", "子育て支援課"),))
@@ -236,6 +240,7 @@ def test_change_kind_is_chosen_from_the_list(qtbot, window, sample_db):
     assert editor.currentText() == "新規"
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").status == "新規")
+    settle(qtbot, window)
     assert window.grid_model.data(window.grid_model.index(0, COL_CHANGE)) == "新規"
     qtbot.keyClick(grid, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0001").status == "継続")
@@ -327,6 +332,7 @@ def test_paste_a_three_by_two_block_into_text_columns_is_one_undo_step(qtbot, wi
     )
     qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0003").summary == "遊び場")
+    settle(qtbot, window)
     assert [(stored(sample_db, uid).alias, stored(sample_db, uid).summary) for uid in ("P0001", "P0002", "P0003")] == [
         ("権利", "冊子で 周知"),  # normalized as every text field is
         (None, "相談\nセミナー"),
@@ -343,6 +349,7 @@ def test_paste_ticks_text_and_divisions_together(qtbot, window, sample_db):
     QGuiApplication.clipboard().setText("○\t相談 1,500人\t子育て支援課、おやこ応援課\r\n")
     qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
     qtbot.waitUntil(lambda: stored(sample_db, "P0002").results == "相談 1,500人")
+    settle(qtbot, window)
     p = stored(sample_db, "P0002")
     assert p.divisions == (("子育て支援部", "子育て支援課"), ("子育て支援部", "おやこ応援課"))
     assert p.targets == 1 << TARGETS.index("18歳超") | 1 << TARGETS.index("親等")
@@ -460,6 +467,7 @@ def test_any_clipboard_text_is_pasted_whole_or_not_at_all(qtbot, window, sample_
     window.grid.setCurrentIndex(window.grid_model.index(0, left))
     QGuiApplication.clipboard().setText(text)
     window.grid.paste()
+    settle(qtbot, window)
     window.session.failed.disconnect(failures.append)
     after = export_document(sample_db, 2024)
     if failures:
@@ -471,6 +479,7 @@ def test_any_clipboard_text_is_pasted_whole_or_not_at_all(qtbot, window, sample_
             assert model.cell_text(r, left + c) == _expected(left + c, value)
     if window.session.stack.count() > steps:
         window.session.undo()
+        settle(qtbot, window)
         assert export_document(sample_db, 2024) == before
 
 

@@ -15,7 +15,7 @@ from kodomo_desktop.core.interchange import dump_document, export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.helpers import program_id
+from tests.helpers import program_id, pushed, settle
 
 pytest.importorskip("pytestqt")
 
@@ -39,10 +39,10 @@ def fields(db, uid: str) -> tuple:
     return p["alias"], p["summary"], p["results"]
 
 
-def edit(window, uid: str, field: str, new: str) -> None:
+def edit(qtbot, window, uid: str, field: str, new: str) -> None:
     """What the form does when a field is typed in."""
     old = program(window.db, uid)[field]
-    assert window.session.push(EditField(window.session, uid, field, old, new))
+    assert pushed(qtbot, window.session, EditField(window.session, uid, field, old, new))
 
 
 def apply_return(qtbot, window, path) -> None:
@@ -59,11 +59,12 @@ def apply_return(qtbot, window, path) -> None:
 
     QTimer.singleShot(0, drive)
     window.act.import_returns.trigger()
+    settle(qtbot, window)
 
 
 def test_an_applied_return_is_undone_and_redone_above_the_earlier_edit(qtbot, window, sample_db, returned):
     before = fields(sample_db, "P0001")
-    edit(window, "P0002", "summary", "先に行った変更")
+    edit(qtbot, window, "P0002", "summary", "先に行った変更")
     apply_return(qtbot, window, returned)
     assert fields(sample_db, "P0001") == ("回答の通称", "回答の概要", "回答の実績")
     stack = window.session.stack
@@ -71,16 +72,21 @@ def test_an_applied_return_is_undone_and_redone_above_the_earlier_edit(qtbot, wi
     assert stack.undoText() == "回答の取り込み（3件）"
 
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert fields(sample_db, "P0001") == before
     assert program(sample_db, "P0002")["summary"] == "先に行った変更"
     window.act.undo.trigger()  # the edit made before the import
+    settle(qtbot, window)
     assert program(sample_db, "P0002")["summary"] != "先に行った変更"
 
     window.act.redo.trigger()
+    settle(qtbot, window)
     window.act.redo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0002")["summary"] == "先に行った変更"
     assert fields(sample_db, "P0001") == ("回答の通称", "回答の概要", "回答の実績")
     window.act.undo.trigger()  # and undone again after the redo
+    settle(qtbot, window)
     assert fields(sample_db, "P0001") == before
 
 
@@ -94,12 +100,14 @@ def test_undo_over_a_later_edit_asks_and_no_keeps_it(qtbot, window, sample_db, r
         QMessageBox, "question", lambda _p, _t, text, *a, **k: messages.append(text) or QMessageBox.StandardButton.No
     )
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert len(messages) == 1 and "P0001" in messages[0] and "の概要" in messages[0]
     assert fields(sample_db, "P0001") == ("回答の通称", "後からの変更", "回答の実績")
     assert window.session.stack.index() == 1  # still undoable
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert fields(sample_db, "P0001") == before
     assert window.session.stack.index() == 0
 
@@ -114,11 +122,12 @@ def write_json(tmp_path, doc: dict, monkeypatch):
 def import_json(qtbot, window) -> None:
     count = window.session.stack.count() if window.session.stack else 0
     window.act.import_json.trigger()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: window.session.stack is not None and window.session.stack.count() > count, timeout=20000)
 
 
 def test_import_json_into_the_existing_edition_is_one_undo_step(qtbot, window, sample_db, tmp_path, monkeypatch):
-    edit(window, "P0002", "summary", "先に行った変更")
+    edit(qtbot, window, "P0002", "summary", "先に行った変更")
     original = export_document(sample_db, 2024)
     doc = json.loads(json.dumps(original))
     next(p for p in doc["programs"] if p["id"] == "P0001")["summary"] = "JSON の概要"
@@ -130,12 +139,16 @@ def test_import_json_into_the_existing_edition_is_one_undo_step(qtbot, window, s
     assert window.session.stack.undoText() == "JSON の取り込み（edition.json）"
 
     window.act.undo.trigger()
+    settle(qtbot, window)
     qtbot.wait(10)  # the window re-reads the replaced edition after the step
     assert export_document(sample_db, 2024) == original
     window.act.undo.trigger()  # the earlier edit, by its program's stable id
+    settle(qtbot, window)
     assert program(sample_db, "P0002")["summary"] != "先に行った変更"
     window.act.redo.trigger()
+    settle(qtbot, window)
     window.act.redo.trigger()
+    settle(qtbot, window)
     qtbot.wait(10)
     assert program(sample_db, "P0001")["summary"] == "JSON の概要"
     assert program(sample_db, "P0002")["summary"] == "先に行った変更"
@@ -148,6 +161,7 @@ def test_import_json_as_a_new_edition_is_undone_by_deleting_it(qtbot, window, sa
     import_json(qtbot, window)
     assert window.fiscal_year == 2030
     window.act.undo.trigger()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: window.fiscal_year == 2024)
     assert 2030 not in [e.fiscal_year for e in queries.list_editions(sample_db)]
 
@@ -164,11 +178,13 @@ def test_undo_of_a_json_import_over_a_later_edit_names_it(qtbot, window, sample_
         QMessageBox, "question", lambda _p, _t, text, *a, **k: messages.append(text) or QMessageBox.StandardButton.No
     )
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert len(messages) == 1 and "（P0003）の実績" in messages[0]
     assert program(sample_db, "P0003")["results"] == "後からの実績"
     assert program(sample_db, "P0001")["summary"] == "JSON の概要"
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window.act.undo.trigger()
+    settle(qtbot, window)
     qtbot.wait(10)
     assert export_document(sample_db, 2024) == original

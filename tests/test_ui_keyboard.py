@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.helpers import settle
 from tests.test_ui_window import choose, program, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -81,11 +82,13 @@ def test_ctrl_z_from_the_grid_and_the_menu_names_the_step(qtbot, first, sample_d
     before = program(sample_db, "P0001")["targets"]
     press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: program(sample_db, "P0001")["targets"] != before)
+    settle(qtbot, first)  # the step is on the stack once its write is back
     assert first.act.undo.text().startswith("元に戻す: 妊婦等を")
     assert first.act.undo.text().endswith("（P0001）")
     assert first.act.undo.iconText() == "元に戻す"  # the toolbar button stays short
     press(qtbot, Qt.Key.Key_Z, CTRL)
     qtbot.waitUntil(lambda: program(sample_db, "P0001")["targets"] == before)
+    settle(qtbot, first)
     assert first.act.undo.text() == "元に戻す"
 
 
@@ -125,11 +128,11 @@ def test_history_list_steps_back_and_forth_through_the_session(qtbot, first, sam
 def test_f6_cycles_tree_grid_form_findings_and_shift_f6_goes_back(qtbot, first):
     qtbot.waitUntil(lambda: first.findings is not None)
     first.navigator.view.setFocus()
-    order = [first.grid, first.form.name, first.findings.tree, first.navigator.view]
+    order = [first.grid, first.form.name, first.findings.table, first.navigator.view]
     for widget in order:
         press(qtbot, Qt.Key.Key_F6)
         assert focused(widget), QApplication.focusWidget()
-    for widget in [first.findings.tree, first.form.name, first.grid, first.navigator.view]:
+    for widget in [first.findings.table, first.form.name, first.grid, first.navigator.view]:
         press(qtbot, Qt.Key.Key_F6, SHIFT)
         assert focused(widget), QApplication.focusWidget()
 
@@ -189,7 +192,7 @@ def test_ctrl_f_focuses_the_search_box_with_its_text_selected(qtbot, first):
 def test_tab_walks_the_form_fields_in_order(qtbot, first):
     form = first.form
     form.name.setFocus()
-    expected = [form.alias, form.status, *form.targets, form.summary, form.results]
+    expected = [form.alias, form.status, form.divisions_change, *form.targets, form.summary, form.results]
     assert not form.previous_results.isVisible()  # no previous edition: nothing to read there
     expected += [form.needs_review, form.review_notes]
     walked = []

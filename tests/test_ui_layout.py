@@ -164,7 +164,7 @@ def _dialogs(window, tmp_path):
         ConflictDialog(conflict, "自分の概要\n" * 60, "元に戻す", window),
         CoverageDialog(db, year, window),
         IssuerDialog(window, "令和6年度", edition_settings(db, year)),
-        MasterListDialog(db, window),
+        MasterListDialog(db, window, submit=window.session.submit),
         RestoreDialog(db, window),
         ReturnsDialog(db, year, window, settings=window.settings),
         ReturnsOverview(db, year, window),

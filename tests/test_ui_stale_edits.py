@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.environment import WAITING
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice
+from kodomo_desktop.ui.op_runner import WAITING
 from kodomo_desktop.ui.program_grid import TARGET_COLUMNS
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user, settle
 
 pytest.importorskip("pytestqt")
 
@@ -50,6 +50,7 @@ def type_into_results(qtbot, window) -> None:
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor, TYPED)
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    settle(qtbot, window)
 
 
 @pytest.fixture
@@ -115,15 +116,18 @@ def test_back_to_editing_keeps_the_typed_text_and_asks_again(window, sample_db, 
     qtbot.waitUntil(window.form.results.hasFocus)  # back in the field
     # leaving the field again hands the same text in: asked again
     qtbot.keyClick(window.form.results, Qt.Key.Key_Tab)
+    settle(qtbot, window)
     assert len(shown) == 2
     assert results(sample_db) == THEIRS
     # another program chosen: the refused text stays with P0001, never shown with (or written to) P0002
     other = export_document(sample_db, 2024)["programs"][1]
     window.select_program(other["id"], "results")
+    settle(qtbot, window)
     assert len(shown) == 3  # handing the text in once more, on the way out
     assert window.form.detail.uid == other["id"]
     assert window.form.results.toPlainText() == other["results"]
     window.form.commit_pending()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024)["programs"][1]["results"] == other["results"]
 
 
@@ -148,6 +152,7 @@ def test_a_grid_tick_over_newer_targets_asks_too(qtbot, window, sample_db, dialo
     window.grid.setFocus()
     window.grid.setCurrentIndex(model.index(row, column))
     qtbot.keyClick(window.grid, Qt.Key.Key_Space)
+    settle(qtbot, window)
     assert len(shown) == 1 and shown[0].windowTitle().startswith("対象")
     assert targets(sample_db) == []
     row = model.rows_of("P0001")[0]

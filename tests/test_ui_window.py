@@ -12,7 +12,7 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_NAME, HEADERS
 from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER
-from tests.helpers import recorded_user
+from tests.helpers import recorded_user, settle
 
 
 def column(label: str) -> int:
@@ -73,12 +73,15 @@ def test_click_toggles_a_target_and_undo_redo_restore_the_database(qtbot, window
     before = export_document(sample_db, 2024)
     choose(window, "遊びや体験")
     click_cell(qtbot, window, 0, column("妊婦等"))
+    settle(qtbot, window)
     assert "妊婦等" in program(sample_db, "P0003")["targets"]
     assert window.grid_model.ticked(0, column("妊婦等"))
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
     assert not window.grid_model.ticked(0, column("妊婦等"))
     window.act.redo.trigger()
+    settle(qtbot, window)
     assert "妊婦等" in program(sample_db, "P0003")["targets"]
 
 
@@ -86,14 +89,19 @@ def test_space_sets_one_target_on_every_selected_row_as_one_undo_step(qtbot, win
     choose(window, "すべての事業")
     grid = window.grid
     click_cell(qtbot, window, 0, COL_NAME)
+    settle(qtbot, window)
     click_cell(qtbot, window, 2, COL_NAME, Qt.KeyboardModifier.ShiftModifier)
+    settle(qtbot, window)
     click_cell(qtbot, window, 2, column("中学"), Qt.KeyboardModifier.ControlModifier)  # current cell, no toggle
+    settle(qtbot, window)
     grid.setFocus()
     before = export_document(sample_db, 2024)
     qtbot.keyClick(grid, Qt.Key.Key_Space)
+    settle(qtbot, window)
     assert all("中学" in program(sample_db, uid)["targets"] for uid in ("P0001", "P0002", "P0003"))
     assert window.session.stack.count() == 1
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
 
 
@@ -101,9 +109,11 @@ def test_click_inside_a_multi_row_selection_sets_all_rows(qtbot, window, sample_
     choose(window, "すべての事業")
     window.grid.selectAll()
     click_cell(qtbot, window, 1, column("高校"))
+    settle(qtbot, window)
     assert all("高校" in program(sample_db, uid)["targets"] for uid in ("P0001", "P0002", "P0003"))
     assert len(window.grid.selected_rows()) == 3
     click_cell(qtbot, window, 1, column("高校"))
+    settle(qtbot, window)
     assert not any("高校" in program(sample_db, uid)["targets"] for uid in ("P0001", "P0002", "P0003"))
 
 
@@ -121,15 +131,17 @@ def test_search_ignores_width_and_kana(qtbot, window):
     assert len(grid_names(window)) == 3
 
 
-def test_paste_a_block_from_excel_into_the_target_columns(window, sample_db):
+def test_paste_a_block_from_excel_into_the_target_columns(qtbot, window, sample_db):
     choose(window, "すべての事業")
     window.grid.select_row(0, column("妊婦等"))
     window.grid.setCurrentIndex(window.grid_model.index(0, column("妊婦等")))
     QGuiApplication.clipboard().setText("×\t○\r\n⭕️\t\r\n")
     window.grid.paste()
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["targets"] == ["乳児", "親等"]
     assert program(sample_db, "P0002")["targets"] == ["妊婦等", "18歳超"]
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["targets"] == ["妊婦等", "乳児", "親等"]
     assert program(sample_db, "P0002")["targets"] == ["18歳超"]
 
@@ -140,11 +152,13 @@ def test_paste_refuses_what_is_not_a_tick_and_changes_nothing(window, sample_db,
     window.grid.setCurrentIndex(window.grid_model.index(0, column("妊婦等")))
     QGuiApplication.clipboard().setText("○\tはい\n")
     window.grid.paste()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: bool(messages))
     assert "「はい」は対象の印として読めません" in messages[0]
     window.grid.setCurrentIndex(window.grid_model.index(0, column("状態")))  # shown, not stored: no paste
     QGuiApplication.clipboard().setText("○")
     window.grid.paste()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
 
 
@@ -174,9 +188,11 @@ def test_form_text_is_written_after_a_pause_or_on_focus_out_as_one_undo_step(qtb
     type_text(form.summary, "新しい")
     type_text(form.summary, "", preedit="がいよう")  # the IME is composing the next word
     form.summary.commit()  # the pause timer fires: it must wait for the composition
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["summary"] == original
     type_text(form.summary, "概要")  # the IME hands in the word
     form.summary.commit()  # the pause
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["summary"] == "新しい概要"
     type_text(form.summary, "です")
     form.name.setFocus()  # leaving the field commits the rest
@@ -187,8 +203,10 @@ def test_form_text_is_written_after_a_pause_or_on_focus_out_as_one_undo_step(qtb
     form.name.setFocus()
     qtbot.waitUntil(lambda: window.session.stack.count() == 2)  # a second visit is a second step
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["summary"] == "新しい概要です"
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0001")["summary"] == original
     assert form.summary.toPlainText() == original
 
@@ -201,9 +219,11 @@ def test_form_name_alias_and_review(qtbot, window, sample_db):
     form.name.selectAll()
     type_text(form.name, "ちびっこ広場（公園）")
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["name"] == "ちびっこ広場（公園）"
     assert window.grid_model.program(2).name == "ちびっこ広場（公園）"
     form.needs_review.click()
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["needs_review"] is True
     assert window.navigator.model.item(1, 1).text() == "2"  # 要確認 count
 
@@ -215,34 +235,40 @@ def test_empty_name_is_refused_and_the_stored_name_comes_back(qtbot, window, sam
     form.name.setFocus()
     form.name.clear()
     qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: bool(messages))
     assert "空にできません" in messages[0]
     assert form.name.text() == "児童の権利に関する条約の普及啓発"
     assert window.session.stack.count() == 0
 
 
-def test_form_targets_and_divisions(window, sample_db):
+def test_form_targets_and_divisions(qtbot, window, sample_db):
     choose(window, "すべての事業")
     window.grid.select_row(2)
     form = window.form
     form.targets[0].click()
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["targets"] == ["妊婦等", "幼児", "小学"]
     form.divisions.picker.setEditText("子育て支援部 子育て支援課")
     form.divisions.add.click()
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["divisions"] == [
         {"department": "選挙管理委員会事務局", "division": None},
         {"department": "子育て支援部", "division": "子育て支援課"},
     ]
     form.divisions.list.setCurrentRow(1)
     form.divisions.up.click()
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["divisions"][0]["department"] == "子育て支援部"
     assert window.grid_model.program(2).divisions == "子育て支援部 子育て支援課 選挙管理委員会事務局"
     window.act.undo.trigger()
+    settle(qtbot, window)
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert program(sample_db, "P0003")["divisions"] == [{"department": "選挙管理委員会事務局", "division": None}]
 
 
-def test_relisting_added_made_primary_and_removed(window, sample_db, monkeypatch):
+def test_relisting_added_made_primary_and_removed(qtbot, window, sample_db, monkeypatch):
     choose(window, "すべての事業")
     window.grid.select_row(2)  # ちびっこ広場, listed under 遊びや体験 only
     form = window.form
@@ -250,10 +276,12 @@ def test_relisting_added_made_primary_and_removed(window, sample_db, monkeypatch
         QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (next(i for i in items if "就労支援" in i), True)
     )
     form.placements.add.click()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "就労支援") == [("P0002", True), ("P0003", True)]
     assert [p.is_primary for p in form.detail.placements] == [True, False]
     form.placements.list.setCurrentRow(1)
     form.placements.primary.click()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "就労支援")[1] == ("P0003", False)
     assert measure_rows(sample_db, "遊びや体験")[0] == ("P0003", True)
     # the grid follows: under 遊びや体験 ちびっこ広場 is now the re-listing
@@ -262,31 +290,37 @@ def test_relisting_added_made_primary_and_removed(window, sample_db, monkeypatch
     window.grid.select_row(0)
     form.placements.list.setCurrentRow(1)  # the 遊びや体験 re-listing
     form.placements.remove.click()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "遊びや体験") == [("P0001", True)]
     for _ in range(3):
         window.act.undo.trigger()
+        settle(qtbot, window)
     assert measure_rows(sample_db, "遊びや体験") == [("P0003", False), ("P0001", True)]
     assert measure_rows(sample_db, "就労支援") == [("P0002", True)]
 
 
-def test_reorder_by_action_and_by_drag_and_drop(window, sample_db):
+def test_reorder_by_action_and_by_drag_and_drop(qtbot, window, sample_db):
     choose(window, "権利の普及")
     window.grid.select_row(0)
     window.act.down.trigger()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "権利の普及") == [("P0002", False), ("P0001", False)]
     assert grid_names(window) == ["若者の就労相談", "児童の権利に関する条約の普及啓発"]
     assert window.grid_model.program(window.grid.currentIndex().row()).uid == "P0001"  # the selection follows
     model = window.grid_model
     data = model.mimeData([model.index(1, COL_NAME)])
     model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index(0, 0).parent())
+    settle(qtbot, window)
     assert measure_rows(sample_db, "権利の普及") == [("P0001", False), ("P0002", False)]
     window.act.undo.trigger()
+    settle(qtbot, window)
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "権利の普及") == [("P0001", False), ("P0002", False)]
     assert window.session.stack.index() == 0
 
 
-def test_dropping_rows_on_a_measure_moves_them_there(window, sample_db):
+def test_dropping_rows_on_a_measure_moves_them_there(qtbot, window, sample_db):
     choose(window, "権利の普及")
     window.grid.selectAll()
     data = window.grid_model.mimeData(window.grid.selectionModel().selectedIndexes())
@@ -295,21 +329,25 @@ def test_dropping_rows_on_a_measure_moves_them_there(window, sample_db):
     before = export_document(sample_db, 2024)
     # P0002 is already re-listed there: refused, nothing moves, no empty undo step
     assert not nav.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
     assert window.session.stack.count() == 0
     target = next(i for i in nav._walk() if i.data() == "1 遊びや体験")
     window.grid.select_row(1)  # only P0002
     data = window.grid_model.mimeData(window.grid.selectionModel().selectedIndexes())
     nav.model.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
+    settle(qtbot, window)
     assert measure_rows(sample_db, "遊びや体験") == [("P0003", False), ("P0001", True), ("P0002", False)]
     assert grid_names(window) == ["児童の権利に関する条約の普及啓発"]
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before
 
 
-def test_add_and_delete_programs_with_undo(window, sample_db):
+def test_add_and_delete_programs_with_undo(qtbot, window, sample_db):
     choose(window, "就労支援")
     window.act.add.trigger()
+    settle(qtbot, window)
     doc = export_document(sample_db, 2024)
     new = next(p for p in doc["programs"] if p["name"] == "新しい事業")
     assert measure_rows(sample_db, "就労支援") == [("P0002", True), (new["id"], False)]
@@ -318,12 +356,16 @@ def test_add_and_delete_programs_with_undo(window, sample_db):
     choose(window, "すべての事業")
     window.grid.select_row(window.grid_model.rows_of("P0001")[0])
     window.act.delete.trigger()
+    settle(qtbot, window)
     assert "P0001" not in [p["id"] for p in export_document(sample_db, 2024)["programs"]]
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert export_document(sample_db, 2024) == before_delete
     window.act.undo.trigger()
+    settle(qtbot, window)
     assert new["id"] not in [p["id"] for p in export_document(sample_db, 2024)["programs"]]
     window.act.redo.trigger()
+    settle(qtbot, window)
     assert measure_rows(sample_db, "就労支援") == [("P0002", True), (new["id"], False)]
 
 
@@ -331,6 +373,7 @@ def test_history_lists_the_edits(qtbot, window, sample_db):
     choose(window, "すべての事業")
     window.grid.select_row(0)
     click_cell(qtbot, window, 0, column("18歳超"))
+    settle(qtbot, window)
     form = window.form
     form.tabs.setCurrentIndex(2)
     view = form.history.view
@@ -360,12 +403,14 @@ def test_published_edition_is_read_only(qtbot, sample_db, settings, messages):
     assert export_document(sample_db, 2024) == before
 
 
-def test_publish_and_unpublish_from_the_menu(window, sample_db, monkeypatch):
+def test_publish_and_unpublish_from_the_menu(qtbot, window, sample_db, monkeypatch):
     window.act.publish.trigger()
+    settle(qtbot, window)
     assert queries.list_editions(sample_db)[0].status == "published"
     assert window.session.read_only and window.form.name.isReadOnly()
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("誤字の訂正", True))
     window.act.unpublish.trigger()
+    settle(qtbot, window)
     assert queries.list_editions(sample_db)[0].status == "draft"
     assert not window.form.name.isReadOnly()
 
@@ -408,6 +453,7 @@ def test_issuer_settings_dialog_writes_through_the_operation(qtbot, window, samp
     dialog.department.setText("子育て支援部")
     dialog.division.setText("こども政策課")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: "issuer" in export_document(sample_db, 2024))
     assert export_document(sample_db, 2024)["issuer"] == {
         "city": "旭川市",

@@ -47,26 +47,22 @@ def new_edition_from_previous(window: MainWindow) -> None:
     )
     task.finished.connect(lambda _result: window.reload_everything(to_year))
     task.failed.connect(lambda exc: show_error(window, exc, "新しい年度版"))
-    task.start()
+    task.start_write(window.session)
 
 
 def edit_issuer(window: MainWindow) -> IssuerDialog:
-    """「発行者の設定…」: the dialog is window-modal; the change is written off the GUI thread."""
+    """「発行者の設定…」: the dialog is window-modal; the change is written in the write thread."""
     year = window.open_year()
     db = window.db
     dialog = IssuerDialog(window, era_label(year), edition_settings(db, year))
 
     def write() -> None:
         values = dialog.values()
-        task = BackgroundTask(
-            window,
-            "発行者を保存しています…",
-            lambda _progress, _cancelled: ops.update_edition_settings(db, year, values),
-            cancellable=False,
+        window.session.submit(
+            lambda: ops.update_edition_settings(db, year, values),
+            lambda _result: window.reload_everything(year),
+            lambda exc: show_error(window, exc, "発行者の設定"),
         )
-        task.finished.connect(lambda _result: window.reload_everything(year))
-        task.failed.connect(lambda exc: show_error(window, exc, "発行者の設定"))
-        task.start()
 
     dialog.accepted.connect(write)
     dialog.open()
@@ -85,19 +81,23 @@ def publish(window: MainWindow) -> None:
     window.form.commit_pending()
     try:
         empty = empty_results(window.db, year)
-        if empty.too_many and not confirm(
-            window,
-            "公開",
-            f"{era_label(year)}版は{empty.describe()}。各課の回答を取り込む前ではありませんか？"
-            "空の実績は冊子に「―」と印刷されます。このまま公開しますか？",
-            default_yes=False,
-        ):
-            return
-        ops.publish(window.db, year, allow_empty_results=empty.too_many)
     except Exception as exc:
         show_error(window, exc, "公開")
         return
-    window.reload_everything(year)
+    if empty.too_many and not confirm(
+        window,
+        "公開",
+        f"{era_label(year)}版は{empty.describe()}。各課の回答を取り込む前ではありませんか？"
+        "空の実績は冊子に「―」と印刷されます。このまま公開しますか？",
+        default_yes=False,
+    ):
+        return
+    db = window.db
+    window.session.submit(
+        lambda: ops.publish(db, year, allow_empty_results=empty.too_many),
+        lambda _result: window.reload_everything(year),
+        lambda exc: show_error(window, exc, "公開"),
+    )
 
 
 def unpublish(window: MainWindow) -> None:
@@ -109,12 +109,12 @@ def unpublish(window: MainWindow) -> None:
     )
     if not ok:
         return
-    try:
-        ops.unpublish(window.db, year, reason)
-    except Exception as exc:
-        show_error(window, exc, "公開を取り消す")
-        return
-    window.reload_everything(year)
+    db = window.db
+    window.session.submit(
+        lambda: ops.unpublish(db, year, reason),
+        lambda _result: window.reload_everything(year),
+        lambda exc: show_error(window, exc, "公開を取り消す"),
+    )
 
 
 def delete_edition(window: MainWindow) -> None:
@@ -128,11 +128,15 @@ def delete_edition(window: MainWindow) -> None:
         return
     if not confirm(window, "年度版の削除", deletion_notice(edition) + "よろしいですか？", default_yes=False):
         return
-    try:
-        delete_draft_edition(window.db, year)
-    except Exception as exc:
-        show_error(window, exc, "年度版の削除")
-        return
+    db = window.db
+    window.session.submit(
+        lambda: delete_draft_edition(db, year),
+        lambda _result: _deleted(window),
+        lambda exc: show_error(window, exc, "年度版の削除"),
+    )
+
+
+def _deleted(window: MainWindow) -> None:
     # the undo stack points at the deleted edition's programs
     window.session.forget_history()
     window.reload_everything()

@@ -13,20 +13,23 @@ the grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from html import escape
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableView,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +39,6 @@ from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import (
-    NO_TYPESETTING,
     Ack,
     Finding,
     Report,
@@ -57,6 +59,55 @@ QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 COLOURS = {Severity.ERROR: "#C00000", Severity.WARNING: "#B36B00", Severity.INFO: "#1F5FA8"}
 ACKNOWLEDGED_COLOUR = "#808080"
 TYPESETTING = Feature("kodomo_desktop.booklet.typesetting", "typesetting", "冊子(PDF)の作成機能")
+COLUMN_WIDTHS = (110, 260, 90)  # the message column takes the rest
+
+Row = tuple[Finding, Ack | None]
+# a write the panel makes (確認済み): work, done(value), failed(exception); the window's write thread
+Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
+
+
+class FindingsModel(QAbstractTableModel):
+    """The listed findings, a plain list: filling it is one reset, whatever the number of rows."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        finding, ack = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"{finding.severity.label}（確認済み）" if ack else finding.severity.label
+            if column == 1:
+                return f"{finding.program} {finding.program_name}" if finding.program else "年度版全体"
+            if column == 2:
+                return FIELD_LABELS.get(finding.field or "", "")
+            return finding.message
+        if role == Qt.ItemDataRole.ForegroundRole and (ack or column == 0):
+            return QColor(ACKNOWLEDGED_COLOUR if ack else COLOURS[finding.severity])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return f"{all_rules()[finding.code].title}（{finding.code}）"
+            if column == 3:
+                return wrapped_tip(full_text(finding, ack))
+        return None
 
 
 def full_text(finding: Finding, ack: Ack | None = None) -> str:
@@ -79,26 +130,43 @@ class FindingsPanel(QWidget):
     navigate = Signal(str, str)  # program uid, field ("" when the finding names none)
     severities_changed = Signal(dict)  # uid -> worst severity ("error" | "warning" | "info")
     folded = Signal(bool)  # the panel folded to its summary (True) or opened again
+    # a validation run's outcome, from its worker thread: run number, (report, worst, typesetting) or an error
+    _checked = Signal(int, object)
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, *, submit: Submit):
         super().__init__(parent)
         self.db = db
+        self._submit = submit  # the window's write thread (EditSession.submit)
         self.fiscal_year: int | None = None
         self.report: Report | None = None
         self._typesetting: Typesetting | None = None
-        self._rows: list[tuple[Finding, Ack | None]] = []
+        # validation runs in a worker, one at a time; what is asked meanwhile waits as one request
+        self._runs = 0  # runs started; a result of an edition no longer shown is dropped
+        self._running = False
+        self._wanted: set[str] | None = set()  # programs to check next (None: the whole edition)
+        self._asked = False
 
         self.filters = {s: QCheckBox(s.label) for s in Severity}
         self.show_acknowledged = QCheckBox("確認済みも表示")
         self.acknowledge_button = QPushButton("確認済みにする…")
         self.withdraw_button = QPushButton("確認済みを取り消す")
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(COLUMNS)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setAccessibleName("検証の指摘の一覧")
+        self.model = FindingsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        # fixed row heights and column widths: nothing is measured per row when thousands arrive
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.setAccessibleName("検証の指摘の一覧")
         self.detail = QLabel()
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
@@ -127,16 +195,17 @@ class FindingsPanel(QWidget):
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(bar)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addWidget(self.status)
         # what folding hides: all but the summary button
         self._unfolded: list[QWidget] = [*self.filters.values(), self.show_acknowledged, self.acknowledge_button]
-        self._unfolded += [self.withdraw_button, self.tree, self.detail, self.status]
+        self._unfolded += [self.withdraw_button, self.table, self.detail, self.status]
 
-        self.tree.itemDoubleClicked.connect(self._navigate)
-        self.tree.currentItemChanged.connect(self._update_buttons)
-        self.tree.currentItemChanged.connect(self._show_detail)
+        self._checked.connect(self._arrived)
+        self.table.doubleClicked.connect(self._navigate)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.fold.toggled.connect(self.set_folded)
         self.acknowledge_button.clicked.connect(lambda: self.acknowledge_selected())
         self.withdraw_button.clicked.connect(self.withdraw_selected)
@@ -159,49 +228,96 @@ class FindingsPanel(QWidget):
 
     def entry(self) -> QWidget:
         """Where F6 enters the panel: the list, or the summary button while folded."""
-        return self.fold if self.fold.isChecked() else self.tree
+        return self.fold if self.fold.isChecked() else self.table
 
     def set_edition(self, fiscal_year: int | None) -> None:
-        """Show this edition's findings. The booklet's font and page checks join a moment later:
-        loading ReportLab and the font must not hold up the window's first paint."""
+        """Show this edition's findings, once its first check (in a worker) is done."""
         self.fiscal_year = fiscal_year
         self.report = None
+        self._runs += 1  # a run for the edition shown before is dropped when it arrives
+        self._running = False
+        self._fill()
         self.refresh(None)
-        if fiscal_year is not None and self._typesetting is None:
-            QTimer.singleShot(0, self._load_typesetting)
 
     def refresh(self, program_uids: set[str] | None = None) -> None:
-        """Check again: the given programs (and the edition-wide rules), or everything (None)."""
-        if self.fiscal_year is None:
-            self.report = None
-            self._fill()
-            return
-        typesetting = self._typesetting or NO_TYPESETTING
-        try:
-            if program_uids is None or self.report is None:
-                report = validate_edition(self.db, self.fiscal_year, typesetting)
-            else:
-                report = validate_programs(self.db, self.fiscal_year, program_uids, typesetting).merged_into(
-                    self.report
-                )
-        except KodomoError as exc:
-            self.report = None
-            self._fill()
-            self.status.setText(exc.message)
-            return
-        self.report = report
-        self._fill()
-        self.severities_changed.emit({uid: str(s) for uid, s in worst(report.findings).items()})
+        """Check again, in a worker: the given programs (and the edition-wide rules), or everything (None).
+        The findings arrive by signal (severities_changed once the list is filled)."""
+        if program_uids is None or self._wanted is None:
+            self._wanted = None
+        else:
+            self._wanted |= program_uids
+        self._asked = True
+        if not self._running:
+            self._start()
+
+    @property
+    def checking(self) -> bool:
+        """A check asked for has not arrived yet."""
+        return self._running or self._asked
 
     def findings(self) -> list[Finding]:
         """The findings listed now (after the severity filter), in order."""
-        return [finding for finding, _ack in self._rows]
+        return [finding for finding, _ack in self.model.rows]
+
+    # --- checking in a worker ------------------------------------------------------------
+
+    def _start(self) -> None:
+        year, base, wanted = self.fiscal_year, self.report, self._wanted
+        self._wanted, self._asked = set(), False
+        if year is None:
+            self.report = None
+            self._fill()
+            return
+        if base is None:
+            wanted = None
+        self._running = True
+        run = self._runs
+        typesetting = self._typesetting
+        db, checked = self.db, self._checked
+
+        def check() -> None:
+            try:
+                # the booklet's font and page checks: loading ReportLab and the font stays off the GUI thread
+                used = typesetting or _load_typesetting(year)
+                if wanted is None or base is None:
+                    report = validate_edition(db, year, used)
+                else:
+                    report = validate_programs(db, year, wanted, used).merged_into(base)
+                outcome: object = (report, {uid: str(s) for uid, s in worst(report.findings).items()}, used)
+            except Exception as exc:  # handed to the GUI thread, which shows it
+                outcome = exc
+            with suppress(RuntimeError):  # the panel is gone (the window closed during the check)
+                checked.emit(run, outcome)
+
+        _checks().start(check)
+
+    def _arrived(self, run: int, outcome: object) -> None:
+        if run != self._runs:
+            return  # an edition no longer shown (its successor's run was started already)
+        self._running = False
+        if isinstance(outcome, BaseException):
+            if not isinstance(outcome, KodomoError):
+                raise outcome
+            self.report = None
+            self._fill()
+            self.status.setText(outcome.message)
+        else:
+            assert isinstance(outcome, tuple)  # (report, worst severities, typesetting), made by check()
+            self.report, severities, self._typesetting = outcome
+            if not self._asked:  # an edit arrived meanwhile: its check follows, and shows then
+                self._fill()
+                self.severities_changed.emit(severities)
+        if self._asked:
+            self._start()
 
     # --- 確認済み ------------------------------------------------------------------------
 
-    def selected(self) -> tuple[Finding, Ack | None] | None:
-        item = self.tree.currentItem()
-        return self._rows[item.data(0, Qt.ItemDataRole.UserRole)] if item is not None else None
+    def selected(self) -> Row | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        self.table.setCurrentIndex(self.model.index(row, 0))
 
     def acknowledge_selected(self, note: str | None = None) -> None:
         """Mark the selected finding 確認済み; without a note given, ask for one."""
@@ -214,74 +330,48 @@ class FindingsPanel(QWidget):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             note = dialog.note.toPlainText()
-        try:
-            acknowledge_finding(self.db, self.fiscal_year, finding, note)
-        except KodomoError as exc:
-            show_error(self, exc)
-            return
-        self._recheck(finding)
+        db, year = self.db, self.fiscal_year
+        self._submit(
+            lambda: acknowledge_finding(db, year, finding, note),
+            lambda _result: self._recheck(finding),
+            lambda exc: show_error(self, exc),
+        )
 
     def withdraw_selected(self) -> None:
         chosen = self.selected()
         if chosen is None or chosen[1] is None or self.fiscal_year is None:
             return
         finding = chosen[0]
-        try:
-            withdraw_acknowledgement(self.db, self.fiscal_year, finding.program, finding.code, finding.field)
-        except KodomoError as exc:
-            show_error(self, exc)
-            return
-        self._recheck(finding)
+        db, year = self.db, self.fiscal_year
+        self._submit(
+            lambda: withdraw_acknowledgement(db, year, finding.program, finding.code, finding.field),
+            lambda _result: self._recheck(finding),
+            lambda exc: show_error(self, exc),
+        )
 
     # --- inside --------------------------------------------------------------------------
 
     def _recheck(self, finding: Finding) -> None:
         self.refresh({finding.program} if finding.program else None)
 
-    def _load_typesetting(self) -> None:
-        try:
-            self._typesetting = TYPESETTING.load()(self.fiscal_year)
-        except KodomoError as exc:  # no booklet in this build, or an unusable font
-            self._typesetting = Typesetting.unknown(exc.message)
-        self.refresh(None)
-
     def _fill(self) -> None:
         report = self.report
         shown = {s for s, box in self.filters.items() if box.isChecked()}
-        rows: list[tuple[Finding, Ack | None]] = []
+        rows: list[Row] = []
         if report is not None:
             rows = [(f, None) for f in report.findings if f.severity in shown]
             if self.show_acknowledged.isChecked():
                 rows += [(f, a) for f, a in report.acknowledged if f.severity in shown]
         current = self.selected()
-        self._rows = rows
-        self.tree.clear()
-        items = [self._item(i, finding, ack) for i, (finding, ack) in enumerate(rows)]
-        self.tree.addTopLevelItems(items)
-        for column in range(len(COLUMNS) - 1):
-            self.tree.resizeColumnToContents(column)
-        keys = [finding.key for finding, _ack in rows]
-        if current is not None and current[0].key in keys:
-            self.tree.setCurrentItem(items[keys.index(current[0].key)])
+        self.model.set_rows(rows)
+        if current is not None:
+            key = current[0].key
+            row = next((i for i, (finding, _ack) in enumerate(rows) if finding.key == key), None)
+            if row is not None:
+                self.select_row(row)
         self._update_counts()
         self._update_buttons()
         self._show_detail()
-
-    def _item(self, index: int, finding: Finding, ack: Ack | None) -> QTreeWidgetItem:
-        where = f"{finding.program} {finding.program_name}" if finding.program else "年度版全体"
-        item = QTreeWidgetItem(
-            [finding.severity.label, where, FIELD_LABELS.get(finding.field or "", ""), finding.message]
-        )
-        item.setData(0, Qt.ItemDataRole.UserRole, index)
-        item.setToolTip(3, wrapped_tip(full_text(finding, ack)))
-        item.setToolTip(0, f"{all_rules()[finding.code].title}（{finding.code}）")
-        colour = ACKNOWLEDGED_COLOUR if ack else COLOURS[finding.severity]
-        item.setForeground(0, QBrush(QColor(colour)))
-        if ack:
-            for column in range(1, len(COLUMNS)):
-                item.setForeground(column, QBrush(QColor(ACKNOWLEDGED_COLOUR)))
-            item.setText(0, f"{finding.severity.label}（確認済み）")
-        return item
 
     def _update_counts(self) -> None:
         report = self.report
@@ -311,7 +401,27 @@ class FindingsPanel(QWidget):
         self.acknowledge_button.setEnabled(chosen is not None and acknowledgeable(chosen[0]))
         self.withdraw_button.setEnabled(chosen is not None and chosen[1] is not None)
 
-    def _navigate(self, item: QTreeWidgetItem, _column: int) -> None:
-        finding, _ack = self._rows[item.data(0, Qt.ItemDataRole.UserRole)]
+    def _navigate(self, index: QModelIndex) -> None:
+        finding, _ack = self.model.rows[index.row()]
         if finding.program:
             self.navigate.emit(finding.program, finding.field or "")
+
+
+def _load_typesetting(fiscal_year: int) -> Typesetting:
+    try:
+        loaded: Typesetting = TYPESETTING.load()(fiscal_year)
+    except KodomoError as exc:  # no booklet in this build, or an unusable font
+        return Typesetting.unknown(exc.message)
+    return loaded
+
+
+_pool: list[QThreadPool] = []
+
+
+def _checks() -> QThreadPool:
+    """One thread for validation, apart from the pool the booklet and the dialogs' loading use."""
+    if not _pool:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _pool.append(pool)
+    return _pool[0]

@@ -9,6 +9,7 @@ Ctrl+Tab does at once), never wrapping to the next row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import overload
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer
@@ -292,11 +293,14 @@ class ProgramGridView(QTableView):
         except InvalidInput as exc:
             self.session.report(exc)
             return
-        refused = self._write(writes, f"{HEADERS[index.column()]}の変更")
-        if isinstance(refused, VersionedCommand) and refused.answer is Choice.BACK:
-            # 編集に戻る (another process changed the program): the typed text is back in the cell's editor
-            cell = QPersistentModelIndex(index)
-            QTimer.singleShot(0, lambda: self._reopen(cell, text))
+        cell = QPersistentModelIndex(index)
+
+        def refused(command: OperationCommand) -> None:
+            if isinstance(command, VersionedCommand) and command.answer is Choice.BACK:
+                # 編集に戻る (another process changed the program): the typed text is back in the cell's editor
+                QTimer.singleShot(0, lambda: self._reopen(cell, text))
+
+        self._write(writes, f"{HEADERS[index.column()]}の変更", refused)
 
     def _reopen(self, cell: QPersistentModelIndex, text: str) -> None:
         if not cell.isValid():
@@ -384,17 +388,23 @@ class ProgramGridView(QTableView):
     def _divisions(self, uid: str) -> Pairs:
         return queries.program_detail(self.session.db, self.session.program_id(uid)).divisions
 
-    def _write(self, writes: CellWrites, text: str) -> OperationCommand | None:
-        """One command for one cell, one macro for a block; a refused command stops the rest and is returned."""
+    def _write(self, writes: CellWrites, text: str, refused: Callable[[OperationCommand], None] | None = None) -> None:
+        """One command for one cell, one macro for a block; the first refused command stops the rest,
+        and refused(command) hears of each command that did not run, once the writes are back."""
         commands = writes.commands(self.session)
+
+        def then(command: OperationCommand) -> Callable[[bool], None] | None:
+            if refused is None:
+                return None
+            report = refused
+            return lambda ran: None if ran else report(command)
+
         if len(commands) == 1:
-            return None if self.session.push(commands[0]) else commands[0]
-        if commands:
+            self.session.push(commands[0], then(commands[0]))
+        elif commands:
             with self.session.macro(text):
                 for command in commands:
-                    if not self.session.push(command):
-                        return command
-        return None
+                    self.session.push(command, then(command))
 
     # --- reordering ---------------------------------------------------------------------
 
@@ -425,9 +435,8 @@ class ProgramGridView(QTableView):
             for uid, item, to in moves:
                 # reordering is offered only in a measure's own order, where every row is a placement
                 assert item.measure_id is not None and item.position is not None
-                command = MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to)
-                if not self.session.push(command):
-                    break
+                # the first failure stops the rest
+                self.session.push(MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to))
 
     def selected_placements(self, rows: list[int] | None = None) -> list[tuple[str, int, int]]:
         """(uid, measure id, position) of the selected rows that stand for a placement."""
@@ -450,9 +459,8 @@ class ProgramGridView(QTableView):
             return
         items = sorted((item for item in items if item[1] != measure_id), key=lambda i: (i[1], i[2]), reverse=True)
         with self.session.macro("別の個別施策へ移動"):
-            for uid, measure, position in items:
-                if not self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size)):
-                    break
+            for uid, measure, position in items:  # the first failure stops the rest
+                self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size))
 
 
 # the target columns' headings, short enough for a column as wide as its check box; the header's

@@ -54,7 +54,7 @@ def import_json(window: MainWindow) -> None:
     task = BackgroundTask(window, "文書を確認しています…", lambda _p, _c: _check(db, Path(path)), cancellable=False)
     task.finished.connect(lambda checked: _confirm_and_import(window, Path(path), checked))
     task.failed.connect(lambda exc: show_error(window, exc, TITLE))
-    task.start()
+    task.start_write(window.session)
 
 
 def _check(db: Database, path: Path) -> Checked:
@@ -100,7 +100,7 @@ def _confirm_and_import(window: MainWindow, path: Path, checked: Checked) -> Non
     )
     task.finished.connect(lambda imported: _imported(window, path, imported, checked.existing))
     task.failed.connect(lambda exc: show_error(window, exc, TITLE))
-    task.start()
+    task.start_write(window.session)
 
 
 def _import(db: Database, path: Path, checked: Checked, replace: bool) -> Imported:

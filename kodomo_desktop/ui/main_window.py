@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.environment import WAITING
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
@@ -50,6 +49,7 @@ from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
 from kodomo_desktop.ui.live_refresh import LiveRefresh
+from kodomo_desktop.ui.op_runner import WAITING
 from kodomo_desktop.ui.pane_cycle import Pane, PaneCycle
 from kodomo_desktop.ui.policy_tree import ALL, Navigator, scope_title
 from kodomo_desktop.ui.presence_status import PresenceStatus
@@ -75,9 +75,6 @@ FINDINGS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
-    # a write started waiting for another process's write lock; emitted from whichever thread writes
-    waiting = Signal()
-
     def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
@@ -140,9 +137,7 @@ class MainWindow(QMainWindow):
         self.grid.selectionModel().selectionChanged.connect(self._update_actions)
         self.session.changed.connect(self._on_changed)
         self.session.failed.connect(self._show_failure)
-        # queued when a worker thread writes, direct (and painted at once) when the GUI thread does
-        self.waiting.connect(self._show_waiting)
-        db.on_wait = self.waiting.emit
+        self.session.runner.waiting.connect(self._show_waiting)
         # after the undo step that replaced the edition has finished
         self.session.edition_replaced.connect(lambda year: QTimer.singleShot(0, lambda: self.reload_everything(year)))
 
@@ -265,8 +260,9 @@ class MainWindow(QMainWindow):
             self.reload_everything(self.fiscal_year)
 
     def _edit_master_list(self) -> None:
-        self._run_dialog(features.MASTER_DIALOG, self.db)
-        self.reload_everything(self.fiscal_year)
+        self._run_dialog(features.MASTER_DIALOG, self.db, submit=self.session.submit)
+        # once the dialog's writes have landed
+        self.session.submit(lambda: None, lambda _none: self.reload_everything(self.fiscal_year))
 
     def _update_actions(self, *_args: object) -> None:
         act = self.act
@@ -419,9 +415,13 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _show_waiting(self) -> None:
-        # shown until the wait could be over at the latest: the write may run on in the GUI thread
+        # shown until the write lands (or the wait could be over at the latest)
         self.statusBar().showMessage(WAITING, int(self.db.busy_timeout * 1000))
-        self.statusBar().repaint()
+        self.session.runner.idle_changed.connect(self._waiting_over, Qt.ConnectionType.SingleShotConnection)
+
+    def _waiting_over(self, idle: bool) -> None:
+        if idle and self.statusBar().currentMessage() == WAITING:
+            self.statusBar().clearMessage()
 
     def _show_failure(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
         if self.act.findings in self.act.unavailable:
             return
         try:
-            panel = features.FINDINGS_PANEL.load()(self.db, self)
+            panel = features.FINDINGS_PANEL.load()(self.db, self, submit=self.session.submit)
         except FeatureMissing as exc:
             self.act.disable(self.act.findings, exc.message)
             return
@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         self.form.commit_pending()
         self.live.stop()
         self.presence.leave()
-        self.db.on_wait = None
+        self.session.close()  # the writes handed in land before the window goes
         settings = self.settings
         settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         settings.set(WINDOW_STATE, self.saveState())

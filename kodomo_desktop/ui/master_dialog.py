@@ -1,10 +1,14 @@
 """Editing the master list of departments and divisions: add, rename, reorder, deactivate, merge.
 
-Each button calls one master-list operation and then reloads the tree; `changed` tells
-the window that printed 所管 may differ, so it refreshes its views and findings.
+Each button hands one master-list operation to the window's write thread (`submit`, the
+edit session's) and reloads the tree once it has run; `changed` tells the window that
+printed 所管 may differ, so it refreshes its views and findings.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -21,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kodomo_desktop.core.changes import OpResult
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DepartmentEntry, DivisionEntry
-from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.operations import master
 from kodomo_desktop.ui.accessible import named
 from kodomo_desktop.ui.dialog_size import fit_to_screen
@@ -34,14 +38,17 @@ DEPARTMENT_ITSELF = "（部として）"
 INACTIVE_COLOUR = "#808080"
 Entry = tuple[str, int]  # (kind, id): "department" | "division"
 ACTIVE_ROLE = Qt.ItemDataRole.UserRole + 1  # the entry's own flag (a division may sit under a stopped department)
+# a write: work, done(value), failed(exception), run in the window's write thread (EditSession.submit)
+Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 
 class MasterListDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database, parent: QWidget | None = None, *, submit: Submit):
         super().__init__(parent)
         self.db = db
+        self._write = submit
         self.setWindowTitle("所管の一覧")
         fit_to_screen(self, 560, 620)
         self.tree = named(QTreeWidget(), "所管の一覧")
@@ -147,20 +154,26 @@ class MasterListDialog(QDialog):
         department, division = found
         return department.version if division is None else division.version
 
-    def _apply(self, operation, *args, select: Entry | None = None, created: str | None = None, **based_on):
-        """Run one master-list operation; an expected failure (a conflict too) is shown and changes nothing.
+    def _submit(
+        self,
+        work: Callable[[], OpResult],
+        select: Entry | None = None,
+        created: str | None = None,
+        then: Callable[[OpResult], None] | None = None,
+    ) -> None:
+        """Run one master-list operation in the write thread; an expected failure (a conflict too) is shown
+        and changes nothing. Once it has run the tree is read again and then(result) is called.
 
         created: the kind of entry the operation adds (its id is the result's value), to select it.
-        based_on: the versions read (expected_version / expected_versions).
         """
-        try:
-            result = operation(self.db, *args, **based_on)
-        except KodomoError as exc:
-            show_error(self, exc, "所管の一覧")
-            return None
-        self.reload((created, result.value) if created else select)
-        self.changed.emit()
-        return result
+
+        def done(result: OpResult) -> None:
+            self.reload((created, result.value) if created else select)
+            self.changed.emit()
+            if then is not None:
+                then(result)
+
+        self._write(work, done, lambda exc: show_error(self, exc, "所管の一覧"))
 
     def _ask(self, title: str, prompt: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self, title, prompt, text=text)
@@ -169,7 +182,8 @@ class MasterListDialog(QDialog):
     def add_department(self, name: str | None = None) -> None:
         name = name if name is not None else self._ask("部を追加", "部の名前:")
         if name is not None:
-            self._apply(master.add_department, name, created="department")
+            db = self.db
+            self._submit(lambda: master.add_department(db, name), created="department")
 
     def add_division(self, name: str | None = None) -> None:
         entry = self.selected()
@@ -180,7 +194,8 @@ class MasterListDialog(QDialog):
         if name is None:
             name = self._ask("課を追加", f"「{department.name}」に加える課・室・センターの名前:")
         if name is not None:
-            self._apply(master.add_division, department.id, name, created="division")
+            db, department_id = self.db, department.id
+            self._submit(lambda: master.add_division(db, department_id, name), created="division")
 
     def rename_selected(self, name: str | None = None) -> None:
         entry = self.selected()
@@ -196,9 +211,8 @@ class MasterListDialog(QDialog):
                 "名前を変更", "新しい名前（この名前で印刷されます。すべての年度版に反映されます）:", current or ""
             )
         if name is not None:
-            self._apply(
-                master.rename_entry, entry[0], entry[1], name, select=entry, expected_version=self.version(entry)
-            )
+            db, version = self.db, self.version(entry)
+            self._submit(lambda: master.rename_entry(db, *entry, name, expected_version=version), select=entry)
 
     def move_selected(self, delta: int) -> None:
         item = self.tree.currentItem()
@@ -207,14 +221,8 @@ class MasterListDialog(QDialog):
             return
         parent = item.parent()
         index = parent.indexOfChild(item) if parent else self.tree.indexOfTopLevelItem(item)
-        self._apply(
-            master.move_entry,
-            entry[0],
-            entry[1],
-            max(0, index + delta),
-            select=entry,
-            expected_version=self.version(entry),
-        )
+        db, version, position = self.db, self.version(entry), max(0, index + delta)
+        self._submit(lambda: master.move_entry(db, *entry, position, expected_version=version), select=entry)
 
     def toggle_active_selected(self) -> None:
         item = self.tree.currentItem()
@@ -222,16 +230,20 @@ class MasterListDialog(QDialog):
         if item is None or entry is None:
             return
         activate = not item.data(0, ACTIVE_ROLE)
-        result = self._apply(
-            master.set_entry_active, entry[0], entry[1], activate, select=entry, expected_version=self.version(entry)
+
+        def stopped(result: OpResult) -> None:
+            if not activate and result.value:
+                QMessageBox.information(
+                    self,
+                    "所管の一覧",
+                    f"「{self.label(entry)}」を使用停止にしました。作成中の年度版で{result.value}件の事業がまだ所管にしています"
+                    "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
+                )
+
+        db, version = self.db, self.version(entry)
+        self._submit(
+            lambda: master.set_entry_active(db, *entry, activate, expected_version=version), select=entry, then=stopped
         )
-        if result is not None and not activate and result.value:
-            QMessageBox.information(
-                self,
-                "所管の一覧",
-                f"「{self.label(entry)}」を使用停止にしました。作成中の年度版で{result.value}件の事業がまだ所管にしています"
-                "（検証でエラーとして表示されます）。統合すると、それらの事業も移せます。",
-            )
 
     def merge_candidates(self, entry: Entry) -> list[Entry]:
         """Active entries of the same kind the selected one can be merged into."""
@@ -263,7 +275,8 @@ class MasterListDialog(QDialog):
             ):
                 return
         read = {e[1]: v for e in (entry, target) if (v := self.version(e)) is not None}
-        self._apply(master.merge_entries, entry[0], entry[1], target[1], select=target, expected_versions=read)
+        db, into = self.db, target[1]
+        self._submit(lambda: master.merge_entries(db, *entry, into, expected_versions=read), select=target)
 
     def _update_buttons(self, *_args: object) -> None:
         item = self.tree.currentItem()

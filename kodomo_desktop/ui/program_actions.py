@@ -34,15 +34,20 @@ def add_program(window: MainWindow) -> None:
     measure_id, position = place
     doc = {"name": NEW_PROGRAM_NAME, "summary": "", "results": "", "targets": [], "divisions": []}
     command = CreateProgram(window.session, doc, measure_id, position)
-    if window.session.push(command):
-        uid = command.uid
-        assert uid is not None  # a command that ran has created its program
-        if not window.grid_model.rows_of(uid):  # e.g. listing 要確認: show its measure instead
-            window.search.clear()
-            window.navigator.select_scope(Scope("node", measure_id))
-        window.select([(uid, measure_id)])
-        window.form.focus_field("name")
-        window.form.name.selectAll()
+    window.session.push(command, lambda ran: _show_new(window, command, measure_id, ran))
+
+
+def _show_new(window: MainWindow, command: CreateProgram, measure_id: int, ran: bool) -> None:
+    if not ran:
+        return
+    uid = command.uid
+    assert uid is not None  # a command that ran has created its program
+    if not window.grid_model.rows_of(uid):  # e.g. listing 要確認: show its measure instead
+        window.search.clear()
+        window.navigator.select_scope(Scope("node", measure_id))
+    window.select([(uid, measure_id)])
+    window.form.focus_field("name")
+    window.form.name.selectAll()
 
 
 def delete_programs(window: MainWindow) -> None:
@@ -59,9 +64,8 @@ def delete_programs(window: MainWindow) -> None:
     ):
         return
     with window.session.macro(f"事業の削除（{len(programs)}件）"):
-        for uid in programs:
-            if not window.session.push(DeleteProgram(window.session, uid)):
-                break
+        for uid in programs:  # the first failure stops the rest
+            window.session.push(DeleteProgram(window.session, uid))
 
 
 def choose_and_move(window: MainWindow) -> None:

@@ -7,6 +7,9 @@ being typed in keeps its cursor and any IME composition.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -354,11 +357,25 @@ class ProgramForm(QWidget):
         if field == "review_notes":
             old = list(old)
         if value != old:
-            self._push(EditField(self.session, detail.uid, field, old, value, merge_key), field)
+            handed = tuple(value) if field == "review_notes" else value
+            self._push(EditField(self.session, detail.uid, field, old, value, merge_key), field, {field: handed})
 
-    def _push(self, command: OperationCommand, field: str | None = None) -> None:
-        if self.session.push(command):
+    def _push(self, command: OperationCommand, field: str | None = None, handed: dict[str, Any] | None = None) -> None:
+        """handed: the shown program's fields as the command writes them. The write lands later (the write
+        thread); an edit handed in meanwhile is based on them, not on what the form read before."""
+        before = self.detail
+        if before is not None and handed:
+            self.detail = replace(before, **handed)
+        self.session.push(command, lambda ran: self._pushed(command, field, ran, before, handed or {}))
+
+    def _pushed(
+        self, command: OperationCommand, field: str | None, ran: bool, before: ProgramDetail | None, handed: dict
+    ) -> None:
+        if ran:
             return
+        if before is not None and self.detail is not None and self.detail.uid == before.uid:
+            # not written: the next edit is based on what the program holds
+            self.detail = replace(self.detail, **{name: getattr(before, name) for name in handed})
         answer = command.answer if isinstance(command, VersionedCommand) else None
         editors = {"summary": self.summary, "results": self.results, "review_notes": self.review_notes}
         editor = editors.get(field) if field is not None else None
@@ -384,11 +401,12 @@ class ProgramForm(QWidget):
     def _toggle_target(self, bit: int, on: bool) -> None:
         if (detail := self.detail) is not None:
             old = detail.targets
-            self._push(SetTargets(self.session, {detail.uid: (old, old | bit if on else old & ~bit)}))
+            new = old | bit if on else old & ~bit
+            self._push(SetTargets(self.session, {detail.uid: (old, new)}), handed={"targets": new})
 
     def _edit_divisions(self, pairs: tuple) -> None:
         if (detail := self.detail) is not None:
-            self._push(SetDivisions(self.session, detail.uid, detail.divisions, pairs))
+            self._push(SetDivisions(self.session, detail.uid, detail.divisions, pairs), handed={"divisions": pairs})
 
     def _add_placement(self, measure_id: int) -> None:
         if (detail := self.detail) is not None:

@@ -13,13 +13,12 @@ refuses it (Conflict), and `check` asks first which value to keep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core import queries
 from kodomo_desktop.core.changes import Change, OpResult
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.fields import FIELD_LABELS
@@ -38,11 +37,18 @@ Pairs = tuple[tuple[str, str | None], ...]
 
 
 class OperationCommand(QUndoCommand):
+    """What one undo step writes. The session runs apply/revert in the write thread; the undo stack
+    only keeps the step (its redo/undo are skipped when the session has just run the write)."""
+
     def __init__(self, session: EditSession, text: str):
         super().__init__(text)
         self.session = session
         self.db = session.db
         self.error: BaseException | None = None
+        self.ran = False  # applied once: later writes are based on the version this window wrote
+        self.skip_next = False  # the session ran the write; the stack's next redo/undo only moves
+        self.forced: dict[str, int] = {}  # uid -> the newer version the user chose to overwrite
+        self.answer: Choice | None = None  # the user's answer to the last conflict asked about
 
     def apply(self) -> OpResult:
         raise NotImplementedError
@@ -50,41 +56,38 @@ class OperationCommand(QUndoCommand):
     def revert(self) -> OpResult:
         raise NotImplementedError
 
+    def write_first(self) -> OpResult:
+        """The write of the step's first run (push)."""
+        return self.apply()
+
     def check(self, undoing: bool) -> bool:
-        """Asked before the stack undoes or redoes this step; False leaves the stack where it is."""
+        """Asked on the GUI thread before the session undoes or redoes this step; False leaves it."""
         return True
 
+    def finished(self, undoing: bool) -> None:
+        """On the GUI thread after a write of this step has run and the stack has moved."""
+
     def redo(self) -> None:
-        self._run(self.apply)
+        self._moved(undoing=False)
 
     def undo(self) -> None:
-        self._run(self.revert)
+        self._moved(undoing=True)
 
-    def _run(self, step: Callable[[], OpResult]) -> None:
-        # Called from C++ (QUndoStack): an exception must not escape. An obsolete command
-        # is dropped by the stack, so a failed edit leaves no undo step behind.
-        try:
-            result = step()
-        except Exception as exc:
-            self.error = exc
-            self.setObsolete(True)
-            self.session.report(exc)
+    def _moved(self, undoing: bool) -> None:
+        # Called from C++ (QUndoStack). Moved by the session: the write has run. Moved by anyone else
+        # (an undo view setting the index): the write follows, in the write thread.
+        if self.skip_next:
+            self.skip_next = False
         else:
-            self.session.record(result)
+            self.session.follow(self, undoing)
 
 
 class VersionedCommand(OperationCommand):
     """A step writing fields of programs: after its first run, each write is based on the version this
-    window last wrote, and a newer change of the same field by someone else is asked about first."""
+    window last wrote, and a newer change of the same field by someone else comes back as a Conflict,
+    which the session asks about."""
 
     fields: tuple[str, ...] = ()
-
-    def __init__(self, session: EditSession, text: str):
-        super().__init__(session, text)
-        self.ran = False
-        self.dropped = False
-        self.forced: dict[str, int] = {}  # uid -> the newer version the user chose to overwrite
-        self.answer: Choice | None = None  # the user's answer to the last conflict asked about
 
     def uids(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -98,39 +101,6 @@ class VersionedCommand(OperationCommand):
         if uid in self.forced:
             return self.forced[uid]
         return self.session.version(uid) if self.ran else self.session.read_version(uid)
-
-    def check(self, undoing: bool) -> bool:
-        self.forced, self.dropped, self.answer = {}, False, None
-        verb = "元に戻す" if undoing else "やり直す" if self.ran else "保存する"
-        try:
-            ids = self.session.program_ids(self.uids())
-            for uid in self.uids():
-                conflict = queries.program_conflict(self.db, ids[uid], self.expected(uid), self.fields)
-                if conflict is None:
-                    continue
-                choice = self.session.ask_conflict(conflict, self.value(uid, undoing), verb)
-                self.answer = choice
-                if choice is Choice.BACK:
-                    return False
-                if choice is Choice.THEIRS:
-                    # their value stays and the step goes: the stack drops an obsolete command unrun
-                    self.dropped = True
-                    self.setObsolete(True)
-                    return True
-                self.forced[uid] = conflict.version
-        except Exception as exc:
-            self.session.report(exc)
-            return False
-        return True
-
-    def redo(self) -> None:
-        if not self.dropped:
-            super().redo()
-        self.ran = True
-
-    def undo(self) -> None:
-        if not self.dropped:
-            super().undo()
 
 
 class EditField(VersionedCommand):
@@ -382,19 +352,16 @@ class DeleteProgram(OperationCommand):
 class ImportCommand(OperationCommand):
     """An import that has already run, kept as one undo step: undo takes back what it wrote, redo writes it again.
 
-    The push's redo writes nothing (the import has run). Before the stack moves, `check` names any
+    The push writes nothing (the import has run). Before the stack moves, `check` names any
     field edited since that the step would overwrite and asks; on yes the step overwrites it.
     """
 
     def __init__(self, session: EditSession, text: str):
         super().__init__(session, text)
-        self.pushed = False
         self.force = False
 
-    def redo(self) -> None:
-        if self.pushed:
-            super().redo()
-        self.pushed = True
+    def write_first(self) -> OpResult:
+        return OpResult()
 
     def later_edits(self, undoing: bool) -> list[str]:
         raise NotImplementedError
@@ -450,6 +417,8 @@ class JsonImport(ImportCommand):
         super().__init__(session, f"JSON の取り込み（{name}）")
         self.before, self.after = before, after
         self.year: int = after["fiscal_year"]
+        self.replaced = False  # a write of this step replaced the edition's row (set in the write thread)
+        self.new_edition_id: int | None = None
 
     def later_edits(self, undoing: bool) -> list[str]:
         from kodomo_desktop.core.interchange import export_document
@@ -475,18 +444,27 @@ class JsonImport(ImportCommand):
             result = import_document(self.db, self.after, add_divisions=True, source="editor")
         else:
             result = restore_document(self.db, self.after, self.before, source="editor", force=self.force)
-        return self._replaced(result)
+        return self._replaced(result.value)
 
     def revert(self) -> OpResult:
         if self.before is None:
             remove_document(self.db, self.after, source="editor", force=self.force)
-            self.session.edition_replaced.emit(self.year)
-            return OpResult()
-        return self._replaced(restore_document(self.db, self.before, self.after, source="editor", force=self.force))
+            return self._replaced(None)
+        return self._replaced(
+            restore_document(self.db, self.before, self.after, source="editor", force=self.force).value
+        )
 
-    def _replaced(self, result: OpResult) -> OpResult:
-        """The edition's row is new: its undo history follows it, and the views re-read it."""
-        if self.session.edition is not None and self.session.edition.fiscal_year == self.year:
-            self.session.rekey(self.session.edition.id, result.value)
-        self.session.edition_replaced.emit(self.year)
+    def _replaced(self, edition_id: int | None) -> OpResult:
+        self.replaced = True
+        self.new_edition_id = edition_id
         return OpResult()  # nothing to refresh piecemeal: the whole edition is re-read
+
+    def finished(self, undoing: bool) -> None:
+        """The edition's row is new (or gone): its undo history follows it, and the views re-read it."""
+        if not self.replaced:  # the push of the import that has run
+            return
+        self.replaced = False
+        edition = self.session.edition
+        if self.new_edition_id is not None and edition is not None and edition.fiscal_year == self.year:
+            self.session.rekey(edition.id, self.new_edition_id)
+        self.session.edition_replaced.emit(self.year)

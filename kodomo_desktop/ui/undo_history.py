@@ -2,7 +2,8 @@
 
 QUndoView would jump with QUndoStack.setIndex, past the session's checks (text still being
 typed, a later change by someone else asked about first). Here every step is taken through
-EditSession.undo/redo, one at a time, and the walk stops at a step the user declined.
+EditSession.undo/redo, one at a time, each once the one before has run in the write thread,
+and the walk stops at a step the user declined.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class UndoHistory(QListWidget):
         super().__init__(parent)
         self.session = session
         self._stack: QUndoStack | None = None
+        self._target: int | None = None  # where a walk through the steps is going
         self.setAccessibleName("操作の履歴")
         self.setToolTip("行を選ぶと、その操作の後の状態まで元に戻します（またはやり直します）")
         group = session.undo_group
@@ -60,16 +62,33 @@ class UndoHistory(QListWidget):
         self.go_to(self.row(item))
 
     def go_to(self, index: int) -> None:
-        """Undo or redo until the stack stands after step `index` (0: before every step)."""
-        stack = self._stack
-        if stack is None:
+        """Undo or redo until the stack stands after step `index` (0: before every step). Each step's write
+        runs in the write thread: the walk goes on once the session has finished the step before."""
+        first = self._target is None
+        self._target = index
+        if first:
+            self._walk()
+
+    def _walk(self) -> None:
+        stack, index = self._stack, self._target
+        if stack is None or index is None or not isValid(stack) or stack.index() == index:
+            self._target = None
+            if stack is not None and isValid(stack):
+                self.setCurrentRow(stack.index())
             return
-        while stack.index() != index:
-            before = stack.index()
-            (self.session.undo if before > index else self.session.redo)()
-            if stack.index() == before:  # declined or failed: stay where the walk got to
-                break
-        self.setCurrentRow(stack.index())
+        before = stack.index()
+        (self.session.undo if before > index else self.session.redo)()
+
+        def moved(_nothing: object) -> None:
+            if stack is not self._stack or not isValid(stack) or stack.index() == before:
+                self._target = None  # declined or failed (or another edition): stay where the walk got to
+                if isValid(stack):
+                    self.setCurrentRow(stack.index())
+            else:
+                self._walk()
+
+        # queued behind the undo or redo: called once it has run and the stack has moved (or not)
+        self.session.submit(lambda: None, moved)
 
 
 def history_dock(window: QMainWindow, session: EditSession, action: QAction) -> QDockWidget:

@@ -1,13 +1,18 @@
-"""Long work (booklet, templates, rollover) off the GUI thread, behind a progress dialog with cancel."""
+"""Long work (booklet, templates, rollover) off the GUI thread, behind a progress dialog with cancel.
+
+Work that writes runs in the window's write thread (`start_write`), in order with the edits."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+if TYPE_CHECKING:
+    from kodomo_desktop.ui.edit_session import EditSession
 
 # work(progress, cancelled): progress(done, total) may be called from the worker thread;
 # cancelled() is polled by the work, which stops by raising.
@@ -66,6 +71,12 @@ class BackgroundTask(QObject):
 
     def start(self) -> BackgroundTask:
         QThreadPool.globalInstance().start(self._job)
+        return self
+
+    def start_write(self, session: EditSession) -> BackgroundTask:
+        """Work that writes: in the window's write thread, after the edits handed in before it."""
+        # the job hands its outcome over by its own signals
+        session.submit(self._job.run, lambda _none: None, lambda _exc: None)
         return self
 
     def _request_cancel(self) -> None:
