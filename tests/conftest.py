@@ -18,6 +18,7 @@ import copy
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,10 +220,26 @@ def database_of(request, backend, tmp_path):
         return db
 
     yield make
+    if dropped:
+        _close_windows()  # their live refresh, presence and workers use the database until they close
     for db in opened:
         db.dispose()
     for drop in dropped:
         drop()
+
+
+def _close_windows() -> None:
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    app.processEvents()
 
 
 @pytest.fixture

@@ -120,6 +120,7 @@ def open_windows():
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
+@pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
 def test_file_open_replaces_the_window_and_remembers_the_file(window, qtbot, other_file, monkeypatch):
     asked: list[str] = []
 
@@ -142,6 +143,7 @@ def test_file_open_replaces_the_window_and_remembers_the_file(window, qtbot, oth
     new.findChild(open_database.Opened).release()
 
 
+@pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
 def test_recent_menu_lists_files_and_drops_a_missing_one(window, qtbot, other_file, messages):
     gone = other_file.with_name("消えた.sqlite")
     window.settings.set(RECENT_DATABASES, [str(gone), str(other_file)])
@@ -156,6 +158,7 @@ def test_recent_menu_lists_files_and_drops_a_missing_one(window, qtbot, other_fi
     assert open_windows() == [window]
 
 
+@pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
 def test_a_file_held_by_another_window_leaves_this_one_as_it_was(window, other_file, messages):
     user = window.db.user  # one window per person and database: the same person's other window
     holder = InstanceLock(lock_path(Database(str(other_file), user=user), user), user)
@@ -201,6 +204,7 @@ def test_open_folder_without_a_file_manager_says_where_to_look(window, qtbot, tm
     assert "ファイルマネージャー" in messages[0] and str(pdf.parent) in messages[0]
 
 
+@pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
 def test_dialog_folders_start_beside_the_database_then_where_last_used(window, tmp_path):
     settings = window.settings
     assert settings.folder(BOOKLET_FOLDER) == str(Path(window.db.path).parent)

@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 
 import kodomo_desktop.ui
@@ -62,6 +63,7 @@ db.execute("COMMIT")
 """
 
 
+@pytest.mark.sqlite_only  # the other process holds a SQLite write lock
 def test_an_edit_waiting_for_another_process_leaves_the_window_responsive(qtbot, window, sample_db, messages):
     ticks: list[int] = []
     heartbeat = QTimer(window, interval=20)
