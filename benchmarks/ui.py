@@ -52,8 +52,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 def main_window():
-    main = sys.modules.get("kodomo_desktop.ui.main_window")  # imported by the start-up's worker
-    windows = [w for w in app.topLevelWidgets() if main and isinstance(w, main.MainWindow) and w.isVisible()]
+    # by name: the start-up's worker may be importing the module meanwhile
+    windows = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
     return windows[0] if windows else None
 def checked():
     window = main_window()
