@@ -37,26 +37,15 @@ def run_app(db_target: str | None) -> int:
     sys.excepthook = _show_unexpected
     install_japanese(app)
 
-    from kodomo_desktop.ui.startup import open_interactively
-
-    opened = open_interactively(db_target)
-    if opened is None:
-        return 1
-    db, lock = opened
-    from kodomo_desktop.ui.open_database import show_window
     from kodomo_desktop.ui.welcome import welcome_once
+    from kodomo_desktop.ui.window_start import WindowStart
 
-    try:
-        # the window holds the database and its lock from here, and gives them up when it
-        # gives way to another file (ファイル ▸ 開く) or when the application quits
-        window = show_window(db, lock, user_settings())
-    except BaseException:
-        if lock is not None:
-            lock.release()
-        db.dispose()
-        raise
+    # a window at once; the database and the main window follow (see window_start)
+    start = WindowStart(user_settings())
+    start.gave_up.connect(lambda: app.exit(1))
     if quit_ms := os.environ.get("KODOMO_SMOKE_QUIT_MS"):  # the frozen bundle's smoke test
         QTimer.singleShot(int(quit_ms), app.quit)
     else:
-        QTimer.singleShot(0, lambda: welcome_once(window))
+        start.window_shown.connect(lambda window: QTimer.singleShot(0, lambda: welcome_once(window)))
+    start.start(locations.database_target(db_target))
     return app.exec()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.era import era_label
-from kodomo_desktop.core.queries import EditionInfo, PolicyTree, ProgramGroups, Scope
+from kodomo_desktop.core.queries import EditionInfo, Listing, PolicyTree, ProgramGroups, Scope
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
 from kodomo_desktop.ui import (
     booklet_action,
@@ -45,6 +45,7 @@ from kodomo_desktop.ui import (
 from kodomo_desktop.ui.actions import WindowActions
 from kodomo_desktop.ui.dialog_size import available_area, room_for
 from kodomo_desktop.ui.edit_session import EditSession, Update
+from kodomo_desktop.ui.edition_read import EditionRead, choose_year, read_edition
 from kodomo_desktop.ui.elided_label import ElidedLabel
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
@@ -72,10 +73,16 @@ from kodomo_desktop.ui.undo_history import history_dock
 from kodomo_desktop.ui.undo_keys import UndoKeys, name_steps
 
 FINDINGS_DELAY_MS = 300
+PRIME_SLICE = 500  # search keys computed per turn of the event loop: about 10 ms
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None):
+    edition_shown = Signal()  # an edition's rows are in the grid (or there is no edition)
+
+    def __init__(
+        self, db: Database, settings: Settings, parent: QWidget | None = None, first: EditionRead | None = None
+    ):
+        """The window on db, its first edition read here, or given as first (read elsewhere: window_start)."""
         super().__init__(parent)
         self.db = db
         self.settings = settings
@@ -88,6 +95,7 @@ class MainWindow(QMainWindow):
         self.scope = ALL
         self.listed = ALL  # what the grid lists: the scope, or all programs while searching them all
         self._hidden_uid: str | None = None  # the program the search hides, selected again when shown
+        self._priming: object | None = None  # the read whose search keys are being computed
         self.findings = None  # the validation panel, when that feature is installed
         # programs edited since the panel last re-checked: validation of a large edition
         # takes longer than an edit, so a burst of edits is checked once, after it
@@ -142,8 +150,10 @@ class MainWindow(QMainWindow):
         self.session.edition_replaced.connect(lambda year: QTimer.singleShot(0, lambda: self.reload_everything(year)))
 
         self._restore_layout()
-        self.reload_everything(self.settings.get(LAST_EDITION) or None)
-        self._restore_scope()
+        if first is None:
+            self.reload_everything(self.settings.get(LAST_EDITION) or None)
+        else:  # read off the GUI thread: shown on the next turn, once the empty window is up
+            QTimer.singleShot(0, lambda: self.show_read(first))
         # others' commits appear by themselves; the status bar names who else has the edition open
         self.live = LiveRefresh(self)
         self.presence = PresenceStatus(self)
@@ -312,43 +322,54 @@ class MainWindow(QMainWindow):
     def reload_everything(self, fiscal_year: int | None = None) -> None:
         """Re-read the editions and open one (the given year, else the open one, else the newest)."""
         self.editions = queries.list_editions(self.db)
-        years = [e.fiscal_year for e in self.editions]
-        year = fiscal_year if fiscal_year in years else self.fiscal_year if self.fiscal_year in years else None
-        self.open_edition(year if year is not None else (years[-1] if years else None))
+        self.open_edition(choose_year(self.editions, fiscal_year, self.fiscal_year))
 
     def open_edition(self, fiscal_year: int | None) -> None:
         self.form.commit_pending()  # into the edition it was typed in, before anything switches
-        # the same node of another year's tree stays chosen (ids differ between editions)
-        scope_key = tree_state.scope_key(self.tree, self.groups, self.scope)
+        # the same node of another year's tree stays chosen (ids differ between editions); before
+        # any edition was shown, the node chosen when the window last closed
+        if self.edition is None:
+            scope_key = self.settings.get(TREE_SCOPE)
+        else:
+            scope_key = tree_state.scope_key(self.tree, self.groups, self.scope)
+        self.show_read(read_edition(self.db, self.editions, fiscal_year, scope_key))
+
+    def show_read(self, read: EditionRead) -> None:
+        """Show an edition read by read_edition: the views are filled from it, nothing more is read."""
+        self.form.commit_pending()
         uid = self._current_uid()  # uids are stable across editions: the program stays selected
-        self.edition = next((e for e in self.editions if e.fiscal_year == fiscal_year), None)
+        self.editions, self.edition = read.editions, read.edition
+        fiscal_year = self.fiscal_year
         self.session.open_edition(self.edition)
         self.navigator.set_editions(self.editions, fiscal_year)
-        if self.edition is None:
-            self.tree, self.groups = PolicyTree(()), ProgramGroups(0, 0, ())
-            self.grid_model.set_programs([])
-        else:
-            edition_id = self.edition.id
-            self.tree = queries.policy_tree(self.db, edition_id)
-            self.groups = queries.program_groups(self.db, edition_id)
-            rows = queries.program_rows(self.db, edition_id)
-            self.session.note_read({r.uid: r.version for r in rows})
-            self.grid_model.set_programs(rows)
-            QTimer.singleShot(0, self.grid_model.prime_search_keys)
+        self.tree, self.groups = read.tree, read.groups
+        self.session.note_read({r.uid: r.version for r in read.rows})
+        self.grid_model.set_programs(read.rows)
+        if self.edition is not None:
+            self._priming = read
+            self._prime_search([r.id for r in read.rows], read)
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
-        self.form.set_edition(fiscal_year, self.tree, queries.division_choices(self.db))
-        scope = self.navigator.set_contents(
-            self.tree, self.groups, tree_state.scope_of_key(self.tree, self.groups, scope_key) or ALL
-        )
-        self._show_scope(scope, uid)
+        self.form.set_edition(fiscal_year, self.tree, read.divisions)
+        scope = self.navigator.set_contents(self.tree, self.groups, read.scope)
+        self._show_scope(scope, uid, read.listings if scope == read.scope else None)
         self.form.set_read_only(self.session.read_only)
         if self.findings is not None and fiscal_year is not None:
             self._unchecked.clear()
             self.findings.set_edition(fiscal_year)
         self._update_title()
+        self.edition_shown.emit()
 
-    def _show_scope(self, scope: Scope, uid: str | None = None) -> None:
+    def _prime_search(self, ids: list[int], read: EditionRead) -> None:
+        """The programs' search keys, a slice per turn, so that the first keystroke is as quick as the rest."""
+        if self._priming is not read:  # another edition, or an edit changed the programs meanwhile
+            return
+        self.grid_model.hits(ids[:PRIME_SLICE])  # counting the hits computes their keys
+        if rest := ids[PRIME_SLICE:]:
+            QTimer.singleShot(0, lambda: self._prime_search(rest, read))
+
+    def _show_scope(self, scope: Scope, uid: str | None = None, here: list[Listing] | None = None) -> None:
+        """List the scope (its listings given when read already)."""
         uid = uid or self._current_uid()
         self.scope = scope
         self._hidden_uid = None  # another list: what was hidden in the last one is not brought back
@@ -356,14 +377,15 @@ class MainWindow(QMainWindow):
             self.grid_model.set_listings([], False)
             self.scope_label.setText("年度版がありません")
         else:
-            self._read_scope()
+            self._read_scope(here)
         self.select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
 
-    def _read_scope(self) -> None:
+    def _read_scope(self, here: list[Listing] | None = None) -> None:
         """Read the tree scope's rows: the search counts its programs, the grid lists them (or all)."""
         assert self.edition is not None
-        here = queries.listings(self.db, self.edition.id, self.scope, self.tree)
+        if here is None:
+            here = queries.listings(self.db, self.edition.id, self.scope, self.tree)
         ids = None if self.scope == ALL else {item.program_id for item in here}
         self.search_bar.set_scope(scope_name(self.tree, self.scope), ids)
         self._list(here)
@@ -391,6 +413,7 @@ class MainWindow(QMainWindow):
     def _on_changed(self, update: Update) -> None:
         assert self.edition is not None  # edits are made in the open edition
         edition_id = self.edition.id
+        self._priming = None  # the keys left are computed on the first search
         uid = self._current_uid()
         selected: list[tuple[str, int | None]] = [
             (uid, measure) for uid, measure, _ in self.grid.selected_placements()
@@ -578,11 +601,6 @@ class MainWindow(QMainWindow):
     def _column_headings(self) -> str:
         model = self.grid_model
         return "\t".join(str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount()))
-
-    def _restore_scope(self) -> None:
-        scope = tree_state.scope_of_key(self.tree, self.groups, self.settings.get(TREE_SCOPE))
-        if scope is not None and scope != self.scope:
-            self.navigator.select_scope(scope)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()

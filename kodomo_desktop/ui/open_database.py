@@ -20,6 +20,7 @@ from kodomo_desktop.ui.settings import DATABASE_FOLDER, RECENT_DATABASES, RECENT
 from kodomo_desktop.ui.startup import SQLITE_FILTER, open_locked
 
 if TYPE_CHECKING:
+    from kodomo_desktop.ui.edition_read import EditionRead
     from kodomo_desktop.ui.main_window import MainWindow
 
 TITLE = "データベースを開く"
@@ -45,11 +46,13 @@ class Opened(QObject):
         self.db.dispose()
 
 
-def show_window(db: Database, lock: InstanceLock | None, settings: Settings) -> MainWindow:
-    """A main window on an opened database, holding it and its lock, shown."""
+def show_window(
+    db: Database, lock: InstanceLock | None, settings: Settings, first: EditionRead | None = None
+) -> MainWindow:
+    """A main window on an opened database, holding it and its lock, shown (with first, filled after)."""
     from kodomo_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(db, settings)
+    window = MainWindow(db, settings, first=first)
     Opened(db, lock, window)
     if db.path is not None:
         remember(settings, db.path)

@@ -42,13 +42,13 @@ def open_interactively(explicit: str | None) -> tuple[Database, InstanceLock | N
         try:
             return open_locked(target)
         except DatabaseError as exc:
-            target = _ask(exc.message, target, offer_backups=True)
+            target = ask(exc.message, target, offer_backups=True)
         except KodomoError as exc:  # held by another window, or the seed cannot be installed
-            target = _ask(exc.message, target, offer_backups=False)
+            target = ask(exc.message, target, offer_backups=False)
     return None
 
 
-def _ask(message: str, target: str, *, offer_backups: bool) -> str | None:
+def ask(message: str, target: str, *, offer_backups: bool) -> str | None:
     """The next target to try, or None to quit. A server that cannot be reached: retry, or a local file."""
     box = QMessageBox(QMessageBox.Icon.Warning, "データベースを開けません", message)
     server = "://" in target
