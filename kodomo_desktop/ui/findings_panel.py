@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.environment import translate
 from kodomo_desktop.core.errors import KodomoError
 from kodomo_desktop.core.fields import FIELD_LABELS
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
@@ -285,7 +286,8 @@ class FindingsPanel(QWidget):
                     report = validate_programs(db, year, wanted, used).merged_into(base)
                 outcome: object = (report, {uid: str(s) for uid, s in worst(report.findings).items()}, used)
             except Exception as exc:  # handed to the GUI thread, which shows it
-                outcome = exc
+                # a locked, lost or closed database says so in the panel; anything else is a bug
+                outcome = translate(exc, db.display_name) or exc
             with suppress(RuntimeError):  # the panel is gone (the window closed during the check)
                 checked.emit(run, outcome)
 
