@@ -391,30 +391,33 @@ def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
 
 
 class TargetDelegate(QStyledItemDelegate):
-    """A target cell: the check box alone, centred."""
+    """A target cell: the check box alone, centred.
+
+    Painted from the view's option and the check state alone: initStyleOption would ask the
+    model for every role of the cell, a Python call each, and the eight target columns are
+    most of the cells a repaint of the grid draws."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        check_state = opt.checkState
-        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-        opt.text = ""
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        opt.features = QStyleOptionViewItem.ViewItemFeature.None_
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         check = QStyleOptionViewItem(opt)
         check.rect = QRect(
             0,
             0,
-            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, opt.widget),
-            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, opt.widget),
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, widget),
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, widget),
         )
         check.rect.moveCenter(option.rect.center())
+        ticked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
         check.state = (check.state & ~QStyle.StateFlag.State_HasFocus) | (
-            QStyle.StateFlag.State_On if check_state == Qt.CheckState.Checked else QStyle.StateFlag.State_Off
+            QStyle.StateFlag.State_On if ticked else QStyle.StateFlag.State_Off
         )
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, opt.widget)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, widget)
 
     def editorEvent(self, event, model, option, index) -> bool:
         # the view toggles targets itself (multi-row, undoable); the default would call setData
