@@ -158,6 +158,20 @@ def test_a_check_runs_without_cyclic_collections_which_resume_after(qtbot, monke
     assert [f.code for f in widget.findings()] == ["review.flagged", "targets.unmentioned"]
 
 
+def test_a_whole_edition_check_leaves_what_is_loaded_out_of_later_collections(qtbot, sample_db):
+    gc.unfreeze()
+    loaded = [[]]  # stands for what the window holds: tracked by the collector
+    widget = new_panel(qtbot, sample_db)
+    assert any(o is loaded for o in gc.get_objects())
+    widget.set_edition(2024)
+    settled(qtbot, widget)
+    assert not any(o is loaded for o in gc.get_objects())  # frozen: no collection walks it
+    gc.unfreeze()
+    widget.refresh({"P0001"})  # a check of a few programs after an edit freezes nothing
+    settled(qtbot, widget)
+    assert gc.get_freeze_count() == 0
+
+
 LONG_NOTE = "所管が二つの課にまたがるため、" * 12 + "どちらの課が回答するか確認する"
 
 

@@ -271,6 +271,8 @@ class FindingsPanel(QWidget):
             return
         if base is None:
             wanted = None
+        if wanted is None:
+            _keep_out_of_collections()
         self._running = True
         run = self._runs
         typesetting = self._typesetting
@@ -433,6 +435,17 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _keep_out_of_collections() -> None:
+    """Leave what exists now out of every later garbage collection (gc.freeze).
+
+    A whole-edition check starts once an edition is loaded: the grid's 10,000 rows, the widgets and
+    the modules then live as long as the window. A full collection walks every tracked object with
+    the GIL held, and over that heap took 50-80 ms wherever it ran, the GUI thread included
+    (benchmarks/ui.py); frozen, it walks only what came after. Objects frozen are still freed by
+    reference counting when they go."""
+    gc.freeze()
 
 
 _pool: list[QThreadPool] = []
