@@ -271,8 +271,6 @@ class FindingsPanel(QWidget):
             return
         if base is None:
             wanted = None
-        if wanted is None:
-            _keep_out_of_collections()
         self._running = True
         run = self._runs
         typesetting = self._typesetting
@@ -284,6 +282,7 @@ class FindingsPanel(QWidget):
                     # the booklet's font and page checks: loading ReportLab and the font stays off the GUI thread
                     used = typesetting or _load_typesetting(year)
                     if wanted is None or base is None:
+                        _keep_out_of_collections()
                         report = validate_edition(db, year, used)
                     else:
                         report = validate_programs(db, year, wanted, used).merged_into(base)
@@ -440,11 +439,12 @@ def _collector_paused() -> Iterator[None]:
 def _keep_out_of_collections() -> None:
     """Leave what exists now out of every later garbage collection (gc.freeze).
 
-    A whole-edition check starts once an edition is loaded: the grid's 10,000 rows, the widgets and
-    the modules then live as long as the window. A full collection walks every tracked object with
-    the GIL held, and over that heap took 50-80 ms wherever it ran, the GUI thread included
-    (benchmarks/ui.py); frozen, it walks only what came after. Objects frozen are still freed by
-    reference counting when they go."""
+    A whole-edition check starts once an edition is loaded and the booklet's typesetting (ReportLab,
+    the font) is: the grid's 10,000 rows, the widgets and the modules then live as long as the
+    window. A collection walks the tracked objects of its generations with the GIL held; over that
+    heap a full one took 50-80 ms wherever it ran, the GUI thread included, and the first young one
+    after the first check 20-30 ms (benchmarks/ui.py). Frozen, they walk only what came after.
+    Objects frozen are still freed by reference counting when they go."""
     gc.freeze()
 
 
