@@ -3,11 +3,14 @@ navigates on double-click, and marks findings 確認済み."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import Qt
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.validation import Severity
+from kodomo_desktop.ui import findings_panel
 from kodomo_desktop.ui.edit_session import EditSession
 from kodomo_desktop.ui.findings_panel import FindingsPanel
 from tests.helpers import program_id
@@ -134,6 +137,39 @@ def test_no_edition_shows_nothing(qtbot, sample_db):
     widget.set_edition(2031)
     settled(qtbot, widget)
     assert "2031" in widget.status.text()
+
+
+def test_a_check_runs_without_cyclic_collections_which_resume_after(qtbot, monkeypatch, sample_db):
+    # a collection in the check's thread would hold the GIL and freeze the GUI thread
+    real = findings_panel.validate_edition
+    seen: list[bool] = []
+
+    def observed(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(findings_panel, "validate_edition", observed)
+    assert gc.isenabled()
+    widget = new_panel(qtbot, sample_db)
+    widget.set_edition(2024)
+    settled(qtbot, widget)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert [f.code for f in widget.findings()] == ["review.flagged", "targets.unmentioned"]
+
+
+def test_a_whole_edition_check_leaves_what_is_loaded_out_of_later_collections(qtbot, sample_db):
+    gc.unfreeze()
+    loaded = [[]]  # stands for what the window holds: tracked by the collector
+    widget = new_panel(qtbot, sample_db)
+    assert any(o is loaded for o in gc.get_objects())
+    widget.set_edition(2024)
+    settled(qtbot, widget)
+    assert not any(o is loaded for o in gc.get_objects())  # frozen: no collection walks it
+    gc.unfreeze()
+    widget.refresh({"P0001"})  # a check of a few programs after an edit freezes nothing
+    settled(qtbot, widget)
+    assert gc.get_freeze_count() == 0
 
 
 LONG_NOTE = "所管が二つの課にまたがるため、" * 12 + "どちらの課が回答するか確認する"

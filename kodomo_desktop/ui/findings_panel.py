@@ -13,8 +13,9 @@ the grid.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import suppress
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from html import escape
 from typing import Any
 
@@ -278,13 +279,16 @@ class FindingsPanel(QWidget):
 
         def check() -> None:
             try:
-                # the booklet's font and page checks: loading ReportLab and the font stays off the GUI thread
-                used = typesetting or _load_typesetting(year)
-                if wanted is None or base is None:
-                    report = validate_edition(db, year, used)
-                else:
-                    report = validate_programs(db, year, wanted, used).merged_into(base)
-                outcome: object = (report, {uid: str(s) for uid, s in worst(report.findings).items()}, used)
+                with _collector_paused():
+                    # the booklet's font and page checks: loading ReportLab and the font stays off the GUI thread
+                    used = typesetting or _load_typesetting(year)
+                    if wanted is None or base is None:
+                        _keep_out_of_collections()
+                        report = validate_edition(db, year, used)
+                    else:
+                        report = validate_programs(db, year, wanted, used).merged_into(base)
+                    severities = {uid: str(s) for uid, s in worst(report.findings).items()}
+                outcome: object = (report, severities, used)
             except Exception as exc:  # handed to the GUI thread, which shows it
                 # a locked, lost or closed database says so in the panel; anything else is a bug
                 outcome = translate(exc, db.display_name) or exc
@@ -415,6 +419,35 @@ def _load_typesetting(fiscal_year: int) -> Typesetting:
     except KodomoError as exc:  # no booklet in this build, or an unusable font
         return Typesetting.unknown(exc.message)
     return loaded
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a check runs (reference counting still frees its objects).
+
+    A collection runs in the thread that allocates and keeps the GIL until it is done. A check of
+    10,000 programs allocates some 300,000 short-lived objects, which made the collector walk the
+    whole heap several times per check, 80-120 ms each, and the GUI thread stood still meanwhile
+    (benchmarks/ui.py). The few cycles a check leaves are collected by the next young collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _keep_out_of_collections() -> None:
+    """Leave what exists now out of every later garbage collection (gc.freeze).
+
+    A whole-edition check starts once an edition is loaded and the booklet's typesetting (ReportLab,
+    the font) is: the grid's 10,000 rows, the widgets and the modules then live as long as the
+    window. A collection walks the tracked objects of its generations with the GIL held; over that
+    heap a full one took 50-80 ms wherever it ran, the GUI thread included, and the first young one
+    after the first check 20-30 ms (benchmarks/ui.py). Frozen, they walk only what came after.
+    Objects frozen are still freed by reference counting when they go."""
+    gc.freeze()
 
 
 _pool: list[QThreadPool] = []

@@ -80,6 +80,8 @@ class ProgramTableModel(QAbstractTableModel):
         self._keys: dict[int, str] = {}  # program id -> search key, computed on the first search
         self._listings: list[Listing] = []  # the scope, in printed order
         self._view: list[Listing] = []  # what is shown: filtered and sorted
+        self._rows_by_id: dict[int, list[int]] | None = None  # program id -> its rows in _view, when asked
+        self._filtered_since_edit = True  # _view is what filtering all listings would give now
         self._needle = ""
         self._sort: tuple[int, Qt.SortOrder] = (COL_NO, Qt.SortOrder.AscendingOrder)
         self._order: dict[int, int] = {}  # id(listing) -> printed order, for the No. column
@@ -101,7 +103,7 @@ class ProgramTableModel(QAbstractTableModel):
         self._listings = listings
         self._order = {id(item): i for i, item in enumerate(listings)}
         self.in_measure = in_measure
-        self._view = self._arranged()
+        self._set_view(self._arranged())
         self.endResetModel()
 
     def update_programs(self, uids: Iterable[str], rows: Iterable[ProgramRow]) -> None:
@@ -111,27 +113,41 @@ class ProgramTableModel(QAbstractTableModel):
             if old is not None:
                 self._programs.pop(old, None)
                 self._keys.pop(old, None)
-        changed = set()
+        self._filtered_since_edit = False  # an edited program may match the search now
+        shown: list[int] = []
         for row in rows:
             self._programs[row.id] = row
             self._id_of_uid[row.uid] = row.id
-            changed.add(row.id)
-        shown = [i for i, item in enumerate(self._view) if item.program_id in changed]
-        if shown:
-            self.dataChanged.emit(self.index(shown[0], 0), self.index(shown[-1], len(HEADERS) - 1))
+            shown += self._rows_of_id(row.id)
+        self._rows_changed(shown, 0, len(HEADERS) - 1)
 
     def set_severities(self, severities: dict[str, str]) -> None:
-        self._severity = dict(severities)
-        if self._view:
-            self.dataChanged.emit(self.index(0, COL_STATUS), self.index(len(self._view) - 1, COL_STATUS))
+        old, self._severity = self._severity, dict(severities)
+        changed = {uid for uid in old.keys() | severities.keys() if old.get(uid) != severities.get(uid)}
+        rows = [r for uid in changed for r in self.rows_of(uid)]
+        self._rows_changed(rows, COL_STATUS, COL_STATUS)
+
+    def _rows_changed(self, rows: list[int], first: int, last: int) -> None:
+        """Tell the view these rows' cells (columns first..last) changed: one signal per run of adjacent
+        rows, so that the view repaints what changed rather than a range spanning thousands of rows."""
+        run: list[int] = []
+        for row in sorted(set(rows)):
+            if run and row != run[-1] + 1:
+                self.dataChanged.emit(self.index(run[0], first), self.index(run[-1], last))
+                run = []
+            run.append(row)
+        if run:
+            self.dataChanged.emit(self.index(run[0], first), self.index(run[-1], last))
 
     # --- filter and sort ----------------------------------------------------------------
 
     def set_filter(self, text: str) -> None:
         needle = search_key(text)
         if needle != self._needle:
+            # typing on narrows the search: only the rows shown can still match, in the same order
+            narrower = self._filtered_since_edit and bool(self._needle) and self._needle in needle
             self._needle = needle
-            self._rearrange()
+            self._rearrange(self._view if narrower else None)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
@@ -161,11 +177,14 @@ class ProgramTableModel(QAbstractTableModel):
         for program_id in self._programs:
             self._search_key(program_id)
 
-    def _arranged(self) -> list[Listing]:
-        rows = self._listings
+    def _arranged(self, shown: list[Listing] | None = None) -> list[Listing]:
+        """The listings to show, filtered and sorted; or those of `shown` (arranged already) the search finds."""
+        rows = self._listings if shown is None else shown
         if self._needle:
             needle, key = self._needle, self._search_key
             rows = [item for item in rows if needle in key(item.program_id)]
+        if shown is not None:
+            return rows
         column, order = self._sort
         if (column, order) != (COL_NO, Qt.SortOrder.AscendingOrder):
             rows = sorted(rows, key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
@@ -191,12 +210,13 @@ class ProgramTableModel(QAbstractTableModel):
         weight = len(Severity) - Severity(severity).rank if severity else 0
         return weight * 2 + program.needs_review
 
-    def _rearrange(self) -> None:
-        """Re-filter and re-sort, keeping the selection and current cell on their listings."""
+    def _rearrange(self, shown: list[Listing] | None = None) -> None:
+        """Re-filter and re-sort (or filter the rows shown), keeping the selection and current cell on
+        their listings."""
         self.layoutAboutToBeChanged.emit()
         old_indexes = self.persistentIndexList()
         old_items = [self._view[i.row()] for i in old_indexes]
-        self._view = self._arranged()
+        self._set_view(self._arranged(shown), everything=shown is None)
         rows = {id(item): r for r, item in enumerate(self._view)}
         new_indexes = [
             self.index(rows[id(item)], i.column()) if id(item) in rows else QModelIndex()
@@ -204,6 +224,20 @@ class ProgramTableModel(QAbstractTableModel):
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
         self.layoutChanged.emit()
+
+    def _set_view(self, view: list[Listing], *, everything: bool = True) -> None:
+        """Show these listings (everything: arranged from all listings, not narrowed from those shown)."""
+        self._view = view
+        self._rows_by_id = None
+        self._filtered_since_edit |= everything
+
+    def _rows_of_id(self, program_id: int | None) -> list[int]:
+        # built on the first question after the view changed: a scan of the view costs milliseconds
+        if self._rows_by_id is None:
+            self._rows_by_id = {}
+            for r, item in enumerate(self._view):
+                self._rows_by_id.setdefault(item.program_id, []).append(r)
+        return self._rows_by_id.get(program_id, []) if program_id is not None else []
 
     # --- access -------------------------------------------------------------------------
 
@@ -214,8 +248,7 @@ class ProgramTableModel(QAbstractTableModel):
         return self._programs[self._view[row].program_id]
 
     def rows_of(self, uid: str) -> list[int]:
-        program_id = self._id_of_uid.get(uid)
-        return [r for r, item in enumerate(self._view) if item.program_id == program_id]
+        return list(self._rows_of_id(self._id_of_uid.get(uid)))
 
     @property
     def program_count(self) -> int:
@@ -391,30 +424,33 @@ def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
 
 
 class TargetDelegate(QStyledItemDelegate):
-    """A target cell: the check box alone, centred."""
+    """A target cell: the check box alone, centred.
+
+    Painted from the view's option and the check state alone: initStyleOption would ask the
+    model for every role of the cell, a Python call each, and the eight target columns are
+    most of the cells a repaint of the grid draws."""
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        check_state = opt.checkState
-        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-        opt.text = ""
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        opt.features = QStyleOptionViewItem.ViewItemFeature.None_
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         check = QStyleOptionViewItem(opt)
         check.rect = QRect(
             0,
             0,
-            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, opt.widget),
-            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, opt.widget),
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, widget),
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, widget),
         )
         check.rect.moveCenter(option.rect.center())
+        ticked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
         check.state = (check.state & ~QStyle.StateFlag.State_HasFocus) | (
-            QStyle.StateFlag.State_On if check_state == Qt.CheckState.Checked else QStyle.StateFlag.State_Off
+            QStyle.StateFlag.State_On if ticked else QStyle.StateFlag.State_Off
         )
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, opt.widget)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, widget)
 
     def editorEvent(self, event, model, option, index) -> bool:
         # the view toggles targets itself (multi-row, undoable); the default would call setData
