@@ -44,7 +44,7 @@ def test_sheet_in_booklet_order_with_relisted_rows(sample_db, tmp_path):
 def test_cli_export_excel_on_the_seeded_edition(seeded_db, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "out" / "list.xlsx"
-    code = main(["--db", str(seeded_db.path), "export-excel", "--year", "2024", "-o", str(target)], out, err)
+    code = main(["--db", seeded_db.url, "export-excel", "--year", "2024", "-o", str(target)], out, err)
     assert code == 0, err.getvalue()
     assert out.getvalue() == f"令和6年度版の一覧（194行）を {target} に書き出しました。\n"
     _, _, rows = sheet_rows(target)
@@ -55,5 +55,5 @@ def test_cli_export_excel_on_the_seeded_edition(seeded_db, tmp_path):
 
 def test_cli_export_excel_into_a_folder_is_a_japanese_error(sample_db, tmp_path):
     out, err = io.StringIO(), io.StringIO()
-    code = main(["--db", str(sample_db.path), "export-excel", "-o", str(tmp_path)], out, err)
+    code = main(["--db", sample_db.url, "export-excel", "-o", str(tmp_path)], out, err)
     assert code == 2 and str(tmp_path) in err.getvalue() and err.getvalue().startswith("エラー: ")

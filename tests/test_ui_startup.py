@@ -28,7 +28,7 @@ def start(qtbot, settings):
 
 
 def test_the_window_shows_before_the_database_opens_then_the_edition(qtbot, start, sample_db, monkeypatch):
-    target = str(sample_db.path)
+    target = sample_db.url
     sample_db.dispose()
     release = threading.Event()
     opening = threading.Event()
