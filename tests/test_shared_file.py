@@ -17,6 +17,9 @@ from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.shared_file import DRIVE_REMOTE, Holder, WriteLock, mount_type, on_network
 from tests.helpers import program_id
 
+# SQLite files on a (network) drive: a server database has neither
+pytestmark = pytest.mark.sqlite_only
+
 MOUNTINFO = """\
 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
 40 22 0:35 / /mnt/office rw,relatime shared:20 - cifs //nas/office rw,vers=3.0
@@ -63,7 +66,6 @@ def journal_mode(db: Database) -> str:
         return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
 
 
-@pytest.mark.sqlite_only
 def test_a_network_file_uses_the_rollback_journal_and_a_local_one_wal(sample_db):
     assert journal_mode(sample_db) == "wal" and sample_db.write_lock is None
     sample_db.dispose()

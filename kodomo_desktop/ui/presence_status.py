@@ -37,6 +37,7 @@ def people_text(others: list[Present]) -> str:
 
 class PresenceStatus(QObject):
     heard = Signal(object)  # list[Present], from the heartbeat's thread
+    beaten = Signal()  # the heartbeat's thread is done, heard or not
 
     def __init__(self, window: MainWindow, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         super().__init__(window)
@@ -47,7 +48,9 @@ class PresenceStatus(QObject):
         self.label = QLabel()
         window.statusBar().addPermanentWidget(self.label)
         self._thread: threading.Thread | None = None
+        self._again = False
         self.heard.connect(self._show)
+        self.beaten.connect(self._beaten)
         self.timer = QTimer(self, interval=presence.HEARTBEAT_S * 1000)
         self.timer.timeout.connect(self.beat)
         self.timer.start()
@@ -56,8 +59,10 @@ class PresenceStatus(QObject):
         self.beat()
 
     def beat(self) -> None:
-        """Send a heartbeat for the open edition (at most one at a time; a skipped one is sent next time)."""
+        """Send a heartbeat for the open edition: one at a time, one asked for meanwhile right after it
+        (it may be for another edition, or follow someone's arrival the running one missed)."""
         if self._thread is not None and self._thread.is_alive():
+            self._again = True
             return
         edition = self.window.edition
         args = (edition.id if edition is not None else None, self.clock())
@@ -66,8 +71,17 @@ class PresenceStatus(QObject):
 
     def _beat(self, edition_id: int | None, now: datetime) -> None:
         # busy or unreachable: the status stays as it was until the next heartbeat
-        with suppress(KodomoError, SQLAlchemyError):
-            self.heard.emit(presence.beat(self.window.db, self.me, edition_id, now))
+        try:
+            with suppress(KodomoError, SQLAlchemyError):
+                self.heard.emit(presence.beat(self.window.db, self.me, edition_id, now))
+        finally:
+            with suppress(RuntimeError):  # the window closed meanwhile
+                self.beaten.emit()
+
+    def _beaten(self) -> None:
+        if self._again and self.timer.isActive():
+            self._again = False
+            self.beat()
 
     def leave(self) -> None:
         """The window closes: no more heartbeats, and its row goes."""
