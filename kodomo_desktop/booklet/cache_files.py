@@ -8,12 +8,13 @@ and a read-only or full disk only costs the next run its time too.
 import contextlib
 import hashlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from kodomo_desktop.core import locations
+from kodomo_desktop.core.errors import KodomoError
+from kodomo_desktop.core.files import write_bytes_atomic
 
 
 def cache_path(kind: str, key: str) -> Path:
@@ -30,11 +31,5 @@ def load(path: Path) -> Any:
 
 
 def store(path: Path, value: Any) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(marshal.dumps(value))
-        os.replace(partial, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    with contextlib.suppress(KodomoError):  # the cache is only a shortcut (see above)
+        write_bytes_atomic(path, marshal.dumps(value))

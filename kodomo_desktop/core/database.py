@@ -132,7 +132,12 @@ def current_user() -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso_stamp(datetime.now(UTC))
+
+
+def iso_stamp(moment: datetime) -> str:
+    """A moment as the change log and presence store it: ISO 8601 UTC, sortable as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Database:

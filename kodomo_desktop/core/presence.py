@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.database import Database, iso_stamp
 from kodomo_desktop.core.models import Presence
 
 HEARTBEAT_S = 30
@@ -41,14 +41,10 @@ class Present:
     since: str
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def beat(db: Database, me: Me, edition_id: int | None, now: datetime) -> list[Present]:
     """Say that this window is here with this edition open, drop stale rows, and return the others
     with the same edition open (each person and computer once)."""
-    stamp, oldest = _stamp(now), _stamp(now - STALE_AFTER)
+    stamp, oldest = iso_stamp(now), iso_stamp(now - STALE_AFTER)
     with db.write_session() as session:
         session.execute(delete(Presence).where(Presence.heartbeat < oldest))
         mine = (Presence.user == me.user, Presence.host == me.host, Presence.pid == me.pid)
