@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SAMPLE_DOCUMENT
+from tests.helpers import SAMPLE_DOCUMENT, shown_window
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -300,13 +300,7 @@ def runner(qtbot, sample_db):
 @pytest.fixture
 def window(qtbot, sample_db, settings, messages):
     """The main window on the sample database, shown."""
-    from kodomo_desktop.ui.main_window import MainWindow
-
-    w = MainWindow(sample_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, sample_db, settings)
 
 
 @pytest.fixture

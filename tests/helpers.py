@@ -150,3 +150,14 @@ def pushed(qtbot, session, command) -> bool:
 def written(qtbot, runner) -> None:
     """Wait until the writes handed to a write thread (ui/op_runner.py) have run and their results arrived."""
     qtbot.waitUntil(lambda: runner.idle, timeout=10000)
+
+
+def shown_window(qtbot, db, settings):
+    """The main window on db, shown and exposed, closed with the test."""
+    from kodomo_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -21,7 +21,7 @@ from kodomo_desktop.excel.returns import check_returns
 from kodomo_desktop.ui.program_grid import COL_RESULTS
 from kodomo_desktop.ui.tsv import parse_block
 from tests.excel_corpus import ReturnEditor, write_templates
-from tests.helpers import SEED_EDITION, program_id, settle
+from tests.helpers import SEED_EDITION, program_id, settle, shown_window
 
 UID = "P0045"  # 愛育センター管理運営, the only program of 子育て支援部 愛育センター
 RESULTS = (
@@ -171,12 +171,8 @@ def test_year_diff_between_stored_editions(seeded_db):
 
 @pytest.fixture
 def window(qtbot, seeded_db, settings, messages):
-    from kodomo_desktop.ui.main_window import MainWindow
 
-    w = MainWindow(seeded_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, seeded_db, settings)
     w.select_program(UID, "results")
     return w
 

@@ -13,7 +13,7 @@ from kodomo_desktop.core.live import ChangeWatcher
 from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user, shown_window
 
 pytest.importorskip("pytestqt")
 
@@ -28,13 +28,9 @@ def stored(db, field: str) -> str:
 @pytest.fixture
 def other(qtbot, sample_db, tmp_path, messages):
     """A second window on the same file, as another user (the first is the `window` fixture)."""
-    from kodomo_desktop.ui.main_window import MainWindow
 
     db = Database(sample_db.url, user="sato")
-    w = MainWindow(db, Settings(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, db, Settings(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)))
     yield w
     w.close()
     db.dispose()

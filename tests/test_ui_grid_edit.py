@@ -20,7 +20,6 @@ from kodomo_desktop.core.text import normalize_line, normalize_text, tick_value
 from kodomo_desktop.core.vocabulary import PROGRAM_STATUSES
 from kodomo_desktop.ui.cell_editors import DivisionsEdit
 from kodomo_desktop.ui.conflict_dialog import Choice
-from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.paste import read_block
 from kodomo_desktop.ui.program_grid import (
     COL_ALIAS,
@@ -33,7 +32,7 @@ from kodomo_desktop.ui.program_grid import (
     TARGET_COLUMNS,
 )
 from kodomo_desktop.ui.tsv import format_block, parse_block
-from tests.helpers import colleague_changes_p0001, program_id, settle
+from tests.helpers import colleague_changes_p0001, program_id, settle, shown_window
 from tests.test_ui_window import choose, type_text
 
 EDITING = QAbstractItemView.State.EditingState
@@ -276,10 +275,7 @@ def test_back_to_editing_after_a_conflict_reopens_the_cell_with_the_typed_text(q
 
 def test_a_published_edition_refuses_cell_edits(qtbot, sample_db, settings, messages):
     ops.publish(sample_db, 2024)
-    w = MainWindow(sample_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, sample_db, settings)
     grid = at_cell(qtbot, w, 0, COL_NAME)
     qtbot.keyClick(grid, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: bool(messages))

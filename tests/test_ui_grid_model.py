@@ -9,8 +9,8 @@ import dataclasses
 import pytest
 from PySide6.QtCore import Qt
 
-from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_STATUS, HEADERS
+from tests.helpers import shown_window
 from tests.test_ui_window import choose, type_text
 
 TICK = HEADERS.index("中学")
@@ -18,10 +18,7 @@ TICK = HEADERS.index("中学")
 
 @pytest.fixture
 def window(qtbot, seeded_db, settings, messages):
-    w = MainWindow(seeded_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, seeded_db, settings)
     choose(w, "すべての事業")
     qtbot.waitUntil(lambda: w.grid_model.rowCount() > 100)
     return w

@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.interchange import dump_document, export_document
-from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.helpers import program_id, pushed, settle
+from tests.helpers import program_id, pushed, settle, shown_window
 
 pytest.importorskip("pytestqt")
 
@@ -23,11 +22,8 @@ pytest.importorskip("pytestqt")
 @pytest.fixture
 def window(qtbot, sample_db, tmp_path, messages, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
-    w = MainWindow(sample_db, Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return shown_window(qtbot, sample_db, settings)
 
 
 def program(db, uid: str, year: int = 2024) -> dict:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_NAME
+from tests.helpers import shown_window
 from tests.test_ui_window import choose, type_text
 
 MEASURE = "こどもや若者への切れ目のない保健・医療の提供"
@@ -16,11 +16,7 @@ MEASURE = "こどもや若者への切れ目のない保健・医療の提供"
 
 @pytest.fixture
 def window(qtbot, seeded_db, settings, messages):
-    w = MainWindow(seeded_db, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, seeded_db, settings)
 
 
 def uids(window) -> list[str]:

@@ -13,18 +13,14 @@ from kodomo_desktop.ui import tree_state
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_DIVISIONS, COL_NAME, COL_RESULTS, COL_STATUS
 from kodomo_desktop.ui.settings import GRID_HEADER, WINDOW_GEOMETRY, Settings
-from tests.helpers import SAMPLE_DOCUMENT
+from tests.helpers import SAMPLE_DOCUMENT, shown_window
 
 YEAR = SAMPLE_DOCUMENT["fiscal_year"]
 
 
 def open_window(qtbot, db, path) -> MainWindow:
     """A window reading its settings afresh from the file, as a restarted program does."""
-    w = MainWindow(db, Settings(QSettings(str(path), QSettings.Format.IniFormat)))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, db, Settings(QSettings(str(path), QSettings.Format.IniFormat)))
 
 
 def click_scope(qtbot, window: MainWindow, text: str) -> None:
