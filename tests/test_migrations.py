@@ -9,11 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from kodomo_desktop.core.database import SCHEMA_REVISION, Database
+from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.migrations import head_revision
 from kodomo_desktop.core.models import Base, Edition, Program
 from kodomo_desktop.core.opening import open_database
+from kodomo_desktop.core.sql_rows import SCHEMA_REVISION
 
 
 def test_schema_revision_constant_is_the_head():

@@ -16,7 +16,8 @@ from kodomo_desktop.core.interchange import dump_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Program
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import Severity, validate_edition, validate_programs
-from kodomo_desktop.core.validation.empty_results import EmptyResults, empty_results
+from kodomo_desktop.core.validation.empty_results import EmptyResults
+from kodomo_desktop.core.validation.stored import empty_results
 from tests.helpers import program_id
 
 

@@ -17,7 +17,8 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Program
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.validation import validate_edition, validate_programs
-from kodomo_desktop.core.validation.empty_results import EmptyResults, empty_results
+from kodomo_desktop.core.validation.empty_results import EmptyResults
+from kodomo_desktop.core.validation.stored import empty_results
 
 EXPECTED = {
     # the source prints no 実績 for 児童の権利に関する条約の普及啓発: the booklet prints 「―」,

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from kodomo_desktop.core import backup_files
 from kodomo_desktop.core.backup_files import KeepPolicy
-from kodomo_desktop.core.database import SCHEMA_REVISION, Database
+from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.database_url import SERVER_BACKUPS
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import DatabaseError, InvalidInput
 from kodomo_desktop.core.interchange import export_document
+from kodomo_desktop.core.sql_rows import SCHEMA_REVISION
 from kodomo_desktop.core.vocabulary import EDITION_STATUS_LABELS
 from kodomo_desktop.core.yeardiff import YearDiff, diff_documents, sections
 

@@ -28,10 +28,6 @@ from kodomo_desktop.core.backup_files import write_backup
 from kodomo_desktop.core.database_url import display_target
 from kodomo_desktop.core.errors import DatabaseError
 
-# The newest migration in db/versions. Checked against Alembic's script head by a
-# test, so start-up can compare revisions without importing Alembic.
-SCHEMA_REVISION = "0006"
-
 
 def _url_for(target: str) -> str:
     if "://" in target:

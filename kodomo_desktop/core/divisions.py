@@ -17,13 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.models import Department, Division, ProgramDivision
+from kodomo_desktop.core.sql_rows import Rows, session_rows
 from kodomo_desktop.core.text import normalize_line
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kodomo_desktop.core.database import Database
 
 DivisionPair = tuple[str, str | None]  # (部, 課); 課 None: the department itself
 
@@ -81,27 +83,26 @@ class DepartmentEntry:
     version: int
 
 
-def read_departments(session: Session) -> list[DepartmentEntry]:
+def departments_from(rows: Rows) -> list[DepartmentEntry]:
     """The whole master list in its order, inactive entries too, with how many programs name each."""
-    used = dict(
-        session.execute(select(ProgramDivision.division_id, func.count()).group_by(ProgramDivision.division_id)).all()
-    )
-    departments = session.execute(
-        select(Department.id, Department.name, Department.active, Department.version).order_by(Department.position)
-    ).all()
+    used = dict(rows("SELECT division_id, COUNT(*) FROM program_division GROUP BY division_id"))
     divisions: dict[int, list[DivisionEntry]] = {}
-    for department_id, division_id, name, active, version in session.execute(
-        select(Division.department_id, Division.id, Division.name, Division.active, Division.version).order_by(
-            Division.position
-        )
+    for department_id, division_id, name, active, version in rows(
+        "SELECT department_id, id, name, active, version FROM division ORDER BY position"
     ):
         divisions.setdefault(department_id, []).append(
-            DivisionEntry(division_id, name, active, used.get(division_id, 0), version)
+            DivisionEntry(division_id, name, bool(active), used.get(division_id, 0), version)
         )
     return [
-        DepartmentEntry(department_id, name, active, tuple(divisions.get(department_id, ())), version)
-        for department_id, name, active, version in departments
+        DepartmentEntry(department_id, name, bool(active), tuple(divisions.get(department_id, ())), version)
+        for department_id, name, active, version in rows(
+            "SELECT id, name, active, version FROM department ORDER BY position"
+        )
     ]
+
+
+def read_departments(session: Session) -> list[DepartmentEntry]:
+    return departments_from(session_rows(session))
 
 
 @dataclass(frozen=True)

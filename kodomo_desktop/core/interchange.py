@@ -19,19 +19,20 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from kodomo_desktop.core import locations
+from kodomo_desktop.core import edition_sql, locations
 from kodomo_desktop.core.changes import OpResult, Writer, latest_change, writing
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.divisions import DivisionPair, MasterList, read_master, unknown_message
 from kodomo_desktop.core.era import year_problem
-from kodomo_desktop.core.errors import Conflict, Conflicts, InvalidInput, NotFound
+from kodomo_desktop.core.errors import Conflict, Conflicts, InvalidInput
 from kodomo_desktop.core.files import read_utf8_text
 from kodomo_desktop.core.models import ChangeLog, Division, Edition, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import find_division, node_label
 from kodomo_desktop.core.operations.policy import insert_node
-from kodomo_desktop.core.operations.programs import program_document, program_row
-from kodomo_desktop.core.snapshots import edition_document, store_publication
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.operations.programs import program_row
+from kodomo_desktop.core.program_document import program_document
+from kodomo_desktop.core.snapshots import store_publication
+from kodomo_desktop.core.sql_rows import session_rows
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, MEASURE, POLICY, PUBLISHED, STAGE
 
 SCHEMA_PATH = Path(__file__).with_name("kodomo-edition-1.schema.json")
@@ -48,23 +49,14 @@ MAX_INTEGER_DIGITS = 15
 
 def latest_year(db: Database) -> int:
     with db.read() as session:
-        year = session.scalar(select(Edition.fiscal_year).order_by(Edition.fiscal_year.desc()).limit(1))
-    if year is None:
-        raise NotFound(
-            "データベースに年度版がありません。`kodomo-desktop init` または `import-json` で作成してください。"
-        )
-    return year
+        return edition_sql.latest_year(session_rows(session))
 
 
 def export_document(db: Database, fiscal_year: int | None = None, *, dated: bool = False) -> dict[str, Any]:
-    """The whole edition as a kodomo-edition/1 document (the latest edition when no year is given).
-
-    dated adds last_changed, the time of the edition's last change: for the booklet's PDF dates
-    and the JSON export, not for comparing contents (undoing a change is a change too)."""
-    if fiscal_year is None:
-        fiscal_year = latest_year(db)
+    """The whole edition as a kodomo-edition/1 document (the latest edition when no year is given);
+    dated: with last_changed (core.edition_sql.read_document)."""
     with db.read() as session:
-        return edition_document(session, edition_by_year(session, fiscal_year), dated=dated)
+        return edition_sql.read_document(session_rows(session), fiscal_year, dated=dated)
 
 
 def dump_document(doc: dict[str, Any]) -> str:

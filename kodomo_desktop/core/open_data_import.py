@@ -50,7 +50,7 @@ from kodomo_desktop.core.operations.programs import (
     write_targets,
 )
 from kodomo_desktop.core.targets import TARGETS
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.validation.stored import edition_by_year
 from kodomo_desktop.core.vocabulary import ENDED, STAGE
 
 MAX_PROBLEMS = 20

@@ -16,11 +16,12 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from kodomo_desktop.core import locations
-from kodomo_desktop.core.database import SCHEMA_REVISION, Database, damaged
+from kodomo_desktop.core.database import Database, damaged
 from kodomo_desktop.core.environment import path_failure
 from kodomo_desktop.core.errors import DatabaseError
 from kodomo_desktop.core.interchange import install_seed
 from kodomo_desktop.core.models import Edition
+from kodomo_desktop.core.sql_rows import SCHEMA_REVISION
 
 # a building file left by a killed start is removed by a later one once it is surely abandoned
 STALE_BUILD_SECONDS = 3600

@@ -23,7 +23,7 @@ from kodomo_desktop.core.models import (
     Program,
     ProgramDivision,
 )
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.validation.stored import edition_by_year
 from kodomo_desktop.core.vocabulary import MEASURE, STAGE, node_heading
 
 

@@ -28,15 +28,16 @@ from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.operations.programs import (
     Listings,
     add_program,
+    divisions_of,
     new_uids,
-    program_document,
     write_divisions,
     write_fields,
     write_targets,
 )
+from kodomo_desktop.core.program_document import program_document
 from kodomo_desktop.core.targets import mask_from_labels
 from kodomo_desktop.core.text import name_key
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.validation.stored import edition_by_year
 from kodomo_desktop.core.vocabulary import NEW
 from kodomo_desktop.excel import cells
 from kodomo_desktop.excel.diff import FieldChange, comparable, display_value, note_entry, output_value
@@ -149,7 +150,7 @@ def _programs_before(session: Session, edition: Edition, plans: list[ApplyPlan])
     """The programs the plans change, as they are before the batch writes anything."""
     uids = {c.program for plan in plans for c in plan.result.changes if c.program and c.key in plan.accepted}
     programs = session.scalars(select(Program).where(Program.edition_id == edition.id, Program.uid.in_(uids)))
-    return {p.uid: program_document(p) for p in programs}
+    return {p.uid: program_document(p, divisions_of(p)) for p in programs}
 
 
 def _apply_file(
@@ -250,7 +251,7 @@ def _add_new_program(
     program = add_program(w, edition.id, doc, create_divisions=False, uid=next(new.uids))
     new.names.add(name_key(name))
     new.added[name_key(name)] = result.path.name
-    w.log("program", program.uid, "created", None, program_document(program), edition.id)
+    w.log("program", program.uid, "created", None, program_document(program, divisions_of(program)), edition.id)
     if result.path not in new.homes:
         new.homes[result.path] = _home_measure(w, edition, result)
     listings.insert(program, new.homes[result.path], None, primary=True)

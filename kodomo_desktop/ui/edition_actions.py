@@ -11,7 +11,7 @@ from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.operations.edition_removal import deletable_edition, delete_draft_edition, deletion_notice
 from kodomo_desktop.core.queries import edition_settings
-from kodomo_desktop.core.validation.empty_results import empty_results
+from kodomo_desktop.core.validation.stored import empty_results
 from kodomo_desktop.ui.features import ROLLOVER
 from kodomo_desktop.ui.issuer_dialog import IssuerDialog
 from kodomo_desktop.ui.messages import confirm, show_error

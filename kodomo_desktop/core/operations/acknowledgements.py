@@ -14,7 +14,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import FindingAck
 from kodomo_desktop.core.validation.acks import acknowledgeable
 from kodomo_desktop.core.validation.findings import Finding
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.validation.stored import edition_by_year
 
 
 def _entity_id(program: str | None, code: str, field: str | None) -> str:

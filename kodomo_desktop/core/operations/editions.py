@@ -14,10 +14,8 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.models import Edition
 from kodomo_desktop.core.operations.exclusive import exclusive
 from kodomo_desktop.core.snapshots import store_publication
-from kodomo_desktop.core.validation.checking import edition_errors
-from kodomo_desktop.core.validation.empty_results import edition_empty_results
 from kodomo_desktop.core.validation.findings import blocking_message
-from kodomo_desktop.core.validation.read_model import edition_by_year
+from kodomo_desktop.core.validation.stored import edition_by_year, edition_empty_results, edition_errors
 from kodomo_desktop.core.vocabulary import DEFAULT_TITLE, DRAFT, PUBLISHED
 
 

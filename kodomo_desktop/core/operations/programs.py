@@ -16,6 +16,7 @@ from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import EDITABLE_FIELDS, FIELD_LABELS, TEXT_FIELDS
 from kodomo_desktop.core.models import Division, Placement, PolicyNode, Program, ProgramDivision
 from kodomo_desktop.core.operations.common import clamp_position, find_division, node_label, reindex
+from kodomo_desktop.core.program_document import program_document
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
 from kodomo_desktop.core.vocabulary import CONTINUING, MEASURE, NODE_KIND_LABELS, PROGRAM_STATUSES
 
@@ -203,31 +204,6 @@ def next_uid(w: Writer) -> str:
     return next(new_uids(w))
 
 
-def program_document(program: Program, divisions: list[list[str | None]] | None = None) -> dict[str, Any]:
-    """A program as the interchange format writes it (also the snapshot that undoes a delete).
-
-    divisions: its 所管 (divisions_of), where the caller wrote them without loading the program's."""
-    if divisions is None:
-        divisions = divisions_of(program)
-    doc: dict[str, Any] = {
-        "id": program.uid,
-        "name": program.name,
-        "alias": program.alias,
-        "summary": program.summary,
-        "targets": labels_from_mask(program.targets),
-        "results": program.results,
-        "divisions": [{"department": d, "division": v} for d, v in divisions],
-        "needs_review": program.needs_review,
-        "review_notes": list(program.review_notes),
-        "status": program.status,
-    }
-    if program.previous_results is not None:
-        doc["previous_results"] = program.previous_results
-    if program.uncertain_targets:
-        doc["uncertain_targets"] = labels_from_mask(program.uncertain_targets)
-    return doc
-
-
 def program_row(doc: dict[str, Any], uid: str) -> Program:
     """A program's row from its interchange form, its values checked; no edition, divisions or
     session yet (an import prepares every row before it takes the write lock)."""
@@ -285,7 +261,7 @@ def create_program(
     with writing(db, source) as w:
         w.editable(edition_id)
         program = add_program(w, edition_id, doc, create_divisions=False)
-        w.log("program", program.uid, "created", None, program_document(program), edition_id)
+        w.log("program", program.uid, "created", None, program_document(program, divisions_of(program)), edition_id)
         for measure_id, position, primary in placements:
             insert_placement(w, program, measure_in(w, measure_id, edition_id), position, primary)
         return w.result(program.id)
@@ -302,7 +278,7 @@ def delete_program(db: Database, program_id: int, *, source: str = "editor") -> 
 def remove_program(w: Writer, program: Program) -> dict[str, Any]:
     """Inside a write: delete a program, close the gaps it leaves, log and return its snapshot
     (with its placements, so an undo can put it back where it was)."""
-    snapshot = program_document(program)
+    snapshot = program_document(program, divisions_of(program))
     snapshot["placements"] = [
         {"measure": p.measure_id, "position": p.position, "primary": p.is_primary} for p in program.placements
     ]

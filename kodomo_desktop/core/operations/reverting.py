@@ -26,10 +26,10 @@ from kodomo_desktop.core.operations.programs import (
     divisions_of,
     insert_placement,
     measure_in,
-    program_document,
     remove_program,
     write_divisions,
 )
+from kodomo_desktop.core.program_document import program_document
 from kodomo_desktop.core.targets import labels_from_mask, mask_from_labels
 
 TARGET_FIELDS = ("targets", "uncertain_targets")
@@ -103,7 +103,7 @@ def _current(program: Program, field: str) -> Any:
     if field == "divisions":
         return divisions_of(program)
     if field == "created":
-        return program_document(program)
+        return program_document(program, divisions_of(program))
     value = getattr(program, field)
     return list(value) if field == "review_notes" else value
 
@@ -127,7 +127,7 @@ def _later_edits(session: Session, changes: Sequence[Change]) -> list[LaterEdit]
             edits.append(LaterEdit(uid, uid, field))
         elif field == "created":
             # a program the import added, edited since: named with each field edited
-            now = program_document(program)
+            now = program_document(program, divisions_of(program))
             keys = sorted(k for k in {*now, *change.new} if now.get(k) != change.new.get(k))
             edits += [LaterEdit(uid, program.name, k) for k in keys]
         elif not _same(field, _current(program, field), change.new):
@@ -167,7 +167,7 @@ def _recreate(w: Writer, change: Change) -> None:
         return  # already back (force)
     snapshot = change.old
     program = add_program(w, change.edition_id, snapshot, create_divisions=False)
-    w.log("program", program.uid, "created", None, program_document(program), change.edition_id)
+    w.log("program", program.uid, "created", None, program_document(program, divisions_of(program)), change.edition_id)
     for p in sorted(snapshot["placements"], key=lambda p: p["position"]):
         insert_placement(w, program, measure_in(w, p["measure"], change.edition_id), p["position"], p["primary"])
 

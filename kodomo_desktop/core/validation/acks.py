@@ -5,10 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from kodomo_desktop.core.models import FindingAck
 from kodomo_desktop.core.validation.findings import Finding, Severity
 
 AckKey = tuple[str | None, str, str | None]  # Finding.key: program, code, field
@@ -20,11 +16,6 @@ class Ack:
     user: str
     at: str
     fingerprint: str
-
-
-def load_acks(session: Session, edition_id: int) -> dict[AckKey, Ack]:
-    rows = session.scalars(select(FindingAck).where(FindingAck.edition_id == edition_id))
-    return {(r.program_uid, r.code, r.field): Ack(r.note, r.user, r.at, r.fingerprint) for r in rows}
 
 
 def acknowledgeable(finding: Finding) -> bool:

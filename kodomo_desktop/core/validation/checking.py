@@ -1,17 +1,14 @@
-"""Running the rules: over a read model, a whole database edition, or the programs an edit touched."""
+"""Running the rules over a read model, and the report of a run (core.validation.stored runs
+them over a database edition, or the programs an edit touched)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.models import Edition
-from kodomo_desktop.core.validation.acks import Ack, load_acks, split_acknowledged
+from kodomo_desktop.core.validation.acks import Ack
 from kodomo_desktop.core.validation.findings import Finding, Severity
-from kodomo_desktop.core.validation.read_model import EditionView, edition_by_year, load_view
+from kodomo_desktop.core.validation.read_model import EditionView
 from kodomo_desktop.core.validation.registry import Context, Rule, run_rules, sort_key
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
 from kodomo_desktop.core.vocabulary import PUBLISHED
@@ -63,35 +60,3 @@ class Report:
             previous.scope,
             self.order,
         )
-
-
-def _report(
-    session: Session, edition: Edition, uids: set[str] | None, typesetting: Typesetting, publishing: bool
-) -> Report:
-    view = load_view(session, edition, uids)
-    shown, acked = split_acknowledged(
-        validate_view(view, typesetting, publishing=publishing), load_acks(session, edition.id)
-    )
-    scope = None if uids is None else frozenset(uids)
-    return Report(tuple(shown), tuple(acked), typesetting.skipped, scope, view.order)
-
-
-def validate_edition(
-    db: Database, fiscal_year: int, typesetting: Typesetting = NO_TYPESETTING, *, publishing: bool = False
-) -> Report:
-    with db.read() as session:
-        return _report(session, edition_by_year(session, fiscal_year), None, typesetting, publishing)
-
-
-def validate_programs(
-    db: Database, fiscal_year: int, uids: Iterable[str], typesetting: Typesetting = NO_TYPESETTING
-) -> Report:
-    """The programs an edit touched plus the edition-wide rules: quick enough to run after every edit."""
-    with db.read() as session:
-        return _report(session, edition_by_year(session, fiscal_year), set(uids), typesetting, False)
-
-
-def edition_errors(session: Session, edition: Edition) -> list[Finding]:
-    """The errors that block publishing, read in the caller's (write) session."""
-    findings = validate_view(load_view(session, edition), publishing=True)
-    return [f for f in findings if f.severity is Severity.ERROR]

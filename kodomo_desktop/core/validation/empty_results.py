@@ -10,13 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.models import Edition, Program
-from kodomo_desktop.core.validation.read_model import ProgramView, edition_by_year
-from kodomo_desktop.core.vocabulary import ENDED
+from kodomo_desktop.core.validation.read_model import ProgramView
 
 # publishing an edition with a larger share of printed programs without 実績 asks first
 EMPTY_RESULTS_SHARE = 0.2
@@ -46,15 +40,3 @@ class EmptyResults:
 def count_empty_results(programs: Iterable[ProgramView]) -> EmptyResults:
     printed = [p for p in programs if p.printed]
     return EmptyResults(sum(is_empty(p.results) for p in printed), len(printed))
-
-
-def edition_empty_results(session: Session, edition: Edition) -> EmptyResults:
-    results = session.scalars(
-        select(Program.results).where(Program.edition_id == edition.id, Program.status != ENDED)
-    ).all()
-    return EmptyResults(sum(is_empty(r) for r in results), len(results))
-
-
-def empty_results(db: Database, fiscal_year: int) -> EmptyResults:
-    with db.read() as session:
-        return edition_empty_results(session, edition_by_year(session, fiscal_year))

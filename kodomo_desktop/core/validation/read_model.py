@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from kodomo_desktop.core.divisions import DivisionPair, MasterList, format_divisions, read_master
-from kodomo_desktop.core.era import era_label
-from kodomo_desktop.core.errors import NotFound
-from kodomo_desktop.core.models import Division, Edition, Placement, PolicyNode, Program, ProgramDivision
+from kodomo_desktop.core.divisions import DivisionPair, MasterList, format_divisions
 from kodomo_desktop.core.targets import labels_from_mask
-from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, ENDED, MEASURE, POLICY, STAGE, node_heading
+from kodomo_desktop.core.vocabulary import CONTINUING, DRAFT, ENDED, MEASURE, POLICY, node_heading
+
+if TYPE_CHECKING:
+    from kodomo_desktop.core.models import Program
 
 
 @dataclass(frozen=True)
@@ -163,73 +160,4 @@ def view_from_document(doc: Mapping[str, Any], master: MasterList) -> EditionVie
         names={uid: p.name for uid, p in programs.items()},
         ended=frozenset(uid for uid, p in programs.items() if not p.printed),
         master=master,
-    )
-
-
-# --- from the database ----------------------------------------------------------------
-
-
-def edition_by_year(session: Session, fiscal_year: int) -> Edition:
-    """The edition of a fiscal year; operations use it too (they import validation, not the reverse)."""
-    edition = session.scalar(select(Edition).where(Edition.fiscal_year == fiscal_year))
-    if edition is None:
-        raise NotFound(f"{era_label(fiscal_year)}（{fiscal_year}年度）の版はありません。")
-    return edition
-
-
-def load_view(session: Session, edition: Edition, uids: Iterable[str] | None = None) -> EditionView:
-    """The edition's read model; uids limits the programs to check (None: all of them)."""
-    rows = session.scalars(select(PolicyNode).where(PolicyNode.edition_id == edition.id)).all()
-    listed: dict[int, list[tuple[str, bool]]] = {}
-    for measure_id, uid, primary in session.execute(
-        select(Placement.measure_id, Program.uid, Placement.is_primary)
-        .join(Program, Program.id == Placement.program_id)
-        .where(Program.edition_id == edition.id)
-        .order_by(Placement.measure_id, Placement.position)
-    ):
-        listed.setdefault(measure_id, []).append((uid, not primary))
-
-    children: dict[int | None, list[PolicyNode]] = {}
-    for node in sorted(rows, key=lambda n: n.position):
-        children.setdefault(node.parent_id, []).append(node)
-    nodes: list[NodeView] = []
-
-    def walk(node: PolicyNode, parent_label: str) -> None:
-        if node.kind == POLICY:
-            label = node_heading(POLICY, node.number)
-            nodes.append(NodeView(POLICY, node.number, node.title, label, None))
-        elif node.kind == STAGE:
-            label = f"{parent_label} ({node.title})"
-        else:
-            label = measure_label(parent_label, node.number)
-            nodes.append(
-                NodeView(MEASURE, node.number, node.title, label, node.parent_id, tuple(listed.get(node.id, ())))
-            )
-        for child in children.get(node.id, ()):
-            walk(child, label)
-
-    for top in children.get(None, ()):
-        walk(top, "")
-
-    catalog = session.execute(
-        select(Program.uid, Program.name, Program.status).where(Program.edition_id == edition.id)
-    ).all()
-    query = (
-        select(Program)
-        .where(Program.edition_id == edition.id)
-        .options(
-            selectinload(Program.divisions).selectinload(ProgramDivision.division).selectinload(Division.department)
-        )
-    )
-    if uids is not None:
-        query = query.where(Program.uid.in_(list(uids)))
-    programs = {p.uid: ProgramView.from_row(p) for p in session.scalars(query)}
-    return EditionView(
-        fiscal_year=edition.fiscal_year,
-        status=edition.status,
-        nodes=tuple(nodes),
-        programs=programs,
-        names={uid: name for uid, name, _status in catalog},
-        ended=frozenset(uid for uid, _name, status in catalog if status == ENDED),
-        master=read_master(session),
     )
