@@ -13,6 +13,7 @@ import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -20,7 +21,10 @@ from kodomo_desktop import __version__, cli_locale
 from kodomo_desktop.core.errors import InvalidInput, KodomoError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from kodomo_desktop.core.database import Database
+    from kodomo_desktop.core.sql_rows import Rows
 
 # subcommand -> module providing HELP, add_arguments(parser), run(args, ctx)
 COMMANDS = {
@@ -80,8 +84,30 @@ class Context:
 
         return display_target(database_target(self.args.db))
 
+    @cached_property
+    def _quick(self) -> sqlite3.Connection | None:
+        from kodomo_desktop.core.locations import database_target
+        from kodomo_desktop.core.read_only import open_read_only
+
+        return None if "db" in self.__dict__ else open_read_only(database_target(self.args.db))
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Rows]:
+        """Plain-SQL reads (core.sql_rows): of a local SQLite file at this version's schema through
+        sqlite3 alone, one snapshot for the whole command; else through the opened database."""
+        from kodomo_desktop.core.sql_rows import session_rows, sqlite_rows
+
+        if self._quick is not None:
+            yield sqlite_rows(self._quick)
+        else:
+            with self.db.read() as session:
+                yield session_rows(session)
+
     def close(self) -> None:
         """Close the database's connections: another command (a restore) may need the file to itself."""
+        quick = self.__dict__.get("_quick")
+        if quick is not None:
+            quick.close()
         if "db" in self.__dict__:
             self.db.dispose()
 
@@ -130,9 +156,11 @@ class Context:
             )
 
     def document(self, year: int | None = None) -> dict[str, Any]:
-        from kodomo_desktop.core.interchange import export_document
+        """The edition of year (the latest when None) as a kodomo-edition/1 document, dated."""
+        from kodomo_desktop.core.edition_sql import read_document
 
-        return export_document(self.db, year, dated=True)
+        with self.reading() as rows:
+            return read_document(rows, year, dated=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

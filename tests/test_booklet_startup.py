@@ -55,20 +55,24 @@ def test_unwritable_cache_still_builds(font_file, tmp_path, monkeypatch):
     assert tables(fonts._CachedFace(font_file)) == tables(TTFontFace(font_file))
 
 
-def test_booklet_command_loads_only_what_it_uses(tmp_path):
+@pytest.mark.parametrize("force", [["--force"], []], ids=["forced", "validated"])
+def test_booklet_command_loads_only_what_it_uses(tmp_path, force):
+    """On a local SQLite file the edition is read and checked with sqlite3 alone (core.read_only):
+    no ORM, no SQLAlchemy, no Alembic."""
     db, pdf = tmp_path / "k.sqlite", tmp_path / "b.pdf"
     subprocess.run([sys.executable, "-m", "kodomo_desktop", "--db", str(db), "editions"], check=True)  # migrate, seed
     script = (
         "import json, sys; from kodomo_desktop.cli import main;"
-        f"code = main(['--db', {str(db)!r}, 'booklet', '--force', '-o', {str(pdf)!r}]);"
+        f"code = main(['--db', {str(db)!r}, 'booklet', *{force!r}, '-o', {str(pdf)!r}]);"
         "print(json.dumps([code, sorted(sys.modules)]))"
     )
     env = {**os.environ, "KODOMO_CACHE_DIR": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
     code, loaded = json.loads(out.splitlines()[-1])
     assert code == 0 and pdf.exists()
-    unused = ("alembic", "jsonschema", "openpyxl", "PySide6", "defusedxml", "sqlalchemy.dialects.postgresql")
+    unused = ("alembic", "jsonschema", "openpyxl", "PySide6", "defusedxml", "sqlalchemy")
     assert [m for m in loaded if m.startswith(unused)] == []
+    assert "kodomo_desktop.core.validation.rules.divisions" in loaded or force  # it did validate
 
 
 TEXTS = ["【児童発達支援事業】開所日数 233日", "子育て支援部主幹付、おやこ応援課", "令和7年3月31日現在の利用者数"]

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         compare_to = _comparison(ctx, args.proof, document["fiscal_year"])
         if compare_to is None:
             return 2
-    if not args.force and (refusal := _validation_refusal(ctx, document["fiscal_year"])):
+    if not args.force and (refusal := _validation_refusal(ctx, document)):
         ctx.err.write(refusal)
         return 1
     try:
@@ -80,9 +80,10 @@ def _comparison(ctx: Context, proof: str, fiscal_year: int) -> dict[str, Any] | 
     from kodomo_desktop.core.errors import NotFound
 
     if proof == "published":
-        from kodomo_desktop.core.snapshots import published_document
+        from kodomo_desktop.core.snapshots import published_from
 
-        published = published_document(ctx.db, fiscal_year)
+        with ctx.reading() as rows:
+            published = published_from(rows, fiscal_year)
         if published is None:
             ctx.err.write(
                 f"エラー: {era_label(fiscal_year)}の版はまだ公開されていないため、公開時との比較はできません。"
@@ -99,13 +100,20 @@ def _comparison(ctx: Context, proof: str, fiscal_year: int) -> dict[str, Any] | 
         return None
 
 
-def _validation_refusal(ctx: Context, fiscal_year: int) -> str:
-    """Why the booklet is not built: the edition's validation errors ("" when there are none)."""
-    from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.validation import blocking_message, validate_edition
+def _validation_refusal(ctx: Context, document: dict[str, Any]) -> str:
+    """Why the booklet is not built: the edition's validation errors ("" when there are none).
 
-    errors = validate_edition(ctx.db, fiscal_year).errors
+    The document just read is checked, with the master list read alike: the rules are the ones
+    a database edition is checked by, and errors cannot be acknowledged away."""
+    from kodomo_desktop.core.divisions import MasterList, departments_from
+    from kodomo_desktop.core.era import era_label
+    from kodomo_desktop.core.validation import Severity, blocking_message, validate_view, view_from_document
+
+    with ctx.reading() as rows:
+        master = MasterList.of(departments_from(rows))
+    findings = validate_view(view_from_document(document, master))
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return ""
-    message = blocking_message(era_label(fiscal_year), errors, "冊子を作成")
+    message = blocking_message(era_label(document["fiscal_year"]), errors, "冊子を作成")
     return f"エラー: {message}\nエラーがあっても作成するときは --force を付けてください。\n"
