@@ -22,7 +22,8 @@ import pytest
 
 from kodomo_desktop.core.backup_files import backups_of, edition_years, integrity_problem, open_read_only
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.interchange import dump_document, export_document
+from kodomo_desktop.core.edition_sql import dump_document
+from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.opening import open_database
 from tests.excel_corpus import ReturnEditor, write_templates
 

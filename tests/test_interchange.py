@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from kodomo_desktop.core.edition_sql import dump_document
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.interchange import (
-    dump_document,
     export_document,
     import_document,
     load_document,

@@ -12,7 +12,8 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from kodomo_desktop.commands.diff import render_text
 from kodomo_desktop.core import operations as ops
-from kodomo_desktop.core.interchange import dump_document, export_document, import_document
+from kodomo_desktop.core.edition_sql import dump_document
+from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.yeardiff import FieldChange, compare_editions, diff_documents, sections
 from kodomo_desktop.excel.apply import apply_returns, default_plan

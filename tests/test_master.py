@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.divisions import DivisionEntry
+from kodomo_desktop.core.edition_sql import dump_document
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.interchange import dump_document, export_document, import_document
+from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.models import ChangeLog
 from kodomo_desktop.core.operations import master
 from kodomo_desktop.core.validation import validate_edition

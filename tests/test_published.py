@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.edition_sql import dump_document
 from kodomo_desktop.core.errors import InvalidInput, ReadOnlyEdition
-from kodomo_desktop.core.interchange import dump_document, export_document, import_document
+from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Placement, PolicyNode, Program
 from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement

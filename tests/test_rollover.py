@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.edition_sql import dump_document
 from kodomo_desktop.core.errors import InvalidInput, NotFound
-from kodomo_desktop.core.interchange import dump_document, export_document, import_document
+from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.models import ChangeLog, Edition, FindingAck, ReturnImport
 from kodomo_desktop.core.opening import open_database
 from kodomo_desktop.core.operations import rollover as rollover_module

@@ -6,7 +6,8 @@ import io
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import locations
-from kodomo_desktop.core.interchange import dump_document, export_document
+from kodomo_desktop.core.edition_sql import dump_document
+from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.seed import SOURCE_LIST
 
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core import queries
-from kodomo_desktop.core.interchange import dump_document, export_document
+from kodomo_desktop.core.edition_sql import dump_document
+from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
 from tests.helpers import program_id, pushed, settle, shown_window

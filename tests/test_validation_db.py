@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kodomo_desktop import cli
 from kodomo_desktop.core import operations as ops
+from kodomo_desktop.core.edition_sql import dump_document
 from kodomo_desktop.core.errors import InvalidInput
-from kodomo_desktop.core.interchange import dump_document
 from kodomo_desktop.core.models import ChangeLog, Edition, Program
 from kodomo_desktop.core.operations.acknowledgements import acknowledge_finding, withdraw_acknowledgement
 from kodomo_desktop.core.validation import Severity, validate_edition, validate_programs

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from kodomo_desktop.core.interchange import dump_document
+    from kodomo_desktop.core.edition_sql import dump_document
 
     ctx.write_output(dump_document(ctx.document(args.year)))
     return 0

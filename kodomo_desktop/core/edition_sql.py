@@ -4,6 +4,7 @@ command line's read-only connection (core.read_only) alike."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,11 @@ def read_document(rows: Rows, fiscal_year: int | None = None, *, dated: bool = F
     doc["policies"] = [policy_doc(n) for n in children.get(None, [])]
     doc["programs"] = [program_document(p, divisions_of.get(p.id, [])) for p in programs]
     return doc
+
+
+def dump_document(doc: dict[str, Any]) -> str:
+    """The document as text: fixed key order and layout, so the same data gives the same bytes."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def published_snapshot(rows: Rows, fiscal_year: int) -> str | None:

@@ -59,11 +59,6 @@ def export_document(db: Database, fiscal_year: int | None = None, *, dated: bool
         return edition_sql.read_document(session_rows(session), fiscal_year, dated=dated)
 
 
-def dump_document(doc: dict[str, Any]) -> str:
-    """The document as text: fixed key order and layout, so the same data gives the same bytes."""
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
 # --- validation -------------------------------------------------------------------
 
 

@@ -52,7 +52,7 @@ def canonical_document(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_seed_files(source: Path, out_dir: Path) -> list[Path]:
-    from kodomo_desktop.core.interchange import dump_document
+    from kodomo_desktop.core.edition_sql import dump_document
 
     result = parse_source(source.read_text(encoding="utf-8"), source.name)
     edition_path = out_dir / locations.seed_edition_path().name
