@@ -7,12 +7,14 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
 from kodomo_desktop.cli import main
 from kodomo_desktop.core import read_only, shared_file
-from kodomo_desktop.core.edition_sql import read_document
+from kodomo_desktop.core.edition_sql import dump_document, read_document
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.interchange import export_document, import_document
 from kodomo_desktop.core.operations import master
@@ -143,3 +145,16 @@ def test_proof_against_the_published_state_reads_the_snapshot(sample_db, tmp_pat
 def test_proof_against_an_unpublished_edition_says_so(sample_db, tmp_path):
     code, _, err = run("--db", sample_db.url, "booklet", "--proof", "published", "-o", str(tmp_path / "p.pdf"))
     assert code == 2 and "まだ公開されていない" in err
+
+
+@pytest.mark.sqlite_only
+def test_export_json_of_a_local_file_starts_without_sqlalchemy(seeded_db, tmp_path):
+    out = tmp_path / "e.json"
+    script = (
+        "import json, sys; from kodomo_desktop.cli import main;"
+        f"code = main(['--db', {str(seeded_db.path)!r}, 'export-json', '-o', {str(out)!r}]);"
+        "print(json.dumps([code, [m for m in sys.modules if m.startswith('sqlalchemy')]]))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert json.loads(result.stdout.splitlines()[-1]) == [0, []]
+    assert out.read_text(encoding="utf-8") == dump_document(export_document(seeded_db, dated=True))
