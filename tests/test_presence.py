@@ -3,6 +3,7 @@ a window's row gone when it closes; the status bar names the others."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -56,15 +57,23 @@ def clock():
     return moment
 
 
-def test_the_status_bar_names_who_else_has_it_open(qtbot, sample_db, settings, messages, clock):
+def test_the_status_bar_names_who_else_has_it_open(qtbot, sample_db, settings, messages, clock, monkeypatch):
     pytest.importorskip("pytestqt")
     from kodomo_desktop.ui.main_window import MainWindow
     from kodomo_desktop.ui.presence_status import PresenceStatus
 
+    left_in: list[str] = []
+    leave = presence.leave
+
+    def leave_and_say_where(*args):
+        left_in.append(threading.current_thread().name)
+        leave(*args)
+
+    monkeypatch.setattr(presence, "leave", leave_and_say_where)
     window = MainWindow(sample_db, settings)
     qtbot.addWidget(window)
     status = PresenceStatus(window, clock=lambda: clock[0])  # the window's own, on an injected clock
-    window.presence.leave()
+    window.presence.leave(window.session.runner)
     window.presence = status
     presence.beat(sample_db, SATO, edition_id(sample_db), NOW)
     status.beat()
@@ -75,3 +84,4 @@ def test_the_status_bar_names_who_else_has_it_open(qtbot, sample_db, settings, m
     qtbot.waitUntil(lambda: status.label.text() == "")
     window.close()
     assert rows(sample_db) == 0  # the window's own row went with it
+    assert left_in == ["kodomo-writes", "kodomo-writes"]  # written by the write thread, never the GUI's

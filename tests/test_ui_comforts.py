@@ -4,10 +4,12 @@ whole list to Excel, the guide and the welcome, file dialog folders, the booklet
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -120,9 +122,31 @@ def open_windows():
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
+@pytest.fixture
+def replaced_window(qtbot, sample_db, settings, messages):
+    """The main window, shown; not closed by qtbot, since opening another file deletes it."""
+    from kodomo_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(sample_db, settings)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    if shiboken6.isValid(window):
+        window.close()
+
+
 @pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
-def test_file_open_replaces_the_window_and_remembers_the_file(window, qtbot, other_file, monkeypatch):
+def test_file_open_replaces_the_window_and_remembers_the_file(replaced_window, qtbot, other_file, monkeypatch):
+    window = replaced_window
     asked: list[str] = []
+    opened_in: list[str] = []
+    open_locked = open_database.open_locked
+
+    def open_and_say_where(path):
+        opened_in.append(threading.current_thread().name)
+        return open_locked(path)
+
+    monkeypatch.setattr(open_database, "open_locked", open_and_say_where)
 
     def choose(_parent, _title, folder, _filter):
         asked.append(folder)
@@ -131,7 +155,10 @@ def test_file_open_replaces_the_window_and_remembers_the_file(window, qtbot, oth
     monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
     window.act.open_database.trigger()
     assert asked == [str(window.db.path.parent)]  # the first time: the open database's folder
+    assert window.statusBar().currentMessage() == f"{other_file} を開いています…"
     qtbot.waitUntil(lambda: len(open_windows()) == 1 and open_windows()[0].db.path == other_file)
+    assert opened_in == ["kodomo-writes"]  # created, migrated or backed up off the GUI thread
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))  # the old window is gone, not hidden
     new = open_windows()[0]
     qtbot.addWidget(new)
     assert new.fiscal_year == 2024 and new.grid_model.rowCount() > 0
@@ -159,12 +186,13 @@ def test_recent_menu_lists_files_and_drops_a_missing_one(window, qtbot, other_fi
 
 
 @pytest.mark.sqlite_only  # database files: a server database has no file to open or folder to start in
-def test_a_file_held_by_another_window_leaves_this_one_as_it_was(window, other_file, messages):
+def test_a_file_held_by_another_window_leaves_this_one_as_it_was(window, qtbot, other_file, messages):
     user = window.db.user  # one window per person and database: the same person's other window
     holder = InstanceLock(lock_path(Database(str(other_file), user=user), user), user)
     holder.acquire()
     try:
-        assert open_database.open_in_place(window, str(other_file)) is None
+        open_database.open_in_place(window, str(other_file))
+        qtbot.waitUntil(lambda: bool(messages))  # opened by the window's write thread
     finally:
         holder.release()
     assert "いまのデータベースのまま続けます" in messages[0] and f"利用者「{user}」" in messages[0]

@@ -605,7 +605,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.commit_pending()
         self.live.stop()
-        self.presence.leave()
+        self.presence.leave(self.session.runner)
         self.session.close()  # the writes handed in land before the window goes
         settings = self.settings
         settings.set(WINDOW_GEOMETRY, self.saveGeometry())

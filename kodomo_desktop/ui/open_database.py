@@ -74,13 +74,13 @@ def forget(settings: Settings, path: str) -> None:
     settings.set(RECENT_DATABASES, [p for p in recent(settings) if p != path])
 
 
-def choose_and_open(window: MainWindow) -> MainWindow | None:
+def choose_and_open(window: MainWindow) -> None:
     """ファイル ▸ 開く…: ask for a SQLite file and open it in the window's place."""
     path, _ = QFileDialog.getOpenFileName(window, TITLE, window.settings.folder(DATABASE_FOLDER), SQLITE_FILTER)
     if not path:
-        return None
+        return
     window.settings.remember_folder(DATABASE_FOLDER, path)
-    return open_in_place(window, path)
+    open_in_place(window, path)
 
 
 def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
@@ -97,7 +97,7 @@ def fill_recent_menu(window: MainWindow, menu: QMenu) -> None:
         menu.addAction("（まだありません）").setEnabled(False)
 
 
-def open_recent(window: MainWindow, path: str) -> MainWindow | None:
+def open_recent(window: MainWindow, path: str) -> None:
     if not Path(path).is_file():
         # opening would create a new empty database there: the entry goes instead
         forget(window.settings, path)
@@ -107,27 +107,35 @@ def open_recent(window: MainWindow, path: str) -> MainWindow | None:
             f"{path} が見つかりません（移動または削除されたようです）。最近使ったファイルの一覧から外しました。"
             "ファイルの場所がわかるときは「ファイル ▸ 開く…」で開いてください。",
         )
-        return None
-    return open_in_place(window, path)
+        return
+    open_in_place(window, path)
 
 
-def open_in_place(window: MainWindow, path: str) -> MainWindow | None:
-    """Open path in a new window that replaces this one; None (and a message) when it cannot be opened."""
+def open_in_place(window: MainWindow, path: str) -> None:
+    """Open path in a new window that replaces this one; a message, and this window as it was, when it
+    cannot be opened. Opening may create, migrate and back up the file: the window's write thread
+    does it, after the edits handed in before, and the window answers meanwhile."""
     if window.db.path is not None and Path(path).resolve() == window.db.path.resolve():
         QMessageBox.information(window, TITLE, f"{path} はこのウィンドウで開いています。")
-        return None
+        return
     window.form.commit_pending()  # into the database it was typed in
-    try:
-        db, lock = open_locked(path)
-    except KodomoError as exc:
+    window.statusBar().showMessage(f"{path} を開いています…")
+
+    def opened(value: tuple[Database, InstanceLock | None]) -> None:
+        db, lock = value
+        show_window(db, lock, window.settings)
+        held = window.findChild(Opened)
+        window.close()  # its layout and last edition are saved first, then the new window's are current
+        if held is not None:
+            held.release()
+        window.deleteLater()
+
+    def refused(exc: BaseException) -> None:
+        window.statusBar().clearMessage()
+        if not isinstance(exc, KodomoError):
+            raise exc  # a bug: the excepthook shows it
         QMessageBox.warning(
             window, TITLE, f"{path} を開けませんでした。いまのデータベースのまま続けます。\n\n{exc.message}"
         )
-        return None
-    new = show_window(db, lock, window.settings)
-    opened = window.findChild(Opened)
-    window.close()  # its layout and last edition are saved first, then the new window's are current
-    if opened is not None:
-        opened.release()
-    window.deleteLater()
-    return new
+
+    window.session.runner.submit(lambda: open_locked(path), opened, refused)

@@ -23,6 +23,7 @@ from kodomo_desktop.core.shared_file import FEW_PEOPLE
 
 if TYPE_CHECKING:
     from kodomo_desktop.ui.main_window import MainWindow
+    from kodomo_desktop.ui.op_runner import OpRunner
 
 SHARED_NOTE = "ネットワークドライブ上の共有ファイル"
 SHARED_TIP = (
@@ -83,13 +84,15 @@ class PresenceStatus(QObject):
             self._again = False
             self.beat()
 
-    def leave(self) -> None:
-        """The window closes: no more heartbeats, and its row goes."""
+    def leave(self, runner: OpRunner) -> None:
+        """The window closes: no more heartbeats, and its row goes, written by the window's write
+        thread after the edits handed in before (the window waits for those anyway)."""
         self.timer.stop()
         if self._thread is not None:
             self._thread.join()
-        with suppress(KodomoError, SQLAlchemyError):  # else the row expires by itself
-            presence.leave(self.window.db, self.me)
+        db, me = self.window.db, self.me
+        # failing (busy, unreachable), the row expires by itself
+        runner.submit(lambda: presence.leave(db, me), lambda _none: None, lambda _exc: None)
 
     def _show(self, others: list[Present]) -> None:
         self.others = others
