@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.database import Database
@@ -128,3 +129,34 @@ def test_the_watcher_reports_other_connections_commits_once(sample_db):
         writer.dispose()
     finally:
         watcher.close()
+
+
+def test_a_grid_cell_being_edited_keeps_its_text_and_its_version(qtbot, window, sample_db, dialogs):
+    """As the form's field: what is typed in a grid cell survives a refresh, and a change of the same
+    field made meanwhile asks when the cell is handed in, instead of being overwritten."""
+    from kodomo_desktop.ui.program_grid import COL_NAME
+
+    shown, answer = dialogs
+    answer[0] = Choice.MINE
+    name = stored(sample_db, "name")
+    window.select_program("P0001", "name")
+    grid = window.grid
+    grid.selectionModel().setCurrentIndex(
+        grid.model().index(window.grid_model.rows_of("P0001")[0], COL_NAME),
+        grid.selectionModel().SelectionFlag.ClearAndSelect,
+    )
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: grid.state() == grid.State.EditingState)
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, TYPED)
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'name': 'コマンドの名称'}, source='cli')")
+    row = window.grid_model.rows_of("P0001")[0]
+    qtbot.waitUntil(lambda: window.grid_model.program(row).name == "コマンドの名称", timeout=REFRESH_MS)
+    assert grid.state() == grid.State.EditingState and editor.text() == name + TYPED  # what is typed stays
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    assert recorded_user(sample_db, COLLEAGUE) in shown[0].message.text()
+    assert "コマンドの名称" in shown[0].detail.old_text.toPlainText()
+    qtbot.waitUntil(lambda: stored(sample_db, "name") == name + TYPED)

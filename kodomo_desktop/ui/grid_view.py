@@ -265,6 +265,12 @@ class ProgramGridView(QTableView):
             editor.end(False)
         return opened
 
+    def editing_uid(self) -> str | None:
+        """The program whose cell is open for typing (None: no cell editor is open)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return None
+        return str(self.model().program(self.currentIndex().row()).uid)
+
     def cell_text(self, index: Index) -> str:
         return self.model().field_text(index.row(), index.column())
 

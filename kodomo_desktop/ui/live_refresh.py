@@ -4,7 +4,7 @@ A change another window or process committed to the open edition is announced as
 `Update` through the edit session, exactly as the window's own edits are, so every view
 refreshes the way it already does. This window's own commits are recognised by the
 program versions the session already knows, and skipped. Typing not yet handed in stays
-(the form leaves a field being typed in alone), and its program keeps the version the
+(the form leaves a field being typed in alone, the grid its open cell), and its program keeps the version the
 typing was based on: when it is handed in, a change of the same field made meanwhile
 asks with the conflict dialog instead of being overwritten.
 """
@@ -78,11 +78,11 @@ class LiveRefresh(QObject):
         update = Update.of([OpResult(tuple(Change(r.entity, r.entity_id, r.field, None, None) for r in programs))])
         if not update:
             return
-        typing = window.form.typing_uid()
-        based_on = session.read_version(typing) if typing is not None else None
+        typing = (window.form.typing_uid(), window.grid.editing_uid())
+        based_on = {uid: v for uid in typing if uid is not None and (v := session.read_version(uid)) is not None}
         session.changed.emit(update)
-        if typing is not None and based_on is not None:
-            session.note_read({typing: based_on})
+        if based_on:
+            session.note_read(based_on)
 
     def _seen(self, row: Logged) -> bool:
         """A change the views already show: this window's own write, or one read since."""
