@@ -160,3 +160,25 @@ def test_a_grid_cell_being_edited_keeps_its_text_and_its_version(qtbot, window, 
     assert recorded_user(sample_db, COLLEAGUE) in shown[0].message.text()
     assert "コマンドの名称" in shown[0].detail.old_text.toPlainText()
     qtbot.waitUntil(lambda: stored(sample_db, "name") == name + TYPED)
+
+
+def test_a_program_deleted_elsewhere_leaves_the_window_showing_what_remains(qtbot, window, sample_db, messages):
+    window.select_program("P0001", "results")
+    qtbot.waitUntil(lambda: window.form.detail is not None and window.form.detail.uid == "P0001")
+    rows = window.grid_model.rowCount()
+    colleague_changes_p0001(sample_db, "ops.delete_program(db, pid, source='cli')")
+    qtbot.waitUntil(lambda: not window.grid_model.rows_of("P0001"), timeout=REFRESH_MS)
+    assert window.grid_model.rowCount() == rows - 1
+    qtbot.waitUntil(lambda: window.form.detail is None or window.form.detail.uid != "P0001")
+    # re-checked in the validation worker: the findings about it go
+    qtbot.waitUntil(lambda: "P0001" not in {f.program for f in window.findings.report.findings})
+    assert messages == []  # nothing to say: the program went as the colleague decided
+    # and the window goes on: undoing nothing, editing another program
+    summary = next(p for p in export_document(sample_db, 2024)["programs"] if p["id"] == "P0002")["summary"]
+    window.session.push(EditField(window.session, "P0002", "summary", summary, summary + TYPED))
+    qtbot.waitUntil(
+        lambda: (
+            next(p for p in export_document(sample_db, 2024)["programs"] if p["id"] == "P0002")["summary"]
+            == summary + TYPED
+        )
+    )
