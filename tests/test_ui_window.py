@@ -12,7 +12,7 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.main_window import MainWindow
 from kodomo_desktop.ui.program_grid import COL_NAME, HEADERS
 from kodomo_desktop.ui.settings import LAST_EDITION, MAIN_SPLITTER
-from tests.helpers import recorded_user, settle
+from tests.helpers import COLLEAGUE, colleague_changes_p0001, recorded_user, settle
 
 
 def column(label: str) -> int:
@@ -318,6 +318,30 @@ def test_reorder_by_action_and_by_drag_and_drop(qtbot, window, sample_db):
     settle(qtbot, window)
     assert measure_rows(sample_db, "権利の普及") == [("P0001", False), ("P0002", False)]
     assert window.session.stack.index() == 0
+
+
+def test_a_reorder_over_a_colleagues_reorder_is_refused(qtbot, window, sample_db, messages):
+    """The first move of a placement is based on the placement as the grid showed it, as its undo is."""
+    choose(window, "権利の普及")
+    window.live.stop()  # the colleague's reorder has not reached this window yet
+    colleague_changes_p0001(
+        sample_db,
+        "from sqlalchemy import select\n"
+        "from kodomo_desktop.core.models import Placement\n"
+        "q = select(Placement.id, Placement.measure_id).where(Placement.program_id == pid, Placement.is_primary)\n"
+        "with db.read() as s:\n"
+        "    plid, mid = s.execute(q).one()\n"
+        "ops.move_placement(db, plid, 1, mid, source='cli')\n",
+    )
+    assert measure_rows(sample_db, "権利の普及") == [("P0002", False), ("P0001", False)]
+    assert grid_names(window)[0] == "児童の権利に関する条約の普及啓発"  # still as it was
+    window.grid.select_row(0)
+    window.act.down.trigger()
+    qtbot.waitUntil(lambda: bool(messages))
+    assert recorded_user(sample_db, COLLEAGUE) in messages[0]
+    settle(qtbot, window)
+    assert measure_rows(sample_db, "権利の普及") == [("P0002", False), ("P0001", False)]  # theirs stands
+    assert window.session.stack.count() == 0
 
 
 def test_dropping_rows_on_a_measure_moves_them_there(qtbot, window, sample_db):

@@ -250,6 +250,7 @@ class Listing:
     measure_id: int | None
     position: int | None
     relisted: bool
+    version: int | None  # the placement's, which a move of it is based on
 
 
 def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | None = None) -> list[Listing]:
@@ -267,14 +268,21 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
         with db.read() as session:
             placed = session.execute(
                 select(
-                    Placement.program_id, Placement.id, Placement.measure_id, Placement.position, Placement.is_primary
+                    Placement.program_id,
+                    Placement.id,
+                    Placement.measure_id,
+                    Placement.position,
+                    Placement.is_primary,
+                    Placement.version,
                 ).where(Placement.measure_id.in_(measure_ids))
             ).all()
         placed_in_order = sorted(placed, key=lambda r: (position[r.measure_id], r.position))
-        return [Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary) for r in placed_in_order]
+        return [
+            Listing(r.program_id, r.id, r.measure_id, r.position, not r.is_primary, r.version) for r in placed_in_order
+        ]
 
     query = (
-        select(Program.id, Placement.id, Placement.measure_id, Placement.position)
+        select(Program.id, Placement.id, Placement.measure_id, Placement.position, Placement.version)
         .outerjoin(Placement, (Placement.program_id == Program.id) & Placement.is_primary)
         .where(Program.edition_id == edition_id)
     )
@@ -293,8 +301,8 @@ def listings(db: Database, edition_id: int, scope: Scope, tree: PolicyTree | Non
     with db.read() as session:
         rows = session.execute(query).all()
     return [
-        Listing(program_id, placement_id, measure_id, position, False)
-        for program_id, placement_id, measure_id, position in sorted(
+        Listing(program_id, placement_id, measure_id, position, False, version)
+        for program_id, placement_id, measure_id, position, version in sorted(
             rows, key=lambda r: (order.get(r[2], unplaced), r[3] or 0, r[0])
         )
     ]

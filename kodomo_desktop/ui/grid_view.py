@@ -441,8 +441,10 @@ class ProgramGridView(QTableView):
             for uid, item, to in moves:
                 # reordering is offered only in a measure's own order, where every row is a placement
                 assert item.measure_id is not None and item.position is not None
-                # the first failure stops the rest
-                self.session.push(MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to))
+                # the first failure stops the rest; each move is based on the placement the user saw
+                self.session.push(
+                    MovePlacement(self.session, uid, item.measure_id, item.position, item.measure_id, to, item.version)
+                )
 
     def selected_placements(self, rows: list[int] | None = None) -> list[tuple[str, int, int]]:
         """(uid, measure id, position) of the selected rows that stand for a placement."""
@@ -466,7 +468,14 @@ class ProgramGridView(QTableView):
         items = sorted((item for item in items if item[1] != measure_id), key=lambda i: (i[1], i[2]), reverse=True)
         with self.session.macro("別の個別施策へ移動"):
             for uid, measure, position in items:  # the first failure stops the rest
-                self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size))
+                version = self._placement_version(uid, measure)
+                self.session.push(MovePlacement(self.session, uid, measure, position, measure_id, size, version))
+
+    def _placement_version(self, uid: str, measure_id: int) -> int | None:
+        """The version of the placement as the grid shows it (None: not shown, the move is not checked)."""
+        model = self.model()
+        listed = (model.listing(row) for row in model.rows_of(uid))
+        return next((item.version for item in listed if item.measure_id == measure_id), None)
 
 
 # the target columns' headings, short enough for a column as wide as its check box; the header's
