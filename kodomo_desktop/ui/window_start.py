@@ -11,6 +11,7 @@ that cannot be opened brings the start-up choices (ui/startup.py) as before.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
+from kodomo_desktop.ui.event_turns import next_turn
 from kodomo_desktop.ui.settings import LAST_EDITION, TREE_SCOPE, WINDOW_GEOMETRY, Settings
 
 if TYPE_CHECKING:
@@ -92,6 +94,10 @@ class WindowStart(QObject):
     def _read(self, target: str) -> None:
         """In the worker: the imports, the lock, the database opened, the first edition read."""
         outcome: Any
+        # no cyclic garbage collection while the modules load and the edition is read: a full collection
+        # holds the interpreter, so the GUI thread, for 20-40 ms; what start-up made then stays (frozen),
+        # so that later collections do not walk it either (10,000 programs' rows among it)
+        gc.disable()
         try:
             from kodomo_desktop.core.errors import DatabaseError, KodomoError
             from kodomo_desktop.ui import main_window  # noqa: F401  # imported here, never on the GUI thread
@@ -114,6 +120,9 @@ class WindowStart(QObject):
                     raise
         except BaseException as exc:  # a bug: shown by the GUI thread's excepthook
             outcome = exc
+        finally:
+            gc.freeze()
+            gc.enable()
         self._outcome.emit(outcome)
 
     def _arrived(self, outcome: object) -> None:
@@ -127,16 +136,22 @@ class WindowStart(QObject):
             self._open(ask(outcome.message, outcome.target, offer_backups=outcome.offer_backups))
             return
         assert isinstance(outcome, _Opened)
-        from kodomo_desktop.ui.open_database import show_window
+        from kodomo_desktop.ui.open_database import window_on
 
         try:
-            window = show_window(outcome.db, outcome.lock, self.settings, outcome.first)
+            window = window_on(outcome.db, outcome.lock, self.settings, outcome.first)
         except BaseException:
             if outcome.lock is not None:
                 outcome.lock.release()
             outcome.db.dispose()
             raise
         self.window = window
+        # built on this turn, shown on the next: each with its paint short enough not to freeze the window
+        next_turn(self._show)
+
+    def _show(self) -> None:
+        assert self.window is not None
+        self.window.show()
         # after the first paint of the main window, which then takes the light one's place
         QTimer.singleShot(0, self.shell.close)
-        self.window_shown.emit(window)
+        self.window_shown.emit(self.window)
