@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._hidden_uid: str | None = None  # the program the search hides, selected again when shown
         self._priming: object | None = None  # the read whose search keys are being computed
         self._showing: object | None = None  # the read shown last (start-up shows its own in steps)
+        self._columns_unset = False  # the grid's columns to be set for its width once shown
         self.findings = None  # the validation panel, when that feature is installed
         # programs edited since the panel last re-checked: validation of a large edition
         # takes longer than an edit, so a burst of edits is checked once, after it
@@ -155,7 +156,7 @@ class MainWindow(QMainWindow):
         if first is None:
             self.reload_everything(self.settings.get(LAST_EDITION) or None)
         # others' commits appear by themselves; the status bar names who else has the edition open
-        self.live = LiveRefresh(self)
+        self.live = LiveRefresh(self, first.watcher if first else None)
         self.presence = PresenceStatus(self)
         if first is None:
             # the panel is what validates (and so loads the rules): docked after the window is up
@@ -344,14 +345,15 @@ class MainWindow(QMainWindow):
 
     def _show_first(self, read: EditionRead) -> Iterator[object]:
         """The edition read at start-up, shown in steps, each short enough (with the paint after it) not to
-        freeze the window: the window empty, then its grid filled, then the first program in the form, then
-        searchable, then validating. The validation's worker takes turns with the GUI thread for the
-        interpreter, so it starts last, once the panel has been painted."""
+        freeze the window: the window built, shown (its first paint is of empty views), filled, then the
+        first program in the form, then searchable, then validating. The validation's worker takes turns
+        with the GUI thread for the interpreter, so it starts last, once the panel has been painted."""
         while not self.isVisible():
-            yield "the window is built, then shown"
+            yield "the window built, then shown"
         yield "the window's first paint"
         if self._showing is None:  # else another read was shown meanwhile (a live refresh)
             self.show_read(read, select=False)
+            self.presence.beat()  # its first, as the window was built, named no edition
         yield "the grid's first paint"
         if not self.grid.currentIndex().isValid():  # else the user has chosen a row meanwhile
             self.select([], fallback_row=0)
@@ -632,10 +634,15 @@ class MainWindow(QMainWindow):
         if self.settings.get(GRID_COLUMNS) != self._column_headings() or not header.restoreState(
             self.settings.get(GRID_HEADER)
         ):
-            # for the grid's real width, known once the window is shown and laid out
-            QTimer.singleShot(0, lambda: self.grid.default_columns(self.grid.viewport().width()))
+            self._columns_unset = True  # for the grid's real width, known once the window is shown
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._columns_unset:  # laid out now, not yet painted: the columns fit before the first paint
+            self._columns_unset = False
+            self.grid.default_columns(self.grid.viewport().width())
 
     def _column_headings(self) -> str:
         model = self.grid_model

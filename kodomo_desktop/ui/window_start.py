@@ -4,8 +4,10 @@ The light window (the title and 「データベースを開いています…」
 nothing but Qt. A worker thread then imports the rest (SQLAlchemy is most of the import
 time), takes the window lock, opens the database and reads the first edition; the GUI
 thread meanwhile only turns its event loop, so it never waits on an import the worker is
-running. Back on the GUI thread the main window is built, shown in the light window's
-place, and filled from what was read, each on its own turn of the event loop. A database
+running. Back on the GUI thread the main window is built, then shown in the light window's
+place, each on its own turn of the event loop; it then fills its views from what was read,
+shows the first program, computes the search keys and starts validating, a step a turn
+(MainWindow._show_first). A database
 that cannot be opened brings the start-up choices (ui/startup.py) as before.
 """
 
@@ -61,9 +63,8 @@ def light_window(settings: Settings) -> QMainWindow:
 class WindowStart(QObject):
     """Shows the light window, opens target in a worker, then puts the main window in its place.
 
-    window_shown(window) once the main window is up (filled on the next turns: its
-    edition_shown follows); gave_up() when the user chose to quit at a database that
-    cannot be opened."""
+    window_shown(window) once the main window is up (filled on the next turns: its edition_shown
+    follows); gave_up() when the user chose to quit at a database that cannot be opened."""
 
     window_shown = Signal(object)
     gave_up = Signal()
