@@ -354,6 +354,8 @@ class MainWindow(QMainWindow):
         if self._showing is None:  # else another read was shown meanwhile (a live refresh)
             self.show_read(read, select=False)
             self.presence.beat()  # its first, as the window was built, named no edition
+            # the grid's scroll bar now, not on the next turn, which would then paint the whole grid again
+            self.grid.executeDelayedItemsLayout()
         yield "the grid's first paint"
         if not self.grid.currentIndex().isValid():  # else the user has chosen a row meanwhile
             self.select([], fallback_row=0)

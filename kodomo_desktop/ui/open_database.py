@@ -53,7 +53,9 @@ def show_window(db: Database, lock: InstanceLock | None, settings: Settings) -> 
     return window
 
 
-def window_on(db: Database, lock: InstanceLock | None, settings: Settings, first: EditionRead | None = None) -> MainWindow:
+def window_on(
+    db: Database, lock: InstanceLock | None, settings: Settings, first: EditionRead | None = None
+) -> MainWindow:
     """A main window on an opened database, holding it and its lock, not yet shown (first: filled once shown)."""
     from kodomo_desktop.ui.main_window import MainWindow
 
