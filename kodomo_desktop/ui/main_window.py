@@ -345,17 +345,22 @@ class MainWindow(QMainWindow):
 
     def _show_first(self, read: EditionRead) -> Iterator[object]:
         """The edition read at start-up, shown in steps, each short enough (with the paint after it) not to
-        freeze the window: the window built, shown (its first paint is of empty views), filled, then the
-        first program in the form, then searchable, then validating. The validation's worker takes turns
-        with the GUI thread for the interpreter, so it starts last, once the panel has been painted."""
+        freeze the window: the window built, shown (its first paint is of empty views), filled (the grid
+        painted a turn later), then the first program in the form, then searchable, then validating. The
+        validation's worker takes turns with the GUI thread for the interpreter, so it starts last, once
+        the panel has been painted."""
         while not self.isVisible():
             yield "the window built, then shown"
         yield "the window's first paint"
         if self._showing is None:  # else another read was shown meanwhile (a live refresh)
+            # the grid, the most costly to paint, is painted on a turn of its own
+            self.grid.setUpdatesEnabled(False)
             self.show_read(read, select=False)
             self.presence.beat()  # its first, as the window was built, named no edition
             # the grid's scroll bar now, not on the next turn, which would then paint the whole grid again
             self.grid.executeDelayedItemsLayout()
+            yield "the rest of the window painted"
+            self.grid.setUpdatesEnabled(True)
         yield "the grid's first paint"
         if not self.grid.currentIndex().isValid():  # else the user has chosen a row meanwhile
             self.select([], fallback_row=0)
