@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 
-def next_turn(callback: Callable[[], object]) -> None:
-    """Run callback on a later turn of the event loop, after the timers, input and paints due now.
+def next_turn(receiver: QObject, callback: Callable[[], object]) -> None:
+    """Run callback on a later turn of the event loop, after the timers, input and paints due now; not at
+    all once receiver is destroyed (a window closed meanwhile).
 
     A 1 ms timer, not 0: a 0 ms single shot is a posted event, which Qt runs in the same pass
     as the event that posted it, so that a chain of them would never let the window answer."""
-    QTimer.singleShot(1, callback)
+    QTimer.singleShot(1, receiver, callback)

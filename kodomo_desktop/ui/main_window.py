@@ -8,6 +8,7 @@ only when placements, the review flag or 所管 changed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -341,7 +342,7 @@ class MainWindow(QMainWindow):
     def _step(self, steps: Iterator[object]) -> None:
         """Run steps one per turn of the event loop."""
         if next(steps, None) is not None:
-            next_turn(lambda: self._step(steps))
+            next_turn(self, lambda: self._step(steps))
 
     def _show_first(self, read: EditionRead) -> Iterator[object]:
         """The edition read at start-up, shown in steps, each short enough (with the paint after it) not to
@@ -366,11 +367,12 @@ class MainWindow(QMainWindow):
             self.select([], fallback_row=0)
         while self._priming is read:  # the search keys, a slice per turn
             yield "priming"
-        if self._attach_findings(check=False):
+        panel = self._attach_findings(check=False)
+        if panel is not None:
             yield "the window laid out with the panel"
             yield "the panel's first paint"
             if self.fiscal_year is not None:
-                self.findings.set_edition(self.fiscal_year)
+                panel.set_edition(self.fiscal_year)
 
     def show_read(self, read: EditionRead, select: bool = True) -> None:
         """Show an edition read by read_edition: the views are filled from it, nothing more is read
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
         if self.edition is not None:
             self._priming = read
             ids = [r.id for r in read.rows]
-            next_turn(lambda: self._prime_search(ids, read))
+            next_turn(self, lambda: self._prime_search(ids, read))
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
         self.form.set_edition(fiscal_year, self.tree, read.divisions)
@@ -407,7 +409,7 @@ class MainWindow(QMainWindow):
             return
         self.grid_model.hits(ids[:PRIME_SLICE])  # counting the hits computes their keys
         if rest := ids[PRIME_SLICE:]:
-            next_turn(lambda: self._prime_search(rest, read))
+            next_turn(self, lambda: self._prime_search(rest, read))
         else:
             self._priming = None
 
@@ -573,15 +575,15 @@ class MainWindow(QMainWindow):
             self.findings.refresh(self._unchecked)
         self._unchecked = set()
 
-    def _attach_findings(self, check: bool = True) -> bool:
-        """Dock the validation panel (check: and start checking the edition shown); False when not installed."""
+    def _attach_findings(self, check: bool = True) -> Any:
+        """Dock the validation panel (check: and start checking the edition shown); None when not installed."""
         if self.act.findings in self.act.unavailable:
-            return False
+            return None
         try:
             panel = features.FINDINGS_PANEL.load()(self.db, self, submit=self.session.submit)
         except FeatureMissing as exc:
             self.act.disable(self.act.findings, exc.message)
-            return False
+            return None
         self.findings = panel
         dock = QDockWidget("検証", self)
         dock.setObjectName("findings-dock")
@@ -600,7 +602,7 @@ class MainWindow(QMainWindow):
         if check and self.fiscal_year is not None:
             panel.set_edition(self.fiscal_year)
         self._update_actions()
-        return True
+        return panel
 
     # --- status and settings ------------------------------------------------------------
 

@@ -447,7 +447,9 @@ class TargetDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         rect = option.rect
-        ticked = index.model().ticked(index.row(), index.column())
+        model = index.model()
+        assert isinstance(model, ProgramTableModel)  # the one model this delegate paints
+        ticked = model.ticked(index.row(), index.column())
         ratio = painter.device().devicePixelRatio()
         key = (ticked, option.state.value, option.features.value, rect.width(), rect.height(), ratio)
         look = self._looks.get(key)

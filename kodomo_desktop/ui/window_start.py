@@ -148,7 +148,7 @@ class WindowStart(QObject):
             raise
         self.window = window
         # built on this turn, shown on the next: each with its paint short enough not to freeze the window
-        next_turn(self._show)
+        next_turn(self, self._show)
 
     def _show(self) -> None:
         assert self.window is not None
