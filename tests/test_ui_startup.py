@@ -7,10 +7,12 @@ import threading
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.models import Presence
 from kodomo_desktop.core.operations.rollover import rollover
 from kodomo_desktop.core.queries import Scope
 from kodomo_desktop.ui import edition_read, startup, tree_state
@@ -148,6 +150,13 @@ def test_the_saved_edition_and_node_are_shown_filled_in_order_with_the_first_pro
     assert window.findings.fiscal_year == 2024
     # the collector, held off while the worker loaded and read, runs again
     assert gc.isenabled()
+    # the window's heartbeat (once it is all there) tells others which edition it has open
+    qtbot.waitUntil(lambda: present_in(window.db) == [edition.id], timeout=5000)
+
+
+def present_in(db: Database) -> list[int | None]:
+    with db.read() as session:
+        return list(session.scalars(select(Presence.edition_id)))
 
 
 def test_a_commit_made_after_the_start_up_read_still_shows(qtbot, start, sample_db, monkeypatch):

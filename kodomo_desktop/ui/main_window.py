@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
             self.reload_everything(self.settings.get(LAST_EDITION) or None)
         # others' commits appear by themselves; the status bar names who else has the edition open
         self.live = LiveRefresh(self, first.watcher if first else None)
-        self.presence = PresenceStatus(self)
+        self.presence = PresenceStatus(self, beat_now=first is None)
         if first is None:
             # the panel is what validates (and so loads the rules): docked after the window is up
             QTimer.singleShot(0, self._attach_findings)
@@ -357,7 +357,6 @@ class MainWindow(QMainWindow):
             # the grid, the most costly to paint, is painted on a turn of its own
             self.grid.setUpdatesEnabled(False)
             self.show_read(read, select=False)
-            self.presence.beat()  # its first, as the window was built, named no edition
             # the grid's scroll bar now, not on the next turn, which would then paint the whole grid again
             self.grid.executeDelayedItemsLayout()
             yield "the rest of the window painted"
@@ -373,6 +372,9 @@ class MainWindow(QMainWindow):
             yield "the panel's first paint"
             if self.fiscal_year is not None:
                 panel.set_edition(self.fiscal_year)
+        # the first heartbeat, for the edition shown: its thread, like the validation's, takes turns with the
+        # GUI thread for the interpreter, so it waits until the window is all there
+        self.presence.beat()
 
     def show_read(self, read: EditionRead, select: bool = True) -> None:
         """Show an edition read by read_edition: the views are filled from it, nothing more is read
