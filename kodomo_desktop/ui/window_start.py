@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
@@ -45,6 +46,14 @@ class _Refused:
     target: str
     message: str
     offer_backups: bool
+
+
+def make_widget_types() -> None:
+    """PySide makes its Python types as they are first used, and the first widget a Qt call returns
+    (a view's viewport()) makes it make every QtWidgets type: 10-15 ms, made here in the start-up's
+    worker rather than on the GUI thread while it builds the main window."""
+    for name in dir(QtWidgets):
+        getattr(QtWidgets, name)
 
 
 def light_window(settings: Settings) -> QMainWindow:
@@ -105,6 +114,7 @@ class WindowStart(QObject):
             from kodomo_desktop.ui.edition_read import read_first
             from kodomo_desktop.ui.startup import open_locked
 
+            make_widget_types()
             try:
                 db, lock = open_locked(target)
             except DatabaseError as exc:
