@@ -209,7 +209,7 @@ def big_grid(repeat: int, folder: Path) -> None:
     from kodomo_desktop.ui.open_database import Opened
     from kodomo_desktop.ui.program_grid import COL_FIRST_TARGET
     from kodomo_desktop.ui.settings import Settings
-    from kodomo_desktop.ui.window_start import WindowStart
+    from kodomo_desktop.ui.window_start import WindowStart, light_window
 
     document, _ = fy2024_document()
     document = scaled(document, 81)
@@ -242,8 +242,20 @@ def big_grid(repeat: int, folder: Path) -> None:
         window = holder.get("window")
         return bool(window and window.findings is not None and window.findings.report and not window.findings.checking)
 
+    # The process's first window pays for loading Qt's fonts (50-70 ms). In the application that is the
+    # light window's first paint, before any window is on screen that could freeze (the start-up part
+    # above counts it): one is shown and painted before the stalls are measured.
+    shell = light_window(Settings(QSettings(str(folder / "shell.ini"), QSettings.Format.IniFormat)))
+    shell.show()
+    QTest.qWaitForWindowExposed(shell)
+    app.processEvents()
+    shell.close()
     started = time.perf_counter()
-    stall = meter.measure(start, lambda: "window" in holder and holder["window"].grid_model.rowCount() > 0)
+    # until the window is all there: the rows in the grid, the first program in the form, the search keys
+    # computed and the validation begun (the window shows these a step per turn of the event loop)
+    stall = meter.measure(
+        start, lambda: "window" in holder and bool(holder["window"].findings and holder["window"].findings.checking)
+    )
     report(
         f"start-up, すべての事業 shown ({holder['window'].grid_model.rowCount():,} rows)",
         stall,

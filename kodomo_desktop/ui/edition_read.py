@@ -7,10 +7,11 @@ No widgets here: only queries and plain data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kodomo_desktop.core import queries
 from kodomo_desktop.core.database import Database
+from kodomo_desktop.core.live import ChangeWatcher
 from kodomo_desktop.core.queries import (
     DivisionChoice,
     EditionInfo,
@@ -34,6 +35,8 @@ class EditionRead:
     divisions: list[DivisionChoice]
     scope: Scope  # the navigator's choice, found again in this edition's tree
     listings: list[Listing]  # the scope's grid rows
+    # at start-up: started before the read, so that it reports every commit the read may have missed
+    watcher: ChangeWatcher | None = None
 
 
 def choose_year(editions: list[EditionInfo], *wanted: int | None) -> int | None:
@@ -66,6 +69,8 @@ def read_edition(
 
 
 def read_first(db: Database, fiscal_year: int | None, scope_key: str | None) -> EditionRead:
-    """At start-up: the year the window showed last (else the newest), in the scope it showed."""
+    """At start-up: the year the window showed last (else the newest), in the scope it showed, and the
+    watcher the window's live refresh goes on with."""
+    watcher = ChangeWatcher(db)
     editions = queries.list_editions(db)
-    return read_edition(db, editions, choose_year(editions, fiscal_year), scope_key)
+    return replace(read_edition(db, editions, choose_year(editions, fiscal_year), scope_key), watcher=watcher)

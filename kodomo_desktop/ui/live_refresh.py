@@ -31,10 +31,11 @@ INTERVAL_MS = 500
 
 
 class LiveRefresh(QObject):
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: MainWindow, watcher: ChangeWatcher | None = None):
+        """watcher: one started before the window's edition was read (else one is started now)."""
         super().__init__(window)
         self.window = window
-        self.watcher = ChangeWatcher(window.db)
+        self.watcher = watcher or ChangeWatcher(window.db)
         self.timer = QTimer(self, interval=INTERVAL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()

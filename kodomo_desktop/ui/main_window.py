@@ -7,10 +7,11 @@ only when placements, the review flag or 所管 changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -47,6 +48,7 @@ from kodomo_desktop.ui.dialog_size import available_area, room_for
 from kodomo_desktop.ui.edit_session import EditSession, Update
 from kodomo_desktop.ui.edition_read import EditionRead, choose_year, read_edition
 from kodomo_desktop.ui.elided_label import ElidedLabel
+from kodomo_desktop.ui.event_turns import next_turn
 from kodomo_desktop.ui.features import Feature, FeatureMissing
 from kodomo_desktop.ui.grid_view import ProgramGridView
 from kodomo_desktop.ui.live_refresh import LiveRefresh
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self.listed = ALL  # what the grid lists: the scope, or all programs while searching them all
         self._hidden_uid: str | None = None  # the program the search hides, selected again when shown
         self._priming: object | None = None  # the read whose search keys are being computed
+        self._showing: object | None = None  # the read shown last (start-up shows its own in steps)
+        self._columns_unset = False  # the grid's columns to be set for its width once shown
         self.findings = None  # the validation panel, when that feature is installed
         # programs edited since the panel last re-checked: validation of a large edition
         # takes longer than an edit, so a burst of edits is checked once, after it
@@ -152,13 +156,14 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         if first is None:
             self.reload_everything(self.settings.get(LAST_EDITION) or None)
-        else:  # read off the GUI thread: shown on the next turn, once the empty window is up
-            QTimer.singleShot(0, lambda: self.show_read(first))
         # others' commits appear by themselves; the status bar names who else has the edition open
-        self.live = LiveRefresh(self)
-        self.presence = PresenceStatus(self)
-        # the panel is what validates (and so loads the rules): docked after the window is up
-        QTimer.singleShot(0, self._attach_findings)
+        self.live = LiveRefresh(self, first.watcher if first else None)
+        self.presence = PresenceStatus(self, beat_now=first is None)
+        if first is None:
+            # the panel is what validates (and so loads the rules): docked after the window is up
+            QTimer.singleShot(0, self._attach_findings)
+        else:  # read off the GUI thread: shown a step per turn, once the empty window is up
+            self._step(self._show_first(first))
 
     # --- actions ------------------------------------------------------------------------
 
@@ -334,9 +339,48 @@ class MainWindow(QMainWindow):
             scope_key = tree_state.scope_key(self.tree, self.groups, self.scope)
         self.show_read(read_edition(self.db, self.editions, fiscal_year, scope_key))
 
-    def show_read(self, read: EditionRead) -> None:
-        """Show an edition read by read_edition: the views are filled from it, nothing more is read."""
+    def _step(self, steps: Iterator[object]) -> None:
+        """Run steps one per turn of the event loop."""
+        if next(steps, None) is not None:
+            next_turn(self, lambda: self._step(steps))
+
+    def _show_first(self, read: EditionRead) -> Iterator[object]:
+        """The edition read at start-up, shown in steps, each short enough (with the paint after it) not to
+        freeze the window: the window built, shown (its first paint is of empty views), filled (the grid
+        painted a turn later), then the first program in the form, then searchable, then validating. The
+        validation's worker takes turns with the GUI thread for the interpreter, so it starts last, once
+        the panel has been painted."""
+        while not self.isVisible():
+            yield "the window built, then shown"
+        yield "the window's first paint"
+        if self._showing is None:  # else another read was shown meanwhile (a live refresh)
+            # the grid, the most costly to paint, is painted on a turn of its own
+            self.grid.setUpdatesEnabled(False)
+            self.show_read(read, select=False)
+            # the grid's scroll bar now, not on the next turn, which would then paint the whole grid again
+            self.grid.executeDelayedItemsLayout()
+            yield "the rest of the window painted"
+            self.grid.setUpdatesEnabled(True)
+        yield "the grid's first paint"
+        if not self.grid.currentIndex().isValid():  # else the user has chosen a row meanwhile
+            self.select([], fallback_row=0)
+        while self._priming is read:  # the search keys, a slice per turn
+            yield "priming"
+        panel = self._attach_findings(check=False)
+        if panel is not None:
+            yield "the window laid out with the panel"
+            yield "the panel's first paint"
+            if self.fiscal_year is not None:
+                panel.set_edition(self.fiscal_year)
+        # the first heartbeat, for the edition shown: its thread, like the validation's, takes turns with the
+        # GUI thread for the interpreter, so it waits until the window is all there
+        self.presence.beat()
+
+    def show_read(self, read: EditionRead, select: bool = True) -> None:
+        """Show an edition read by read_edition: the views are filled from it, nothing more is read
+        (select: the program current before, else the first, is selected and shown in the form)."""
         self.form.commit_pending()
+        self._showing = read
         uid = self._current_uid()  # uids are stable across editions: the program stays selected
         self.editions, self.edition = read.editions, read.edition
         fiscal_year = self.fiscal_year
@@ -347,12 +391,13 @@ class MainWindow(QMainWindow):
         self.grid_model.set_programs(read.rows)
         if self.edition is not None:
             self._priming = read
-            self._prime_search([r.id for r in read.rows], read)
+            ids = [r.id for r in read.rows]
+            next_turn(self, lambda: self._prime_search(ids, read))
             self.settings.set(LAST_EDITION, fiscal_year)
         self.grid_model.read_only = self.session.read_only
         self.form.set_edition(fiscal_year, self.tree, read.divisions)
         scope = self.navigator.set_contents(self.tree, self.groups, read.scope)
-        self._show_scope(scope, uid, read.listings if scope == read.scope else None)
+        self._show_scope(scope, uid, read.listings if scope == read.scope else None, select)
         self.form.set_read_only(self.session.read_only)
         if self.findings is not None and fiscal_year is not None:
             self._unchecked.clear()
@@ -366,10 +411,14 @@ class MainWindow(QMainWindow):
             return
         self.grid_model.hits(ids[:PRIME_SLICE])  # counting the hits computes their keys
         if rest := ids[PRIME_SLICE:]:
-            QTimer.singleShot(0, lambda: self._prime_search(rest, read))
+            next_turn(self, lambda: self._prime_search(rest, read))
+        else:
+            self._priming = None
 
-    def _show_scope(self, scope: Scope, uid: str | None = None, here: list[Listing] | None = None) -> None:
-        """List the scope (its listings given when read already)."""
+    def _show_scope(
+        self, scope: Scope, uid: str | None = None, here: list[Listing] | None = None, select: bool = True
+    ) -> None:
+        """List the scope (its listings given when read already), the program uid (else the first) selected."""
         uid = uid or self._current_uid()
         self.scope = scope
         self._hidden_uid = None  # another list: what was hidden in the last one is not brought back
@@ -378,7 +427,8 @@ class MainWindow(QMainWindow):
             self.scope_label.setText("年度版がありません")
         else:
             self._read_scope(here)
-        self.select([(uid, None)] if uid else [], fallback_row=0)
+        if select:
+            self.select([(uid, None)] if uid else [], fallback_row=0)
         self._update_status()
 
     def _read_scope(self, here: list[Listing] | None = None) -> None:
@@ -527,14 +577,15 @@ class MainWindow(QMainWindow):
             self.findings.refresh(self._unchecked)
         self._unchecked = set()
 
-    def _attach_findings(self) -> None:
+    def _attach_findings(self, check: bool = True) -> Any:
+        """Dock the validation panel (check: and start checking the edition shown); None when not installed."""
         if self.act.findings in self.act.unavailable:
-            return
+            return None
         try:
             panel = features.FINDINGS_PANEL.load()(self.db, self, submit=self.session.submit)
         except FeatureMissing as exc:
             self.act.disable(self.act.findings, exc.message)
-            return
+            return None
         self.findings = panel
         dock = QDockWidget("検証", self)
         dock.setObjectName("findings-dock")
@@ -550,9 +601,10 @@ class MainWindow(QMainWindow):
         panel.severities_changed.connect(self.grid_model.set_severities)
         panel.set_folded(self.settings.get(FINDINGS_FOLDED))
         panel.folded.connect(lambda folded: self.settings.set(FINDINGS_FOLDED, folded))
-        if self.fiscal_year is not None:
+        if check and self.fiscal_year is not None:
             panel.set_edition(self.fiscal_year)
         self._update_actions()
+        return panel
 
     # --- status and settings ------------------------------------------------------------
 
@@ -593,10 +645,15 @@ class MainWindow(QMainWindow):
         if self.settings.get(GRID_COLUMNS) != self._column_headings() or not header.restoreState(
             self.settings.get(GRID_HEADER)
         ):
-            # for the grid's real width, known once the window is shown and laid out
-            QTimer.singleShot(0, lambda: self.grid.default_columns(self.grid.viewport().width()))
+            self._columns_unset = True  # for the grid's real width, known once the window is shown
         # always open in printed order, whatever column was sorted last time
         self.grid.sortByColumn(COL_NO, Qt.SortOrder.AscendingOrder)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._columns_unset:  # laid out now, not yet painted: the columns fit before the first paint
+            self._columns_unset = False
+            self.grid.default_columns(self.grid.viewport().width())
 
     def _column_headings(self) -> str:
         model = self.grid_model

@@ -46,17 +46,23 @@ class Opened(QObject):
         self.db.dispose()
 
 
-def show_window(
+def show_window(db: Database, lock: InstanceLock | None, settings: Settings) -> MainWindow:
+    """A main window on an opened database, holding it and its lock, shown."""
+    window = window_on(db, lock, settings)
+    window.show()
+    return window
+
+
+def window_on(
     db: Database, lock: InstanceLock | None, settings: Settings, first: EditionRead | None = None
 ) -> MainWindow:
-    """A main window on an opened database, holding it and its lock, shown (with first, filled after)."""
+    """A main window on an opened database, holding it and its lock, not yet shown (first: filled once shown)."""
     from kodomo_desktop.ui.main_window import MainWindow
 
     window = MainWindow(db, settings, first=first)
     Opened(db, lock, window)
     if db.path is not None:
         remember(settings, db.path)
-    window.show()
     return window
 
 

@@ -40,7 +40,10 @@ class PresenceStatus(QObject):
     heard = Signal(object)  # list[Present], from the heartbeat's thread
     beaten = Signal()  # the heartbeat's thread is done, heard or not
 
-    def __init__(self, window: MainWindow, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self, window: MainWindow, clock: Callable[[], datetime] = lambda: datetime.now(UTC), beat_now: bool = True
+    ):
+        """beat_now: the first heartbeat at once (else when the window calls beat(), its edition shown)."""
         super().__init__(window)
         self.window = window
         self.clock = clock
@@ -57,7 +60,8 @@ class PresenceStatus(QObject):
         self.timer.start()
         window.navigator.edition_chosen.connect(lambda _year: self.beat())
         self._show([])
-        self.beat()
+        if beat_now:
+            self.beat()
 
     def beat(self) -> None:
         """Send a heartbeat for the open edition: one at a time, one asked for meanwhile right after it

@@ -12,8 +12,17 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from kodomo_desktop.core.queries import Listing, ProgramRow
@@ -426,16 +435,40 @@ def drop_moves(positions: list[int], target: int) -> list[tuple[int, int]]:
 class TargetDelegate(QStyledItemDelegate):
     """A target cell: the check box alone, centred.
 
-    Painted from the view's option and the check state alone: initStyleOption would ask the
-    model for every role of the cell, a Python call each, and the eight target columns are
-    most of the cells a repaint of the grid draws."""
+    A cell is drawn once per look (ticked or not, selected, focused, alternate row, size) into a
+    pixmap, which later cells of that look copy: the eight target columns are most of the cells a
+    repaint of the grid draws, and drawing each through the style took a dozen Python calls."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._looks: dict[tuple, QPixmap] = {}
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        rect = option.rect
+        model = index.model()
+        assert isinstance(model, ProgramTableModel)  # the one model this delegate paints
+        ticked = model.ticked(index.row(), index.column())
+        ratio = painter.device().devicePixelRatio()
+        key = (ticked, option.state.value, option.features.value, rect.width(), rect.height(), ratio)
+        look = self._looks.get(key)
+        if look is None:
+            if len(self._looks) > 256:  # a change of style, size or screen: the old looks go
+                self._looks.clear()
+            look = self._looks[key] = self._draw(option, ticked, ratio)
+        painter.drawPixmap(rect.topLeft(), look)
+
+    @staticmethod
+    def _draw(option: QStyleOptionViewItem, ticked: bool, ratio: float) -> QPixmap:
         widget = option.widget
         style = widget.style() if widget else QApplication.style()
+        look = QPixmap(option.rect.size() * ratio)
+        look.setDevicePixelRatio(ratio)
+        look.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(look)
         opt = QStyleOptionViewItem(option)
+        opt.rect = QRect(QPoint(0, 0), option.rect.size())
         opt.features = QStyleOptionViewItem.ViewItemFeature.None_
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         check = QStyleOptionViewItem(opt)
@@ -445,12 +478,13 @@ class TargetDelegate(QStyledItemDelegate):
             style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, widget),
             style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, widget),
         )
-        check.rect.moveCenter(option.rect.center())
-        ticked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        check.rect.moveCenter(opt.rect.center())
         check.state = (check.state & ~QStyle.StateFlag.State_HasFocus) | (
             QStyle.StateFlag.State_On if ticked else QStyle.StateFlag.State_Off
         )
         style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, check, painter, widget)
+        painter.end()
+        return look
 
     def editorEvent(self, event, model, option, index) -> bool:
         # the view toggles targets itself (multi-row, undoable); the default would call setData
