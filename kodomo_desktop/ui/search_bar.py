@@ -82,8 +82,11 @@ class SearchBar(QWidget):
         """The tree's chosen scope: its name on the toggle and its programs (None: all of them)."""
         self._here_ids = program_ids
         self.here.setText(name)
+        # with every program chosen there is nothing narrower to offer: one (disabled) すべての事業 says so,
+        # not two buttons of the same name
+        self.here.setVisible(program_ids is not None)
         for button in (self.here, self.everywhere):
-            button.setEnabled(program_ids is not None)  # searching すべての事業 either way
+            button.setEnabled(program_ids is not None)
         self._timer.start()
 
     def _changed(self) -> None:
