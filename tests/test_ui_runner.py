@@ -46,6 +46,7 @@ def test_writes_run_in_the_write_thread_not_the_gui_thread(qtbot, window, sample
     monkeypatch.setattr(ops, "set_targets_for", recorded)
     tick_p0001(qtbot, window)
     qtbot.waitUntil(lambda: "中学" in targets(sample_db))
+    settle(qtbot, window)  # 元に戻す is offered once the step is on the stack
     qtbot.keyClick(window.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "中学" not in targets(sample_db))
     assert len(threads) == 2
