@@ -13,6 +13,7 @@ from kodomo_desktop.booklet.linebreak import keep_phrases
 from kodomo_desktop.booklet.options import BookletOptions, BookletReport, BuildCancelled
 from kodomo_desktop.booklet.pages import BookletTemplate
 from kodomo_desktop.booklet.story import Story, divisions_text, headings
+from kodomo_desktop.core.edition_sql import FORMAT
 from kodomo_desktop.core.era import era_label
 from kodomo_desktop.core.errors import InvalidInput
 from kodomo_desktop.core.fields import FIELD_LABELS
@@ -20,7 +21,6 @@ from kodomo_desktop.core.files import write_bytes_atomic
 from kodomo_desktop.core.listing import without_ended
 from kodomo_desktop.core.vocabulary import DRAFT, PUBLISHED
 
-FORMAT = "kodomo-edition/1"
 PROOF_MODES = ("off", "previous", "published")
 PRINTED_TEXT_FIELDS = ("name", "alias", "summary", "results")
 FALLBACK_NOTICE = (

@@ -80,7 +80,7 @@ def _comparison(ctx: Context, proof: str, fiscal_year: int) -> dict[str, Any] | 
     from kodomo_desktop.core.errors import NotFound
 
     if proof == "published":
-        from kodomo_desktop.core.snapshots import published_from
+        from kodomo_desktop.core.edition_sql import published_from
 
         with ctx.reading() as rows:
             published = published_from(rows, fiscal_year)
@@ -105,15 +105,14 @@ def _validation_refusal(ctx: Context, document: dict[str, Any]) -> str:
 
     The document just read is checked, with the master list read alike: the rules are the ones
     a database edition is checked by, and errors cannot be acknowledged away."""
-    from kodomo_desktop.core.divisions import MasterList, departments_from
+    from kodomo_desktop.core.divisions import master_from
     from kodomo_desktop.core.era import era_label
-    from kodomo_desktop.core.validation import Severity, blocking_message, validate_view, view_from_document
+    from kodomo_desktop.core.validation import blocking_message, errors, validate_view, view_from_document
 
     with ctx.reading() as rows:
-        master = MasterList.of(departments_from(rows))
-    findings = validate_view(view_from_document(document, master))
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if not errors:
+        master = master_from(rows)
+    found = errors(validate_view(view_from_document(document, master)))
+    if not found:
         return ""
-    message = blocking_message(era_label(document["fiscal_year"]), errors, "冊子を作成")
+    message = blocking_message(era_label(document["fiscal_year"]), found, "冊子を作成")
     return f"エラー: {message}\nエラーがあっても作成するときは --force を付けてください。\n"

@@ -202,8 +202,12 @@ def near_duplicates(master: MasterList) -> list[tuple[DivisionPair, DivisionPair
     ]
 
 
+def master_from(rows: Rows) -> MasterList:
+    return MasterList.of(departments_from(rows))
+
+
 def read_master(session: Session) -> MasterList:
-    return MasterList.of(read_departments(session))
+    return master_from(session_rows(session))
 
 
 def load_master(db: Database) -> MasterList:

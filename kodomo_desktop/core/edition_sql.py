@@ -148,10 +148,13 @@ def dump_document(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def published_snapshot(rows: Rows, fiscal_year: int) -> str | None:
-    """The document's JSON as the edition was when last published; None if it never was."""
+def published_from(rows: Rows, fiscal_year: int) -> dict[str, Any] | None:
+    """The document as the edition was when last published (publishing stores it); None if it never was."""
     found = rows("SELECT published_snapshot FROM edition WHERE fiscal_year = ?", (fiscal_year,))
     if not found:
         raise no_edition(fiscal_year)
     snapshot: str | None = found[0][0]
-    return snapshot
+    if snapshot is None:
+        return None
+    document: dict[str, Any] = json.loads(snapshot)
+    return document

@@ -9,9 +9,9 @@ from typing import Any
 
 from kodomo_desktop.core.changes import Writer
 from kodomo_desktop.core.database import Database
-from kodomo_desktop.core.edition_sql import published_snapshot, read_document
+from kodomo_desktop.core.edition_sql import published_from, read_document
 from kodomo_desktop.core.models import Edition
-from kodomo_desktop.core.sql_rows import Rows, session_rows
+from kodomo_desktop.core.sql_rows import session_rows
 
 
 def store_publication(w: Writer, edition: Edition, on: date) -> None:
@@ -28,11 +28,3 @@ def published_document(db: Database, fiscal_year: int) -> dict[str, Any] | None:
     """The document as it was when the edition was last published; None if it never was."""
     with db.read() as session:
         return published_from(session_rows(session), fiscal_year)
-
-
-def published_from(rows: Rows, fiscal_year: int) -> dict[str, Any] | None:
-    snapshot = published_snapshot(rows, fiscal_year)
-    if snapshot is None:
-        return None
-    document: dict[str, Any] = json.loads(snapshot)
-    return document

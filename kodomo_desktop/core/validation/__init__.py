@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from kodomo_desktop.core.validation.acks import Ack, acknowledgeable
 from kodomo_desktop.core.validation.checking import Report, all_rules, validate_view
-from kodomo_desktop.core.validation.findings import Finding, Severity, blocking_message, fingerprint, worst
+from kodomo_desktop.core.validation.findings import (
+    Finding,
+    Severity,
+    blocking_message,
+    errors,
+    fingerprint,
+    worst,
+)
 from kodomo_desktop.core.validation.read_model import EditionView, view_from_document
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, PageMetrics, Typesetting
 
@@ -26,6 +33,7 @@ __all__ = [
     "all_rules",
     "blocking_message",
     "edition_errors",
+    "errors",
     "fingerprint",
     "validate_edition",
     "validate_programs",

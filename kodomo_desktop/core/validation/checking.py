@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kodomo_desktop.core.validation.acks import Ack
-from kodomo_desktop.core.validation.findings import Finding, Severity
+from kodomo_desktop.core.validation.findings import Finding, errors
 from kodomo_desktop.core.validation.read_model import EditionView
 from kodomo_desktop.core.validation.registry import Context, Rule, run_rules, sort_key
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
@@ -39,7 +39,7 @@ class Report:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        return errors(self.findings)
 
     def merged_into(self, previous: Report) -> Report:
         """The whole edition's report after an edit: this (partial) report replaces what it re-checked."""

@@ -87,6 +87,11 @@ def blocking_message(edition_label: str, errors: Sequence[Finding], action: str,
     )
 
 
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that block publishing and printing."""
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
 def worst(findings: Iterable[Finding]) -> dict[str, Severity]:
     """uid -> the worst severity among the program's findings (for row colouring)."""
     out: dict[str, Severity] = {}

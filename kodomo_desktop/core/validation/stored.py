@@ -16,7 +16,7 @@ from kodomo_desktop.core.models import Division, Edition, FindingAck, Placement,
 from kodomo_desktop.core.validation.acks import Ack, AckKey, split_acknowledged
 from kodomo_desktop.core.validation.checking import Report, validate_view
 from kodomo_desktop.core.validation.empty_results import EmptyResults, is_empty
-from kodomo_desktop.core.validation.findings import Finding, Severity
+from kodomo_desktop.core.validation.findings import Finding, errors
 from kodomo_desktop.core.validation.read_model import EditionView, NodeView, ProgramView, measure_label
 from kodomo_desktop.core.validation.typesetting import NO_TYPESETTING, Typesetting
 from kodomo_desktop.core.vocabulary import ENDED, MEASURE, POLICY, STAGE, node_heading
@@ -133,5 +133,4 @@ def validate_programs(
 
 def edition_errors(session: Session, edition: Edition) -> list[Finding]:
     """The errors that block publishing, read in the caller's (write) session."""
-    findings = validate_view(load_view(session, edition), publishing=True)
-    return [f for f in findings if f.severity is Severity.ERROR]
+    return errors(validate_view(load_view(session, edition), publishing=True))
