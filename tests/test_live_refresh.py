@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
 
 from kodomo_desktop.core import operations as ops
 from kodomo_desktop.core.database import Database
 from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.core.live import ChangeWatcher
 from kodomo_desktop.ui.conflict_dialog import Choice
+from kodomo_desktop.ui.program_grid import COL_NAME
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
 from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user, shown_window
+from tests.test_ui_grid_edit import at_cell, editor_of
 
 pytest.importorskip("pytestqt")
 
@@ -134,22 +135,13 @@ def test_the_watcher_reports_other_connections_commits_once(sample_db):
 def test_a_grid_cell_being_edited_keeps_its_text_and_its_version(qtbot, window, sample_db, dialogs):
     """As the form's field: what is typed in a grid cell survives a refresh, and a change of the same
     field made meanwhile asks when the cell is handed in, instead of being overwritten."""
-    from kodomo_desktop.ui.program_grid import COL_NAME
-
     shown, answer = dialogs
     answer[0] = Choice.MINE
     name = stored(sample_db, "name")
-    window.select_program("P0001", "name")
-    grid = window.grid
-    grid.selectionModel().setCurrentIndex(
-        grid.model().index(window.grid_model.rows_of("P0001")[0], COL_NAME),
-        grid.selectionModel().SelectionFlag.ClearAndSelect,
-    )
-    grid.setFocus()
-    qtbot.waitUntil(grid.hasFocus)
+    grid = at_cell(qtbot, window, 0, COL_NAME)
+    assert window.grid_model.program(0).uid == "P0001"
     qtbot.keyClick(grid, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: grid.state() == grid.State.EditingState)
-    editor = QApplication.focusWidget()
+    editor = editor_of(qtbot, grid)
     qtbot.keyClicks(editor, TYPED)
     colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'name': 'コマンドの名称'}, source='cli')")
     row = window.grid_model.rows_of("P0001")[0]
