@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kodomo_desktop.core import locations
 from kodomo_desktop.ui.qt_japanese import install_japanese
 from kodomo_desktop.ui.settings import APPLICATION, ORGANIZATION, user_settings
+from kodomo_desktop.ui.termination import Termination
 
 
 def _show_unexpected(kind, exc, tb) -> None:
@@ -36,6 +37,7 @@ def run_app(db_target: str | None) -> int:
     app.setWindowIcon(QIcon(str(locations.resources_dir() / "icons" / "kodomo-desktop.png")))
     sys.excepthook = _show_unexpected
     install_japanese(app)
+    termination = Termination(app)
 
     from kodomo_desktop.ui.welcome import welcome_once
     from kodomo_desktop.ui.window_start import WindowStart
@@ -48,4 +50,7 @@ def run_app(db_target: str | None) -> int:
     else:
         start.window_shown.connect(lambda window: QTimer.singleShot(0, lambda: welcome_once(window)))
     start.start(locations.database_target(db_target))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        termination.uninstall()
