@@ -211,3 +211,25 @@ def test_tab_goes_from_the_search_box_over_the_toggle_to_the_grid(qtbot, first):
     assert first.search_bar.everywhere.isChecked()
     press(qtbot, Qt.Key.Key_Tab)
     assert focused(first.grid)
+
+
+def test_ctrl_z_with_no_widget_focused_undoes_the_step_still_being_written(qtbot, first, sample_db):
+    """A click on a control that takes no focus can leave none focused: the keys then go to the window,
+    and an undo pressed while the step's write is still running follows it."""
+    from threading import Event
+
+    from kodomo_desktop.ui.undo_commands import EditField
+
+    QApplication.focusWidget().clearFocus()
+    assert QApplication.focusWidget() is None
+    held = Event()
+    first.session.submit(held.wait, lambda _value: None)  # the write thread is busy with an earlier write
+    try:
+        first.session.push(EditField(first.session, "P0001", "alias", program(sample_db, "P0001")["alias"], "別名"))
+        assert first.session.stack.count() == 0 and not first.act.undo.isEnabled()  # not on the stack yet
+        qtbot.keyClick(first, Qt.Key.Key_Z, CTRL)
+    finally:
+        held.set()
+    settle(qtbot, first)
+    assert first.session.stack.count() == 1 and first.session.stack.index() == 0  # written, then undone
+    assert program(sample_db, "P0001")["alias"] != "別名"

@@ -36,6 +36,8 @@ class UndoKeys(QObject):
         # only widgets that take the focus see these keys: watching them is enough, and far cheaper
         # than a filter on the whole application
         app.focusChanged.connect(self._focus_changed)
+        # with no widget focused (after a click on one that takes no focus) the keys go to the window
+        window.installEventFilter(self)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and new.window() is self._window:
