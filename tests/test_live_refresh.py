@@ -186,3 +186,16 @@ def test_a_program_deleted_elsewhere_leaves_the_window_showing_what_remains(qtbo
             == summary + TYPED
         )
     )
+
+
+def test_a_program_read_by_the_form_before_the_refresh_still_refreshes_its_grid_row(qtbot, window, sample_db):
+    """The form reads a program when it is chosen; a colleague's commit it read before the watcher's next
+    poll (polls wait while a dialog is open, and come every half second) is news to the grid all the same."""
+    window.select_program("P0002", "name")
+    window.live.timer.stop()  # the poll that would come first is held back, as a dialog holds it
+    colleague_changes_p0001(sample_db, "ops.update_program(db, pid, {'name': 'コマンドの名称'}, source='cli')")
+    window.select_program("P0001", "name")
+    qtbot.waitUntil(lambda: window.form.name.text() == "コマンドの名称")  # read by the form at once
+    window.live.timer.start()
+    row = window.grid_model.rows_of("P0001")[0]
+    qtbot.waitUntil(lambda: window.grid_model.program(row).name == "コマンドの名称", timeout=REFRESH_MS)

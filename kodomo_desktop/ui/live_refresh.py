@@ -86,6 +86,10 @@ class LiveRefresh(QObject):
             session.note_read(based_on)
 
     def _seen(self, row: Logged) -> bool:
-        """A change the views already show: this window's own write, or one read since."""
+        """A change the views already show: this window's own write, or one read since. The grid is asked
+        as well, since the form reads the program it shows on its own, and may have read it first."""
+        if row.version is None:
+            return False
         known = self.window.session.read_version(row.entity_id)
-        return row.version is not None and known is not None and known >= row.version
+        in_grid = self.window.grid_model.shown_version(row.entity_id)
+        return known is not None and known >= row.version and (in_grid is None or in_grid >= row.version)

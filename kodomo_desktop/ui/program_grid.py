@@ -259,6 +259,11 @@ class ProgramTableModel(QAbstractTableModel):
     def rows_of(self, uid: str) -> list[int]:
         return list(self._rows_of_id(self._id_of_uid.get(uid)))
 
+    def shown_version(self, uid: str) -> int | None:
+        """The version of the program the grid's rows show (None: not in the grid)."""
+        program_id = self._id_of_uid.get(uid)
+        return None if program_id is None else self._programs[program_id].version
+
     @property
     def program_count(self) -> int:
         return len(self._programs)
