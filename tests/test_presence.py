@@ -74,6 +74,8 @@ def test_the_status_bar_names_who_else_has_it_open(qtbot, sample_db, settings, m
     qtbot.addWidget(window)
     status = PresenceStatus(window, clock=lambda: clock[0])  # the window's own, on an injected clock
     window.presence.leave(window.session.runner)
+    # the replaced one's row (the same person, computer and process) goes before this one beats
+    qtbot.waitUntil(lambda: window.session.runner.idle)
     window.presence = status
     presence.beat(sample_db, SATO, edition_id(sample_db), NOW)
     status.beat()
