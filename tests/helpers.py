@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from kodomo_desktop.core.models import Edition, Program
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_EDITION = REPO / "db" / "seed" / "edition-2024.json"
@@ -132,6 +137,28 @@ def colleague_changes_p0001(db, code: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script, db.url], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def polled(probe: Callable[[], T], timeout_s: float) -> T:
+    """probe() again and again, without a Qt event loop, until it gives something true or timeout_s have
+    passed; its last value."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := probe()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return value
+
+
+def type_at_end_and_leave(qtbot, window, field: str, text: str) -> None:
+    """Real key presses at the end of one of P0001's form text boxes, then Tab out of it (which hands the
+    text in)."""
+    from PySide6.QtCore import Qt
+
+    editor = getattr(window.form, field)
+    window.select_program("P0001", field)
+    qtbot.waitUntil(editor.hasFocus)
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
 
 
 def settle(qtbot, window) -> None:

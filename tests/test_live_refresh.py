@@ -3,8 +3,6 @@ in another window within 2 s, without losing what is being typed there."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -16,7 +14,15 @@ from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.program_grid import COL_NAME
 from kodomo_desktop.ui.settings import Settings
 from kodomo_desktop.ui.undo_commands import EditField
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user, shown_window
+from tests.helpers import (
+    COLLEAGUE,
+    colleague_changes_p0001,
+    polled,
+    program_id,
+    recorded_user,
+    shown_window,
+    type_at_end_and_leave,
+)
 from tests.test_ui_grid_edit import at_cell, editor_of
 
 pytest.importorskip("pytestqt")
@@ -47,15 +53,6 @@ def type_line(qtbot, window, field: str, text: str) -> None:
     qtbot.waitUntil(editor.hasFocus)
     editor.end(False)
     qtbot.keyClicks(editor, text)
-
-
-def type_summary_and_leave(qtbot, window, text: str) -> None:
-    editor = window.form.summary
-    window.select_program("P0001", "summary")
-    qtbot.waitUntil(editor.hasFocus)
-    editor.moveCursor(editor.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Tab)
 
 
 def test_a_commit_in_one_window_shows_in_the_other_and_typing_there_survives(qtbot, window, other, sample_db):
@@ -111,21 +108,11 @@ def test_own_commits_do_not_refresh_again(qtbot, window, sample_db):
     announced = []
     window.session.changed.connect(announced.append)
     summary = stored(sample_db, "summary")
-    type_summary_and_leave(qtbot, window, TYPED)
+    type_at_end_and_leave(qtbot, window, "summary", TYPED)
     qtbot.waitUntil(lambda: stored(sample_db, "summary") == summary + TYPED)
     qtbot.waitUntil(lambda: len(announced) == 1)
     qtbot.wait(1200)  # two polls of the watcher: they see the commit and know it as the window's own
     assert len(announced) == 1
-
-
-def reported(watcher: ChangeWatcher, timeout_s: float = 5.0) -> list:
-    """The first poll that reports something: a NOTIFY reaches the listener over its socket some
-    moments after the writer's commit returns, so one poll right after it may come too early
-    (the window polls again on its timer)."""
-    deadline = time.monotonic() + timeout_s
-    while not (logged := watcher.poll()) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return logged
 
 
 def test_the_watcher_reports_other_connections_commits_once(sample_db):
@@ -134,7 +121,9 @@ def test_the_watcher_reports_other_connections_commits_once(sample_db):
         assert watcher.poll() == []
         writer = Database(sample_db.url, user="sato")
         ops.update_program(writer, program_id(writer, "P0001"), {"alias": "別名"}, source="test")
-        logged = reported(watcher)
+        # a NOTIFY reaches the listener over its socket some moments after the writer's commit returns:
+        # one poll right after it may come too early, and the window polls again on its timer
+        logged = polled(watcher.poll, 5.0)
         sato = recorded_user(sample_db, "sato")
         assert [(r.entity, r.entity_id, r.field, r.user) for r in logged] == [("program", "P0001", "alias", sato)]
         assert logged[0].version == versions(sample_db)["P0001"]

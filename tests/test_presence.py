@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from kodomo_desktop.core import presence, queries
 from kodomo_desktop.core.models import ChangeLog, Presence
 from kodomo_desktop.core.presence import Me
+from tests.helpers import written
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SATO = Me("佐藤", "PC-12", 4242)
@@ -75,7 +76,7 @@ def test_the_status_bar_names_who_else_has_it_open(qtbot, sample_db, settings, m
     status = PresenceStatus(window, clock=lambda: clock[0])  # the window's own, on an injected clock
     window.presence.leave(window.session.runner)
     # the replaced one's row (the same person, computer and process) goes before this one beats
-    qtbot.waitUntil(lambda: window.session.runner.idle)
+    written(qtbot, window.session.runner)
     window.presence = status
     presence.beat(sample_db, SATO, edition_id(sample_db), NOW)
     status.beat()

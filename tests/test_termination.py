@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from kodomo_desktop.core.models import Presence
 from kodomo_desktop.ui.termination import Termination
+from tests.helpers import polled
 
 pytest.importorskip("pytestqt")
 
@@ -23,13 +23,6 @@ pytest.importorskip("pytestqt")
 def presence_pids(db) -> set[int]:
     with db.read() as s:
         return set(s.scalars(select(Presence.pid)))
-
-
-def wait_for(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -52,7 +45,7 @@ def test_a_window_told_to_stop_closes_as_the_close_button_does(sample_db, tmp_pa
     )
     try:
         # its first heartbeat is the last step of its start-up
-        wait_for(lambda: window.pid in presence_pids(sample_db) or window.poll() is not None, 60, "no heartbeat")
+        assert polled(lambda: window.pid in presence_pids(sample_db) or window.poll() is not None, 60), "no heartbeat"
         assert window.poll() is None
         window.send_signal(sig)
         _out, err = window.communicate(timeout=30)

@@ -54,6 +54,12 @@ def at_cell(qtbot, window, row: int, column: int):
     return grid
 
 
+def ctrl_v(qtbot, grid, text: str) -> None:
+    """Text put on the clipboard (as Excel puts a block there), pasted with Ctrl+V at the grid's cursor."""
+    QGuiApplication.clipboard().setText(text)
+    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+
+
 def editor_of(qtbot, grid):
     qtbot.waitUntil(lambda: grid.state() == EDITING)
     editor = QApplication.focusWidget()
@@ -323,10 +329,7 @@ def test_ctrl_tab_leaves_the_grid_from_any_cell(qtbot, window):
 def test_paste_a_three_by_two_block_into_text_columns_is_one_undo_step(qtbot, window, sample_db):
     before = export_document(sample_db, 2024)
     grid = at_cell(qtbot, window, 0, COL_ALIAS)
-    QGuiApplication.clipboard().setText(
-        format_block([["権利", "冊子で　周知"], ["", "相談\r\nセミナー"], ["ちびっこ", "遊び場"]])
-    )
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, format_block([["権利", "冊子で　周知"], ["", "相談\r\nセミナー"], ["ちびっこ", "遊び場"]]))
     qtbot.waitUntil(lambda: stored(sample_db, "P0003").summary == "遊び場")
     settle(qtbot, window)
     assert [(stored(sample_db, uid).alias, stored(sample_db, uid).summary) for uid in ("P0001", "P0002", "P0003")] == [
@@ -342,8 +345,7 @@ def test_paste_a_three_by_two_block_into_text_columns_is_one_undo_step(qtbot, wi
 
 def test_paste_ticks_text_and_divisions_together(qtbot, window, sample_db):
     grid = at_cell(qtbot, window, 1, TARGET_COLUMNS[-1])  # P0002 at 親等, then 実績 and 所管
-    QGuiApplication.clipboard().setText("○\t相談 1,500人\t子育て支援課、おやこ応援課\r\n")
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, "○\t相談 1,500人\t子育て支援課、おやこ応援課\r\n")
     qtbot.waitUntil(lambda: stored(sample_db, "P0002").results == "相談 1,500人")
     settle(qtbot, window)
     p = stored(sample_db, "P0002")
@@ -355,8 +357,7 @@ def test_paste_ticks_text_and_divisions_together(qtbot, window, sample_db):
 def test_a_bad_value_refuses_the_whole_paste_naming_the_cell(qtbot, window, sample_db, messages):
     before = export_document(sample_db, 2024)
     grid = at_cell(qtbot, window, 0, COL_CHANGE)
-    QGuiApplication.clipboard().setText("新規\t新しい通称\r\n終了\t\r\n継読\tちび\r\n")
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, "新規\t新しい通称\r\n終了\t\r\n継読\tちび\r\n")
     qtbot.waitUntil(lambda: bool(messages))
     assert messages[0].startswith(
         "3行目（P0003）の 変更区分「継読」は選べません。継続・新規・終了のどれかにしてください。"
@@ -368,13 +369,11 @@ def test_a_bad_value_refuses_the_whole_paste_naming_the_cell(qtbot, window, samp
 def test_a_paste_beyond_the_last_row_or_into_the_state_column_is_refused(qtbot, window, sample_db, messages):
     before = export_document(sample_db, 2024)
     grid = at_cell(qtbot, window, 2, COL_ALIAS)
-    QGuiApplication.clipboard().setText("a\r\nb\r\n")
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, "a\r\nb\r\n")
     qtbot.waitUntil(lambda: bool(messages))
     assert "最後の行を越えています（1行分）" in messages[0]
     grid = at_cell(qtbot, window, 0, HEADERS.index("状態"))
-    QGuiApplication.clipboard().setText("要確認")
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, "要確認")
     qtbot.waitUntil(lambda: len(messages) == 2)
     assert "「状態」の列には貼り付けられません" in messages[1]
     assert export_document(sample_db, 2024) == before
@@ -394,8 +393,7 @@ def test_copy_and_paste_back_a_block_round_trips(qtbot, window, sample_db, messa
     qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
     assert export_document(sample_db, 2024) == before  # every value is what it was: nothing to write
     assert window.session.stack.count() == 0 and not messages
-    QGuiApplication.clipboard().setText(text.replace("\t要確認\t", "\t確認済み\t"))
-    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    ctrl_v(qtbot, grid, text.replace("\t要確認\t", "\t確認済み\t"))
     qtbot.waitUntil(lambda: bool(messages))
     assert "「状態」の列には貼り付けられません" in messages[0]
 

@@ -15,7 +15,14 @@ from kodomo_desktop.core.interchange import export_document
 from kodomo_desktop.ui.conflict_dialog import Choice
 from kodomo_desktop.ui.op_runner import WAITING
 from kodomo_desktop.ui.program_grid import TARGET_COLUMNS
-from tests.helpers import COLLEAGUE, colleague_changes_p0001, program_id, recorded_user, settle
+from tests.helpers import (
+    COLLEAGUE,
+    colleague_changes_p0001,
+    program_id,
+    recorded_user,
+    settle,
+    type_at_end_and_leave,
+)
 
 pytest.importorskip("pytestqt")
 
@@ -43,13 +50,8 @@ def cli_changes_results(db) -> None:
 
 
 def type_into_results(qtbot, window) -> None:
-    """Real key presses into the form's 実績, then Tab out of the field (which hands the text in)."""
-    editor = window.form.results
-    window.select_program("P0001", "results")
-    qtbot.waitUntil(editor.hasFocus)
-    editor.moveCursor(editor.textCursor().MoveOperation.End)
-    qtbot.keyClicks(editor, TYPED)
-    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    """Real key presses into the form's 実績, handed in by leaving the field, and written."""
+    type_at_end_and_leave(qtbot, window, "results", TYPED)
     settle(qtbot, window)
 
 
